@@ -1,0 +1,26 @@
+# Two commands: `make run` starts the app on the embedded default; `make test` runs every test.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test dev bench
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test]'
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(VENV)/bin/flask --app app setup-demo
+	$(VENV)/bin/gunicorn --bind 127.0.0.1:$${PORT:-8000} --workers 2 'app:create_app()'
+
+dev: $(STAMP)
+	$(VENV)/bin/flask --app app setup-demo
+	$(VENV)/bin/flask --app app run --debug
+
+test: $(STAMP)
+	bash tests/run_all.sh
+
+bench: $(STAMP)
+	$(PY) bench/projection.py

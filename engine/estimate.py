@@ -1,0 +1,398 @@
+"""A teacher's pay now and year by year: steps, planned micro-credentials and
+credit landing in their windows, growth steps, lanes, additions and roles."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
+
+from engine.money import ZERO, money_str
+from engine.rules import DistrictRules, Window, dated_value
+from engine.salary import (
+    ONE, Line, Placement, RuleInputError, addition_lines, base_credits, cell_amount, converted_credit,
+    earned_lane, lanes_on, latest_schedule_year, lines_round, micro_credential_hours, next_lane, role_check,
+    schedule_for,
+)
+from engine.school_year import SchoolYear
+
+
+@dataclass(frozen=True)
+class PlanYear:
+    """What a teacher plans to earn in one school year, and the window it is filed in."""
+
+    micro_credentials: int = 0
+    credits: Decimal = ZERO
+    window: str | None = None
+
+
+@dataclass(frozen=True)
+class EstimateInput:
+    """A teacher's placement, what they hold and what they plan: the estimate's options."""
+
+    school_year: str
+    step: int
+    lane: str
+    micro_credentials: int = 0
+    credits: Decimal = ZERO
+    years: int = 10
+    fte: Decimal = ONE
+    degree: str | None = None
+    band: str | None = None
+    years_of_service: int | None = None
+    subjects: tuple[str, ...] = ()
+    certifications: tuple[str, ...] = ()
+    certified: bool = True
+    role: str | None = None
+    growth_steps: int = 0
+    micro_credentials_held: int = 0
+    ratings: tuple[tuple[str, str], ...] = ()
+    achievements: tuple[str, ...] = ()
+    plan: tuple[tuple[str, PlanYear], ...] = ()
+    window: str | None = None
+
+    def plan_for(self, label: str) -> PlanYear:
+        for year, entry in self.plan:
+            if year == label:
+                return entry
+        return PlanYear()
+
+
+@dataclass
+class YearPay:
+    """Pay in one school year of a timeline."""
+
+    school_year: SchoolYear
+    placement: Placement
+    base: Line
+    additions: list[Line]
+    assumed: bool
+    events: list[str] = field(default_factory=list)
+    cumulative: Decimal = ZERO
+
+    @property
+    def additions_total(self) -> Decimal:
+        return sum((line.amount for line in self.additions), ZERO)
+
+    @property
+    def total(self) -> Decimal:
+        return self.base.amount + self.additions_total
+
+    def to_json(self) -> dict:
+        return {
+            "school_year": self.school_year.label,
+            "step": self.placement.step,
+            "lane": self.placement.lane,
+            "growth_steps": self.placement.growth_steps,
+            "base_salary": money_str(self.base.amount),
+            "additions": [line.to_json() for line in self.additions],
+            "additions_total": money_str(self.additions_total),
+            "total": money_str(self.total),
+            "cumulative": money_str(self.cumulative),
+            "assumed": self.assumed,
+            "explanation": [self.base.explanation] + [f"{l.name}: {l.explanation}" for l in self.additions] + self.events,
+        }
+
+
+@dataclass
+class Estimate:
+    """Pay now and over the years, as the page, the API and the CLI show it."""
+
+    rules: DistrictRules
+    inputs: EstimateInput
+    timeline: list[YearPay]
+
+    @property
+    def now(self) -> YearPay:
+        return self.timeline[0]
+
+    @property
+    def career_total(self) -> Decimal:
+        return sum((year.total for year in self.timeline), ZERO)
+
+    def to_json(self) -> dict:
+        now = self.now
+        return {
+            "district": self.rules.id,
+            "district_name": self.rules.district.name,
+            "school_year": now.school_year.label,
+            "step": now.placement.step,
+            "lane": now.placement.lane,
+            "growth_steps": now.placement.growth_steps,
+            "fte": str(self.inputs.fte),
+            "base_salary": money_str(now.base.amount),
+            "additions": [line.to_json() for line in now.additions],
+            "total": money_str(now.total),
+            "explanation": now.to_json()["explanation"],
+            "years": len(self.timeline),
+            "total_over_years": money_str(self.career_total),
+            "assumed_years": [y.school_year.label for y in self.timeline if y.assumed],
+            "illustrative": self.rules.district.illustrative,
+            "timeline": [year.to_json() for year in self.timeline],
+        }
+
+
+def window_for(rules: DistrictRules, window_id: str | None) -> Window | None:
+    """A submission window by id; the first (full-year) window when none is named."""
+    if not rules.submission_windows:
+        if window_id:
+            raise RuleInputError(f"{rules.district.name} has no submission windows")
+        return None
+    if window_id is None:
+        return rules.submission_windows[0]
+    for window in rules.submission_windows:
+        if window.id == window_id:
+            return window
+    raise RuleInputError(f"unknown submission window {window_id!r} (windows: {', '.join(w.id for w in rules.submission_windows)})")
+
+
+def _next_step(schedule, step: int, advance: int, cap: int) -> int:
+    """The step after advancing, skipping reserved rows, never past the cap."""
+    target = min(step + advance, cap)
+    while target < cap:
+        row = schedule.row_for(target)
+        if row is not None and not row.reserved:
+            break
+        target += 1
+    return target
+
+
+def _step_cap(rules: DistrictRules, schedule) -> int:
+    last = max(r.last if r.last is not None else r.first for r in schedule.rows if not r.reserved)
+    return min(last, rules.steps.max_step) if rules.steps.max_step else last
+
+
+def estimate(rules: DistrictRules, inputs: EstimateInput) -> Estimate:
+    """The year-by-year pay of a teacher over `inputs.years` school years, starting with this one."""
+    if inputs.years < 1 or inputs.years > 50:
+        raise RuleInputError("years must be between 1 and 50")
+    if inputs.fte <= 0 or inputs.fte > 1:
+        raise RuleInputError("FTE must be more than 0 and at most 1")
+    first_year = rules.year(inputs.school_year)
+    try:
+        lane = rules.lane(inputs.lane)
+    except KeyError:
+        raise RuleInputError(f"unknown lane {inputs.lane!r} (lanes: {', '.join(l.id for l in rules.lanes)})") from None
+    degree = inputs.degree or lane.degree
+    schedule, _, _ = schedule_for(rules, first_year)
+    cell_amount(rules, first_year, inputs.step, lane.id)  # validates the starting cell
+    mc_rule = rules.micro_credentials
+    counting = rules.counting
+    credit = base_credits(lane, degree)
+    mc_hours = ZERO
+    mc_total = inputs.micro_credentials_held
+    growth = inputs.growth_steps
+    mc_growth = inputs.growth_steps
+    mc_progress = 0
+    credit_progress = ZERO
+    step = inputs.step
+    service = inputs.years_of_service if inputs.years_of_service is not None else inputs.step
+    current_lane = lane.id
+    timeline: list[YearPay] = []
+    cumulative = ZERO
+    for k in range(inputs.years):
+        year = first_year.plus(k)
+        events: list[str] = []
+        schedule, _, _ = schedule_for(rules, year)
+        if k > 0:
+            service += 1
+            if year.label in rules.steps.freeze_years:
+                events.append(f"{year.label} is a step freeze: no one advances")
+            else:
+                step = _next_step(schedule, step, rules.steps.advance_per_year, _step_cap(rules, schedule))
+        planned = inputs.plan_for(year.label)
+        new_mcs = planned.micro_credentials + (inputs.micro_credentials if k == 0 else 0)
+        new_credits = Decimal(planned.credits) + (Decimal(inputs.credits) if k == 0 else ZERO)
+        window = window_for(rules, planned.window or (inputs.window if k == 0 else None))
+        counted = new_mcs
+        if 0 < new_mcs < counting.min_micro_credentials_per_year:
+            events.append(f"{new_mcs} micro-credential(s) is below the minimum of "
+                          f"{counting.min_micro_credentials_per_year} a year: none count this year")
+            counted = 0
+        if counting.max_micro_credentials_per_year is not None and counted > counting.max_micro_credentials_per_year:
+            events.append(f"only {counting.max_micro_credentials_per_year} micro-credentials a year count ({counted} planned)")
+            counted = counting.max_micro_credentials_per_year
+        if counting.max_credits_per_year is not None and new_credits > counting.max_credits_per_year:
+            events.append(f"only {counting.max_credits_per_year} credit hours a year count ({new_credits} planned)")
+            new_credits = counting.max_credits_per_year
+        mc_total += counted
+        before = (current_lane, growth)
+        # Lanes: credit (and micro-credential hours where they count toward lanes).
+        hours = micro_credential_hours(rules, counted)
+        credit += new_credits
+        mc_hours += hours
+        lane_credit = credit + mc_hours if mc_rule.combine_with_other_credit else max(credit, base_credits(lane, degree) + mc_hours)
+        target = earned_lane(rules, year, degree, lane_credit)
+        order = [l.id for l in lanes_on(rules, year)]
+        if current_lane in order and order.index(target.id) > order.index(current_lane):
+            moved_to = target.id
+            if counting.lane_changes_per_year == 1:
+                moved_to = order[order.index(current_lane) + 1]
+            events.append(f"{lane_credit} credit hours beyond the {degree}'s degree earn lane {moved_to}"
+                          + ("" if moved_to == target.id else f" (one lane change a year: {target.id} later)"))
+            current_lane = moved_to
+        # Growth steps: micro-credentials and credit counted apart.
+        if mc_rule.counts_toward == "growth_steps" and mc_rule.per_growth_step:
+            mc_progress += counted
+            while mc_progress >= mc_rule.per_growth_step and (mc_rule.max_growth_steps is None or mc_growth < mc_rule.max_growth_steps):
+                mc_progress -= mc_rule.per_growth_step
+                mc_growth += 1
+                growth += 1
+                events.append(f"{mc_rule.per_growth_step} micro-credentials complete a phase: growth step {growth}")
+        if counting.credit_hours_per_growth_step:
+            credit_progress += new_credits
+            while credit_progress >= counting.credit_hours_per_growth_step:
+                credit_progress -= counting.credit_hours_per_growth_step
+                growth += 1
+                events.append(f"{counting.credit_hours_per_growth_step} credit hours make growth step {growth}")
+        placement = Placement(step=step, lane=current_lane, fte=inputs.fte, degree=degree, band=inputs.band,
+                              years_of_service=service, subjects=inputs.subjects, certifications=inputs.certifications,
+                              certified=inputs.certified, role=None, growth_steps=growth, micro_credentials_total=mc_total,
+                              achievements=inputs.achievements, ratings=inputs.ratings)
+        new_cell = cell_amount(rules, year, step, current_lane, growth)
+        share = window.share_of_year if (window is not None and (current_lane, growth) != before) else ONE
+        if share != ONE:
+            old_cell = cell_amount(rules, year, step, before[0], before[1])
+            raw = (old_cell.amount + (new_cell.amount - old_cell.amount) * share) * inputs.fte
+            effective = year.date_in_year(*(int(p) for p in window.effective.split("-")))
+            text = (f"{old_cell.explanation}; from {effective} ({window.name}, {share} of the year): {new_cell.explanation}; "
+                    f"{money_str(old_cell.amount)} + ({money_str(new_cell.amount)} - {money_str(old_cell.amount)}) x {share}")
+        else:
+            raw = new_cell.amount * inputs.fte
+            text = new_cell.explanation
+        if inputs.fte != ONE:
+            text += f" x FTE {inputs.fte}"
+        base = Line("Base salary", lines_round(rules, raw), text, kind="base")
+        additions = addition_lines(rules, year, placement, counted)
+        if inputs.role:
+            additions += _role_lines(rules, year, placement, inputs.role, events)
+        pay = YearPay(year, placement, base, additions, assumed=new_cell.assumed_years > 0, events=events)
+        cumulative += pay.total
+        pay.cumulative = cumulative
+        timeline.append(pay)
+    return Estimate(rules, inputs, timeline)
+
+
+def _role_lines(rules, year, placement, role_id, events) -> list[Line]:
+    try:
+        role = rules.role(role_id)
+    except KeyError:
+        raise RuleInputError(f"unknown role {role_id!r} (roles: {', '.join(r.id for r in rules.roles) or 'none'})") from None
+    check = role_check(rules, role, year, placement)
+    if not check.eligible:
+        events.append(f"not yet eligible for {role.name}: " + "; ".join(check.missing))
+        return []
+    amount = dated_value(role.supplement, year.start)
+    if not amount:
+        return []
+    value = lines_round(rules, amount)
+    return [Line(f"Role: {role.name}", value, f"role supplement {money_str(amount)}", kind="role")]
+
+
+# --- what moves me next, and the best next step -----------------------------------------------
+
+
+def next_moves(rules: DistrictRules, inputs: EstimateInput, today) -> dict:
+    """Credit still needed for the next lane or growth step, the next window and its effective date, missing role requirements."""
+    year = rules.year(inputs.school_year)
+    lane = rules.lane(inputs.lane)
+    degree = inputs.degree or lane.degree
+    credit = base_credits(lane, degree) + Decimal(inputs.credits)
+    result: dict = {"school_year": year.label, "lane": lane.id, "next_lane": None, "next_growth_step": None,
+                    "next_window": None, "roles": []}
+    mc_rule = rules.micro_credentials
+    found = next_lane(rules, year, degree, credit + micro_credential_hours(rules, inputs.micro_credentials))
+    if found:
+        target, needed = found
+        entry = {"lane": target.id, "credits_needed": str(needed)}
+        if mc_rule.counts_toward == "lanes" and mc_rule.credit_hours_each > 0:
+            entry["micro_credentials_needed"] = int(-(-needed // mc_rule.credit_hours_each))
+        result["next_lane"] = entry
+    if mc_rule.counts_toward == "growth_steps" and mc_rule.per_growth_step:
+        if mc_rule.max_growth_steps is None or inputs.growth_steps < mc_rule.max_growth_steps:
+            progress = inputs.micro_credentials % mc_rule.per_growth_step
+            result["next_growth_step"] = {"growth_step": inputs.growth_steps + 1,
+                                          "micro_credentials_needed": mc_rule.per_growth_step - progress,
+                                          "min_per_year": rules.counting.min_micro_credentials_per_year}
+    window = next_window(rules, today)
+    if window:
+        result["next_window"] = window
+    placement = Placement(step=inputs.step, lane=lane.id, degree=degree, years_of_service=inputs.years_of_service,
+                          micro_credentials_total=inputs.micro_credentials_held + inputs.micro_credentials,
+                          achievements=inputs.achievements, ratings=inputs.ratings, band=inputs.band)
+    result["roles"] = [role_check(rules, role, year, placement).to_json() for role in rules.roles]
+    return result
+
+
+def next_window(rules: DistrictRules, today) -> dict | None:
+    """The next submission deadline on or after a date, and when a raise filed by it takes effect."""
+    month, day = (int(p) for p in rules.district.school_year_starts.split("-"))
+    candidates = []
+    for offset in (0, 1):
+        year = SchoolYear.containing(today, month, day).plus(offset)
+        for window in rules.submission_windows:
+            deadline = year.date_in_year(*(int(p) for p in window.deadline.split("-")))
+            effective = year.date_in_year(*(int(p) for p in window.effective.split("-")))
+            if deadline >= today:
+                candidates.append((deadline, effective, window, year))
+    if not candidates:
+        return None
+    deadline, effective, window, year = min(candidates, key=lambda c: c[0])
+    return {"window": window.id, "name": window.name, "school_year": year.label, "deadline": deadline.isoformat(),
+            "effective": effective.isoformat(), "share_of_year": str(window.share_of_year)}
+
+
+def best_next_steps(rules: DistrictRules, inputs: EstimateInput) -> list[dict]:
+    """The options the rules allow, ranked by what they add over the timeline."""
+    baseline = estimate(rules, inputs)
+    options: list[tuple[str, str, EstimateInput]] = []
+    one = max(1, rules.counting.min_micro_credentials_per_year)
+    options.append(("micro_credential", f"{one} more micro-credential{'s' if one > 1 else ''} this year",
+                    replace(inputs, micro_credentials=inputs.micro_credentials + one)))
+    mc_rule = rules.micro_credentials
+    if mc_rule.counts_toward == "growth_steps" and mc_rule.per_growth_step:
+        options.append(("stack", f"a phase of {mc_rule.per_growth_step} micro-credentials this year",
+                        replace(inputs, micro_credentials=inputs.micro_credentials + mc_rule.per_growth_step)))
+    moves = next_moves(rules, inputs, baseline.now.school_year.start)
+    if moves["next_lane"]:
+        needed = Decimal(moves["next_lane"]["credits_needed"])
+        options.append(("credit", f"{needed} credit hours for lane {moves['next_lane']['lane']}",
+                        replace(inputs, credits=Decimal(inputs.credits) + needed)))
+        if "micro_credentials_needed" in moves["next_lane"]:
+            n = moves["next_lane"]["micro_credentials_needed"]
+            options.append(("micro_credentials_for_lane", f"{n} micro-credentials for lane {moves['next_lane']['lane']}",
+                            replace(inputs, micro_credentials=inputs.micro_credentials + n)))
+    for role in rules.roles:
+        options.append(("role", f"qualify for {role.name}", replace(inputs, role=role.id)))
+    ranked = []
+    for kind, label, option in options:
+        try:
+            result = estimate(rules, option)
+        except RuleInputError:
+            continue
+        gain = result.career_total - baseline.career_total
+        ranked.append({"kind": kind, "option": label, "gain_over_years": money_str(gain),
+                       "gain_this_year": money_str(result.now.total - baseline.now.total), "years": len(result.timeline)})
+    ranked.sort(key=lambda o: Decimal(o["gain_over_years"]), reverse=True)
+    return ranked
+
+
+def schedule_table(rules: DistrictRules, school_year: str) -> dict:
+    """A school year's schedule as rows of amounts, lanes across, for the viewer and the API."""
+    year = rules.year(school_year)
+    schedule, start, assumed = schedule_for(rules, year)
+    rows = []
+    for row in schedule.rows:
+        cells = []
+        for lane in schedule.lanes:
+            if row.reserved:
+                cells.append(None)
+                continue
+            values = row.index if schedule.kind == "index" else row.amounts
+            if values[schedule.lanes.index(lane)] is None:
+                cells.append(None)
+            else:
+                cells.append(money_str(cell_amount(rules, year, row.first, lane).amount))
+        rows.append({"step": row.step, "first_step": row.first, "reserved": row.reserved, "amounts": cells})
+    return {"district": rules.id, "school_year": year.label, "kind": schedule.kind, "adopted": start,
+            "assumed": assumed > 0, "illustrative": schedule.illustrative or rules.district.illustrative,
+            "lanes": [{"id": l, "name": rules.lane(l).label} for l in schedule.lanes], "rows": rows,
+            "latest_adopted": latest_schedule_year(rules).label}
