@@ -1,0 +1,96 @@
+"""Accounts: users with a role, their API tokens, and failed-login records for throttling."""
+
+from datetime import datetime
+from enum import StrEnum
+
+from sqlalchemy import Column, String
+from sqlmodel import Field, SQLModel
+
+from models.types import UTCDateTime, utcnow
+
+
+class Role(StrEnum):
+    """What a user may do: each area of the app is open to one or more roles."""
+
+    teacher = "teacher"
+    hr = "hr"
+    finance = "finance"
+    admin = "admin"
+
+
+# Fields every shape of a user shares.
+class UserBase(SQLModel):
+    username: str = Field(max_length=80, sa_column_kwargs={"unique": True}, index=True)
+    display_name: str = Field(default="", max_length=120)
+    role: Role = Field(sa_type=String(16))
+
+
+# What an administrator (or the demo seeder) gives to create an account.
+class UserCreate(UserBase):
+    password: str = Field(min_length=8, max_length=200)
+
+
+# A user as shown by the API: never the password hash.
+class UserPublic(UserBase):
+    id: int
+    teacher_id: int | None = None
+
+
+# A login account; `role` decides which blueprints it may open.
+class User(UserBase, table=True):
+    __tablename__ = "users"
+
+    id: int | None = Field(default=None, primary_key=True)
+    password_hash: str = Field(max_length=255)
+    active: bool = Field(default=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+    # Flask-Login's user protocol, spelt out rather than inherited from UserMixin
+    # so the table class stays a plain SQLModel.
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+
+# A bearer token as listed on the account page: its name and first characters, never the secret.
+class ApiTokenPublic(SQLModel):
+    id: int
+    name: str
+    prefix: str
+    created_at: datetime
+    last_used_at: datetime | None = None
+
+
+# A bearer token for the JSON API; only a SHA-256 of the secret is stored.
+class ApiToken(SQLModel, table=True):
+    __tablename__ = "api_tokens"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
+    name: str = Field(max_length=80)
+    prefix: str = Field(max_length=16)
+    token_hash: str = Field(max_length=64, sa_column_kwargs={"unique": True})
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    last_used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+
+
+# One failed sign-in, by account name and address; kept in the database so every worker sees it.
+class LoginAttempt(SQLModel, table=True):
+    __tablename__ = "login_attempts"
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=80, index=True)
+    remote_addr: str = Field(max_length=64)
+    attempted_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)

@@ -1,0 +1,1 @@
+"""Database access as plain functions that take the session explicitly."""

@@ -1,0 +1,1 @@
+"""The web layer: one blueprint per area of work, and the extensions they share."""

@@ -1,0 +1,7 @@
+"""The admin area (placeholder: the admin engineer fills it in)."""
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__)
+
+from web.admin import routes  # noqa: E402,F401  (routes attach themselves to bp)

@@ -1,0 +1,50 @@
+"""Template filters and globals shared by every blueprint."""
+
+from decimal import Decimal, InvalidOperation
+
+from flask import Flask
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
+
+from models import Role
+
+# Navigation by role: (endpoint, label). Each area's index page is the entry.
+NAVIGATION = {
+    Role.teacher: [
+        ("teacher.dashboard", "My pay"),
+        ("teacher.what_if", "What if"),
+        ("teacher.next_moves", "What moves me next"),
+        ("teacher.best_next_steps", "Best next step"),
+        ("teacher.schedule", "Schedule"),
+    ],
+    Role.hr: [("hr.index", "HR")],
+    Role.finance: [("finance.index", "Finance")],
+    Role.admin: [("admin.index", "Admin")],
+}
+
+
+def money(value, places: int = 2) -> str:
+    """Format an amount as dollars with thousands separators ("$61,000.00"); strings are read as decimals."""
+    if value is None or value == "":
+        return ""
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    sign = "-" if amount < 0 else ""
+    return f"{sign}${abs(amount):,.{places}f}"
+
+
+def register_template_helpers(app: Flask) -> None:
+    """Make `money`, the CSRF token and the navigation available to every template."""
+    app.add_template_filter(money, "money")
+    app.add_template_global(generate_csrf, "csrf_token")
+
+    @app.context_processor
+    def navigation():
+        links = []
+        if current_user.is_authenticated:
+            # Only endpoints that exist: other engineers' blueprints may not be mounted yet.
+            links = [(endpoint, label) for endpoint, label in NAVIGATION.get(Role(current_user.role), [])
+                     if endpoint in app.view_functions]
+        return {"navigation": links}
