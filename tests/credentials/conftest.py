@@ -35,3 +35,15 @@ def ob20_documents(obdata: Path) -> dict[str, dict]:
 def manifest_day() -> datetime:
     """The day the manifest's validity windows were checked."""
     return datetime(2026, 11, 23, tzinfo=UTC)
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch):
+    """Any attempt to open a connection fails the test: verification is offline."""
+    import socket
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("credentials tried to use the network")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "create_connection", refuse)
