@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -10,6 +11,7 @@ from pydantic import ValidationError
 from engine.loader import Document, RuleError, RuleFileError, dotted, read_document
 from engine.rules import DistrictRules
 
+_DATE_REPR = re.compile(r"datetime\.date\((\d+), (\d+), (\d+)\)")
 RULES_DIR = Path(__file__).resolve().parent.parent / "district_rules"
 
 
@@ -19,6 +21,9 @@ def _loc_path(loc: tuple) -> tuple:
     for part in loc:
         if isinstance(part, date):
             path.append(str(part))
+            continue
+        if isinstance(part, str) and (match := _DATE_REPR.fullmatch(part)):
+            path.append(str(date(*(int(g) for g in match.groups()))))
             continue
         if isinstance(part, str) and part.startswith(("function-", "union[", "constrained-", "nullable[")):
             continue
@@ -53,10 +58,11 @@ def _message(error: dict) -> str:
     elif text == "Field required":
         return "missing: this key is required"
     else:
-        text = "expected " + text[0].lower() + text[1:].replace("Input should be ", "").replace("input should be ", "")
+        text = text.replace("Input should be ", "")
+        text = "expected " + text[0].lower() + text[1:]
     got = error.get("input")
     if error["type"] not in ("missing", "value_error", "assertion_error") and not isinstance(got, (dict, list)):
-        text += f", got {got!r}" if not isinstance(got, str) else f', got "{got}"'
+        text += f', got "{got}"' if isinstance(got, str) else f", got {got}"
     return text
 
 

@@ -198,13 +198,13 @@ class Schedule(Cited):
                 continue
             if values is None or len(values) != len(self.lanes):
                 got = 0 if values is None else len(values)
-                raise ValueError(f"rows[{number}] (step {row.step}): expected {len(self.lanes)} {cells}, one per lane, got {got}")
+                raise ValueError(f"rows[{number}]: step {row.step}: expected {len(self.lanes)} {cells}, one per lane, got {got}")
             for col, value in enumerate(values):
                 if value is None:
                     ended.add(col)
                 elif col in ended:
-                    raise ValueError(f"rows[{number}] (step {row.step}): lane {self.lanes[col]} has a missing cell above; "
-                                     "only a lane's last steps may be left empty (a ragged lane)")
+                    raise ValueError(f"rows[{number}]: step {row.step}: lane {self.lanes[col]} has an empty cell above this one, "
+                                     "but only a lane's last steps may be left empty (a ragged lane)")
         if not any(not r.reserved for r in self.rows):
             raise ValueError("expected at least one row with amounts")
         return self

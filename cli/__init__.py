@@ -1,0 +1,24 @@
+"""Command-line tools, registered on the Flask app: `flask rules ...`, `flask estimate ...`."""
+from __future__ import annotations
+
+import importlib
+
+from cli.estimate import estimate_command
+from cli.rules import rules
+
+# Groups from other packages, added when they are present.
+OPTIONAL_GROUPS = [("credentials.cli", "credentials"), ("cli.roster", "roster")]
+
+
+def register_commands(app) -> None:
+    """Adds Lanewise's command groups to `flask`."""
+    app.cli.add_command(rules)
+    app.cli.add_command(estimate_command)
+    for module_name, attribute in OPTIONAL_GROUPS:
+        try:
+            module = importlib.import_module(module_name)
+        except ModuleNotFoundError as exc:
+            if exc.name != module_name:
+                raise
+            continue
+        app.cli.add_command(getattr(module, attribute))

@@ -1,0 +1,68 @@
+"""The estimate's options, shared by `flask estimate`, the JSON API and the pages."""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from engine.estimate import Estimate, EstimateInput, PlanYear, estimate
+from engine.rules import DistrictRules
+
+SchoolYearLabel = Annotated[str, Field(pattern=r"^\d{4}-\d{2}$", description="a school year such as 2026-27")]
+
+
+class PlannedYear(BaseModel):
+    """What the teacher plans to earn in one school year."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    micro_credentials: Annotated[int, Field(ge=0, le=100)] = 0
+    credits: Annotated[Decimal, Field(ge=0, le=200)] = Decimal(0)
+    window: str | None = None
+
+
+class EstimateOptions(BaseModel):
+    """The options of an estimate; unknown keys are refused."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    district: str
+    school_year: SchoolYearLabel
+    step: Annotated[int, Field(ge=0, le=60)]
+    lane: str
+    micro_credentials: Annotated[int, Field(ge=0, le=100, description="micro-credentials earned this school year")] = 0
+    credits: Annotated[Decimal, Field(ge=0, le=200, description="semester hours earned this school year")] = Decimal(0)
+    years: Annotated[int, Field(ge=1, le=50)] = 10
+    fte: Annotated[Decimal, Field(gt=0, le=1)] = Decimal(1)
+    degree: Literal["bachelor", "master", "specialist", "doctorate"] | None = None
+    band: str | None = None
+    years_of_service: Annotated[int, Field(ge=0, le=60)] | None = None
+    subjects: list[str] = []
+    certifications: list[str] = []
+    certified: bool = True
+    role: str | None = None
+    growth_steps: Annotated[int, Field(ge=0, le=20)] = 0
+    micro_credentials_held: Annotated[int, Field(ge=0, le=500)] = 0
+    ratings: dict[SchoolYearLabel, str] = {}
+    achievements: list[str] = []
+    plan: dict[SchoolYearLabel, PlannedYear] = {}
+    window: str | None = None
+
+    def to_input(self) -> EstimateInput:
+        """The engine's input for these options."""
+        return EstimateInput(
+            school_year=self.school_year, step=self.step, lane=self.lane, micro_credentials=self.micro_credentials,
+            credits=self.credits, years=self.years, fte=self.fte, degree=self.degree, band=self.band,
+            years_of_service=self.years_of_service, subjects=tuple(self.subjects),
+            certifications=tuple(self.certifications), certified=self.certified, role=self.role,
+            growth_steps=self.growth_steps, micro_credentials_held=self.micro_credentials_held,
+            ratings=tuple(sorted(self.ratings.items())), achievements=tuple(self.achievements),
+            plan=tuple((year, PlanYear(p.micro_credentials, p.credits, p.window)) for year, p in sorted(self.plan.items())),
+            window=self.window,
+        )
+
+
+def run_estimate(districts: dict[str, DistrictRules], options: EstimateOptions) -> Estimate:
+    """The estimate for options naming one of the given districts; unknown districts raise KeyError."""
+    return estimate(districts[options.district], options.to_input())
