@@ -48,6 +48,7 @@ class EstimateInput:
     achievements: tuple[str, ...] = ()
     plan: tuple[tuple[str, PlanYear], ...] = ()
     window: str | None = None
+    days_worked: int | None = None
 
     def plan_for(self, label: str) -> PlanYear:
         for year, entry in self.plan:
@@ -166,6 +167,8 @@ def estimate(rules: DistrictRules, inputs: EstimateInput) -> Estimate:
         raise RuleInputError("years must be between 1 and 50")
     if inputs.fte <= 0 or inputs.fte > 1:
         raise RuleInputError("FTE must be more than 0 and at most 1")
+    if inputs.days_worked is not None and not 0 < inputs.days_worked <= rules.pay.contract_days:
+        raise RuleInputError(f"days worked must be between 1 and the {rules.pay.contract_days} contract days")
     first_year = rules.year(inputs.school_year)
     try:
         lane = rules.lane(inputs.lane)
@@ -260,6 +263,10 @@ def estimate(rules: DistrictRules, inputs: EstimateInput) -> Estimate:
             text = new_cell.explanation
         if inputs.fte != ONE:
             text += f" x FTE {inputs.fte}"
+        if k == 0 and inputs.days_worked is not None:
+            days = rules.pay.contract_days
+            raw = raw * inputs.days_worked / days
+            text += f" x {inputs.days_worked} of {days} contract days (a partial year)"
         base = Line("Base salary", lines_round(rules, raw), text, kind="base")
         additions = addition_lines(rules, year, placement, counted)
         if inputs.role:

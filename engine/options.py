@@ -48,6 +48,7 @@ class EstimateOptions(BaseModel):
     achievements: list[str] = []
     plan: dict[SchoolYearLabel, PlannedYear] = {}
     window: str | None = None
+    days_worked: Annotated[int, Field(ge=1, le=366, description="contract days worked in the first year (a partial year)")] | None = None
 
     def to_input(self) -> EstimateInput:
         """The engine's input for these options."""
@@ -59,7 +60,7 @@ class EstimateOptions(BaseModel):
             growth_steps=self.growth_steps, micro_credentials_held=self.micro_credentials_held,
             ratings=tuple(sorted(self.ratings.items())), achievements=tuple(self.achievements),
             plan=tuple((year, PlanYear(p.micro_credentials, p.credits, p.window)) for year, p in sorted(self.plan.items())),
-            window=self.window,
+            window=self.window, days_worked=self.days_worked,
         )
 
 
