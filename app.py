@@ -168,7 +168,8 @@ def register_commands(app: Flask) -> None:
     except ImportError:  # the credentials package has not landed in this tree yet
         pass
     else:
-        app.cli.add_command(credentials_group)
+        if "credentials" not in app.cli.commands:  # cli.register_commands may have added it already
+            app.cli.add_command(credentials_group)
 
 
 app = create_app()

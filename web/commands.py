@@ -2,6 +2,7 @@
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from web.extensions import db
 
@@ -14,6 +15,7 @@ def register(app: Flask) -> None:
 
 
 @click.command("db-upgrade")
+@with_appcontext
 def db_upgrade() -> None:
     """Apply every database migration (alembic upgrade head)."""
     from services import schema
@@ -23,6 +25,7 @@ def db_upgrade() -> None:
 
 
 @click.command("setup-demo")
+@with_appcontext
 def setup_demo() -> None:
     """Migrate, seed a demo roster for each shipped district and one account per role, and print the logins."""
     from sqlmodel import Session
@@ -45,6 +48,7 @@ def setup_demo() -> None:
 
 
 @click.command("create-user")
+@with_appcontext
 @click.argument("username")
 @click.option("--role", type=click.Choice(["teacher", "hr", "finance", "admin"]), required=True)
 @click.option("--name", "display_name", default="", help="Name shown in the app.")

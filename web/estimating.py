@@ -4,24 +4,24 @@ Pages, forms and the API all read options through `estimate_input`, so the page,
 API and the CLI compute from the same inputs.
 """
 
-from dataclasses import fields
-from decimal import Decimal, InvalidOperation
-
 from flask import abort, current_app
+from pydantic import ValidationError
 
-from engine import DistrictRules, EstimateInput, PlanYear, RuleInputError, load_districts
+from engine import DistrictRules, EstimateInput, RuleInputError, load_districts
+from engine.options import EstimateOptions
 
 # What the engine raises for input it cannot use (an unknown lane, step or school year...).
 ENGINE_INPUT_ERRORS = (RuleInputError, KeyError, ValueError, LookupError)
 
 
 class OptionError(ValueError):
-    """An estimate option is missing or malformed; `field` names it."""
+    """An estimate option is missing or malformed; `field` names the first, `problems` lists them all."""
 
-    def __init__(self, field: str, message: str):
+    def __init__(self, field: str, message: str, problems: list[tuple[str, str]] | None = None):
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+        self.problems = problems or [(field, message)]
 
 
 def districts() -> dict[str, DistrictRules]:
@@ -47,108 +47,45 @@ def default_school_year(rules: DistrictRules) -> str:
     return years[-1] if years else ""
 
 
-INTEGER_OPTIONS = ("step", "micro_credentials", "years", "years_of_service", "growth_steps", "micro_credentials_held")
-DECIMAL_OPTIONS = ("credits", "fte")
-TEXT_OPTIONS = ("school_year", "lane", "degree", "band", "role", "window")
-LIST_OPTIONS = ("subjects", "certifications", "achievements")
-KNOWN_OPTIONS = {"district", "plan", "certified", "ratings", *INTEGER_OPTIONS, *DECIMAL_OPTIONS, *TEXT_OPTIONS,
-                 *LIST_OPTIONS}
-REQUIRED_OPTIONS = ("district", "school_year", "step", "lane")
-
-
-def _integer(name: str, value) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise OptionError(name, "expected a whole number")
-    try:
-        number = int(value)
-    except ValueError:
-        raise OptionError(name, f"expected a whole number, got {value!r}") from None
-    if number < 0:
-        raise OptionError(name, "expected a whole number >= 0")
-    return number
-
-
-def _decimal(name: str, value) -> Decimal:
-    # Floats are refused: 0.1 is not 0.1. JSON clients send amounts as strings or integers.
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise OptionError(name, "expected a decimal number as a string (e.g. \"7.5\") or a whole number")
-    try:
-        number = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise OptionError(name, f"expected a decimal number, got {value!r}") from None
-    if not number.is_finite() or number < 0:
-        raise OptionError(name, "expected a decimal number >= 0")
-    return number
-
-
-def _text(name: str, value) -> str:
-    if not isinstance(value, str) or not value.strip():
-        raise OptionError(name, "expected a non-empty string")
-    return value.strip()
-
-
-def _plan(value) -> tuple[tuple[str, PlanYear], ...]:
-    if not isinstance(value, dict):
-        raise OptionError("plan", 'expected an object of school years, e.g. {"2027-28": {"micro_credentials": 5}}')
-    plan = []
-    for year, entry in value.items():
-        if not isinstance(entry, dict):
-            raise OptionError(f"plan.{year}", "expected an object with micro_credentials, credits and window")
-        unknown = set(entry) - {"micro_credentials", "credits", "window"}
-        if unknown:
-            raise OptionError(f"plan.{year}", f"unknown keys: {', '.join(sorted(unknown))}")
-        plan.append((str(year), PlanYear(
-            micro_credentials=_integer(f"plan.{year}.micro_credentials", entry.get("micro_credentials", 0)),
-            credits=_decimal(f"plan.{year}.credits", entry.get("credits", 0)),
-            window=_text(f"plan.{year}.window", entry["window"]) if entry.get("window") is not None else None,
-        )))
-    return tuple(sorted(plan))
-
-
 def estimate_input(options: dict) -> tuple[DistrictRules, EstimateInput]:
-    """Give the district's rules and the engine's input for estimate options (as the CLI and API take them).
+    """Give the district's rules and the engine's input for estimate options (the CLI's options, as JSON keys).
 
-    Raises OptionError for a missing, unknown or malformed option.
+    Raises OptionError for a missing, unknown or malformed option, or an unknown district.
     """
     if not isinstance(options, dict):
-        raise OptionError("body", "expected a JSON object")
-    unknown = set(options) - KNOWN_OPTIONS
-    if unknown:
-        raise OptionError(sorted(unknown)[0], "unknown option")
-    for name in REQUIRED_OPTIONS:
-        if options.get(name) in (None, ""):
-            raise OptionError(name, "required")
-    district_id = _text("district", options["district"])
-    rules = districts().get(district_id)
+        raise OptionError("body", "expected a JSON object of estimate options")
+    try:
+        parsed = EstimateOptions.model_validate(options)
+    except ValidationError as error:
+        problems = [(".".join(str(part) for part in item["loc"]) or "body", item["msg"]) for item in error.errors()]
+        raise OptionError(problems[0][0], problems[0][1], problems) from None
+    rules = districts().get(parsed.district)
     if rules is None:
-        raise OptionError("district", f"unknown district {district_id!r} (districts: {', '.join(sorted(districts()))})")
-    values: dict = {}
-    for name in INTEGER_OPTIONS:
-        if options.get(name) is not None:
-            values[name] = _integer(name, options[name])
-    for name in DECIMAL_OPTIONS:
-        if options.get(name) is not None:
-            values[name] = _decimal(name, options[name])
-    for name in TEXT_OPTIONS:
-        if options.get(name) not in (None, ""):
-            values[name] = _text(name, options[name])
-    for name in LIST_OPTIONS:
-        if options.get(name) is not None:
-            if not isinstance(options[name], list) or not all(isinstance(item, str) for item in options[name]):
-                raise OptionError(name, "expected a list of strings")
-            values[name] = tuple(options[name])
-    if options.get("certified") is not None:
-        if not isinstance(options["certified"], bool):
-            raise OptionError("certified", "expected true or false")
-        values["certified"] = options["certified"]
-    if options.get("ratings") is not None:
-        if not isinstance(options["ratings"], dict) or not all(isinstance(v, str) for v in options["ratings"].values()):
-            raise OptionError("ratings", 'expected an object of school year to rating, e.g. {"2025-26": "effective"}')
-        values["ratings"] = tuple(sorted((str(k), v) for k, v in options["ratings"].items()))
-    if options.get("plan") is not None:
-        values["plan"] = _plan(options["plan"])
-    accepted = {f.name for f in fields(EstimateInput)}
-    return rules, EstimateInput(**{k: v for k, v in values.items() if k in accepted})
+        raise OptionError("district", f"unknown district {parsed.district!r} (districts: {', '.join(sorted(districts()))})")
+    return rules, parsed.to_input()
+
+
+def teacher_options(*, teacher, placement, granted_micro_credentials: int, ratings: dict[str, str]) -> dict:
+    """Give the estimate options for a teacher's placement on the roster (what the CLI would be given)."""
+    options = {
+        "district": teacher.district_id,
+        "school_year": placement.school_year,
+        "step": placement.step,
+        "lane": placement.lane,
+        "fte": str(placement.fte),
+        "micro_credentials_held": granted_micro_credentials,
+        "ratings": ratings,
+    }
+    if placement.years_of_service is not None:
+        options["years_of_service"] = placement.years_of_service
+    if placement.degree in DEGREES:
+        options["degree"] = placement.degree
+    if placement.band:
+        options["band"] = placement.band
+    return options
+
+
+DEGREES = ("bachelor", "master", "specialist", "doctorate")
 
 
 # --- chart figures: plain Plotly JSON, drawn in the browser by static/charts.js -----------------

@@ -13,8 +13,8 @@ NAVIGATION = {
     Role.teacher: [
         ("teacher.dashboard", "My pay"),
         ("teacher.what_if", "What if"),
-        ("teacher.next_moves", "What moves me next"),
-        ("teacher.best_next_steps", "Best next step"),
+        ("teacher.next_moves_page", "What moves me next"),
+        ("teacher.best_next_steps_page", "Best next step"),
         ("teacher.schedule", "Schedule"),
     ],
     Role.hr: [("hr.index", "HR")],

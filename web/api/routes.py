@@ -1,11 +1,126 @@
-"""JSON API routes."""
+"""JSON API v1: every answer is JSON, every error an application/problem+json document with a 4xx."""
 
-from flask import jsonify
+from flask import jsonify, request, url_for
+from werkzeug.exceptions import BadRequest
 
+from engine import estimate, schedule_table
+from models import CredentialKind, EarnedCredentialPublic, PlacementPublic, TeacherPublic, UserPublic
+from services import teachers
+from web.access import api_user, problem, role_required
 from web.api import bp
+from web.api.openapi import openapi_document
+from web.estimating import ENGINE_INPUT_ERRORS, OptionError, district_or_404, districts, estimate_input, teacher_options
+from web.extensions import db
+
+
+def _district_summary(rules) -> dict:
+    return {
+        "id": rules.id,
+        "name": rules.district.name,
+        "state": rules.district.state,
+        "illustrative": rules.district.illustrative,
+        "school_years": rules.school_years(),
+    }
 
 
 @bp.route("/openapi.json")
 def openapi():
-    """Give the OpenAPI document."""
-    return jsonify({})
+    """Give the OpenAPI 3.1 document of this API."""
+    return jsonify(openapi_document(server=url_for("api.openapi", _external=False).rsplit("/", 1)[0]))
+
+
+@bp.route("/districts")
+def list_districts():
+    """Give every district with its school years."""
+    return jsonify({"districts": [_district_summary(rules) for _, rules in sorted(districts().items())]})
+
+
+@bp.route("/districts/<district_id>")
+def get_district(district_id: str):
+    """Give one district with its school years."""
+    return jsonify(_district_summary(district_or_404(district_id)))
+
+
+@bp.route("/districts/<district_id>/schedules/<school_year>")
+def get_schedule(district_id: str, school_year: str):
+    """Give a district's salary schedule for a school year."""
+    rules = district_or_404(district_id)
+    try:
+        return jsonify(schedule_table(rules, school_year))
+    except ENGINE_INPUT_ERRORS as error:
+        return problem(404, "Not Found", f"No schedule for school year {school_year!r}: {error}")
+
+
+def _option_problem(error: OptionError):
+    return problem(422, "Invalid estimate options", error.message, field=error.field,
+                   errors=[{"field": field, "message": message} for field, message in error.problems])
+
+
+@bp.route("/estimate", methods=["POST"])
+def post_estimate():
+    """Estimate pay now and year by year for options like `flask estimate`'s; answer as `flask estimate --json`."""
+    try:
+        options = request.get_json(force=False, silent=False)
+    except BadRequest:
+        return problem(400, "Bad Request", "Send a JSON object with Content-Type: application/json.")
+    try:
+        rules, inputs = estimate_input(options)
+        return jsonify(estimate(rules, inputs).to_json())
+    except OptionError as error:
+        return _option_problem(error)
+    except ENGINE_INPUT_ERRORS as error:
+        return problem(422, "Invalid estimate options", _engine_message(error))
+
+
+def _engine_message(error: Exception) -> str:
+    if isinstance(error, KeyError):
+        return f"unknown value {error.args[0]!r}"
+    return str(error)
+
+
+@bp.route("/me")
+@role_required()
+def me():
+    """Give the token's account and, for a teacher, their roster entry, placement and credentials."""
+    user = api_user()
+    body = UserPublic.model_validate(user, update={"teacher_id": None}).model_dump(mode="json")
+    teacher = teachers.teacher_for_user(session=db.session, user_id=user.id)
+    body["teacher"] = None
+    if teacher is not None:
+        body["teacher_id"] = teacher.id
+        placement = teachers.placement_for(session=db.session, teacher_id=teacher.id)
+        body["teacher"] = {
+            **TeacherPublic.model_validate(teacher).model_dump(mode="json"),
+            "placement": PlacementPublic.model_validate(placement).model_dump(mode="json") if placement else None,
+            "credentials": [EarnedCredentialPublic.model_validate(row).model_dump(mode="json")
+                            for row in teachers.credentials(session=db.session, teacher_id=teacher.id)],
+        }
+    return jsonify(body)
+
+
+@bp.route("/me/estimate")
+@role_required("teacher")
+def my_estimate():
+    """Give the estimate for the token's teacher's own placement (`years` in the query string, default 10)."""
+    user = api_user()
+    teacher = teachers.teacher_for_user(session=db.session, user_id=user.id)
+    placement = teachers.placement_for(session=db.session, teacher_id=teacher.id) if teacher else None
+    if placement is None:
+        return problem(404, "Not Found", "Your account has no placement on a district's roster yet.")
+    granted = teachers.granted_totals(session=db.session, teacher_id=teacher.id)
+    options = teacher_options(
+        teacher=teacher, placement=placement,
+        granted_micro_credentials=int(granted[CredentialKind.micro_credential]),
+        ratings=teachers.evaluations(session=db.session, teacher_id=teacher.id),
+    )
+    years = request.args.get("years", "10")
+    options["years"] = years if not years.isdigit() else int(years)
+    try:
+        rules, inputs = estimate_input(options)
+        return jsonify(estimate(rules, inputs).to_json())
+    except OptionError as error:
+        return _option_problem(error)
+    except ENGINE_INPUT_ERRORS as error:
+        return problem(422, "Your placement cannot be estimated", _engine_message(error))
+
+
