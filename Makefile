@@ -20,7 +20,7 @@ dev: $(STAMP)
 	$(VENV)/bin/flask --app app run --debug
 
 test: $(STAMP)
-	bash tests/run_all.sh
+	bash tests/run_all.sh $(ARGS)
 
 bench: $(STAMP)
 	$(PY) bench/projection.py
