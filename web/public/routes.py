@@ -4,6 +4,7 @@ from pathlib import Path
 
 from flask import render_template, request, send_file
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 import plotly
 from engine import estimate, schedule_table
@@ -41,9 +42,9 @@ def plotly_js():
 
 def _district_choices(form) -> None:
     all_districts = districts()
-    form.district.choices = [(d, rules.district.name) for d, rules in sorted(all_districts.items())]
+    form.district.choices = [SelectChoice(d, rules.district.name) for d, rules in sorted(all_districts.items())]
     chosen = all_districts.get(form.district.data) or all_districts[sorted(all_districts)[0]]
-    form.school_year.choices = [(y, y) for y in reversed(chosen.school_years())]
+    form.school_year.choices = [SelectChoice(y, y) for y in reversed(chosen.school_years())]
     return chosen
 
 

@@ -20,7 +20,7 @@ class WhatIfForm(FlaskForm):
     """A plan over the coming school years."""
 
     plan = FieldList(FormField(PlanYearForm), min_entries=1)
-    role = SelectField("Aim for a role", choices=[("", "No role")], validate_choice=True)
+    role = SelectField("Aim for a role", validate_choice=True)
     years = IntegerField("Years to show", default=10, validators=[Optional(), NumberRange(min=1, max=40)],
                          render_kw={"inputmode": "numeric"})
     submit = SubmitField("Compare")

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from flask import abort, redirect, render_template, url_for
 from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
 from engine import best_next_steps, estimate, next_moves
 from models import CredentialKind, CredentialStatus, Placement, Role, Teacher
@@ -107,7 +108,7 @@ def what_if():
         return render_template("teacher/no_placement.html"), 200
     years = _plan_years(view.placement.school_year, PLAN_YEARS)
     form = WhatIfForm()
-    form.role.choices = [("", "No role")] + [(role.id, role.name) for role in view.rules.roles]
+    form.role.choices = [SelectChoice("", "No role")] + [SelectChoice(role.id, role.name) for role in view.rules.roles]
     if not form.is_submitted():
         while len(form.plan.entries) < len(years):
             form.plan.append_entry()
