@@ -216,3 +216,7 @@ def browser_login(page):
         return user
 
     return login
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "browser: drives headless Chromium against a live server (-m 'not browser' skips)")
