@@ -14,7 +14,8 @@ EDDSA_SUITES = {("DataIntegrityProof", "eddsa-rdfc-2022"), ("DataIntegrityProof"
 
 def is_eddsa_proof(proof: dict) -> bool:
     """Whether a proof uses one of the Ed25519 RDFC suites this verifier knows."""
-    return (proof.get("type"), proof.get("cryptosuite")) in EDDSA_SUITES
+    suite = (proof.get("type"), proof.get("cryptosuite"))
+    return all(isinstance(part, str | None) for part in suite) and suite in EDDSA_SUITES
 
 
 def unsecured_document(document: dict) -> dict:
@@ -36,9 +37,9 @@ def hash_data(document: dict, proof: dict) -> bytes:
     return proof_hash + document_hash
 
 
-def decode_proof_value(proof_value: str) -> bytes:
+def decode_proof_value(proof_value) -> bytes:
     """The raw signature of a base58btc multibase proofValue ('z...')."""
-    if not proof_value.startswith("z"):
+    if not isinstance(proof_value, str) or not proof_value.startswith("z"):
         raise ValueError("proofValue is not base58btc multibase")
     return base58.b58decode(proof_value[1:])
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 import base58
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+from joserfc.errors import JoseError
 from joserfc.jwk import import_key
 
 from credentials.catalog import TrustedIssuer
@@ -83,7 +84,7 @@ def from_jwk(jwk: dict) -> PublicKey:
         raise UnresolvableKey("a JWK with private key material")
     try:
         return import_key(jwk).public_key
-    except (ValueError, TypeError) as exc:
+    except (ValueError, TypeError, JoseError) as exc:
         raise UnresolvableKey(f"unreadable JWK: {exc}") from exc
 
 

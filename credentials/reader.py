@@ -28,13 +28,16 @@ class Credential:
     document: dict
     source: str | None = None
     token: str | None = None
+    header: dict | None = None
     claims: dict | None = None
 
     @property
     def types(self) -> list[str]:
         """The credential's type values."""
-        value = self.document.get("type", [])
-        return [value] if isinstance(value, str) else list(value)
+        value = self.document.get("type")
+        if isinstance(value, str):
+            return [value]
+        return [t for t in value if isinstance(t, str)] if isinstance(value, list) else []
 
     @property
     def family(self) -> str:
@@ -63,9 +66,9 @@ def b64url_json(segment: str) -> dict:
 
 def from_token(token: str, source: str | None = None) -> Credential:
     """A credential from a compact VC-JWT (VC 2.0 flat or VC 1.1 `vc` claim) or an OB 2.0 signed JWS."""
-    claims = b64url_json(token.split(".")[1])
+    header, claims = (b64url_json(segment) for segment in token.split(".")[:2])
     document = claims["vc"] if isinstance(claims.get("vc"), dict) else claims
-    return Credential(document, source, token, claims)
+    return Credential(document, source, token, header, claims)
 
 
 def _from_text(text: str, source: str | None) -> Credential:

@@ -3,6 +3,7 @@
 import hashlib
 import json
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import cache
@@ -16,7 +17,7 @@ from pyld.jsonld import JsonLdError
 
 from credentials.catalog import TrustedIssuer
 from credentials.dataintegrity import is_eddsa_proof, verify_eddsa_proof
-from credentials.jsonld import UnknownContext, unknown_contexts
+from credentials.jsonld import unknown_contexts
 from credentials.keys import (
     IssuerKey,
     UnresolvableKey,
@@ -26,7 +27,7 @@ from credentials.keys import (
     trusted_issuer,
     trusted_keys,
 )
-from credentials.reader import Credential, UnreadableCredential, b64url_json, from_token
+from credentials.reader import Credential, UnreadableCredential, from_token
 
 SCHEMAS_DIR = Path(__file__).parent / "schemas"
 REQUIRED_CHECKS = ("signature", "issuer_key", "dates", "shape")
@@ -120,8 +121,10 @@ def _dates_check(document: dict, claims: dict | None, now: datetime, starts: tup
     return Check("dates", True, f"valid from {max(m for _, m in begin).isoformat()} {until}")
 
 
-def _identity_matches(expected: str, identity: str, hashed: bool, salt: str | None) -> bool:
+def _identity_matches(expected: str, identity, hashed: bool, salt) -> bool:
     """Whether an (optionally salted and hashed) identity is the expected one."""
+    if not isinstance(identity, str) or not isinstance(salt, str | None):
+        return False
     if not hashed:
         return identity == expected
     algorithm, _, digest = identity.partition("$")
@@ -136,17 +139,24 @@ def _recipient_check(credential: Credential, expected: str | None) -> Check:
         return Check("recipient", None, "not checked (no expected recipient given)")
     document = credential.document
     if credential.family == "ob2":
-        r = document.get("recipient") or {}
+        r = document.get("recipient") if isinstance(document.get("recipient"), dict) else {}
         identities = [(r.get("identity", ""), bool(r.get("hashed")), r.get("salt"))]
     else:
         subject = _subject(document)
         identities = [(subject.get("id", ""), False, None)] + [
             (i.get("identityHash", ""), bool(i.get("hashed")), i.get("salt"))
-            for i in subject.get("identifier", []) if isinstance(i, dict)
+            for i in _as_list(subject.get("identifier")) if isinstance(i, dict)
         ]
     if any(identity and _identity_matches(expected, identity, hashed, salt) for identity, hashed, salt in identities):
         return Check("recipient", True, f"issued to {expected}")
     return Check("recipient", False, f"not issued to {expected}")
+
+
+def _as_list(value) -> list:
+    """A JSON value as a list: lists as they are, one value wrapped, absent as empty."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
 
 
 def _subject(document: dict) -> dict:
@@ -190,7 +200,8 @@ def _shape_check(credential: Credential) -> Check:
                 for e in validator.iter_errors(credential.document)]
     problems += _jwt_claim_problems(credential)
     if problems:
-        return Check("shape", False, "; ".join(problems[:3]) + (f" (+{len(problems) - 3} more)" if len(problems) > 3 else ""))
+        more = f" (+{len(problems) - 3} more)" if len(problems) > 3 else ""
+        return Check("shape", False, "; ".join(problems[:3]) + more)
     return Check("shape", True, f"conforms to {validator.schema['title']}")
 
 
@@ -211,7 +222,8 @@ def _key_check(key: IssuerKey, entry: TrustedIssuer | None) -> tuple[Check, bool
         return Check("issuer_key", False,
                      f"signed with a key the district does not list for {entry.name} ({key.source})"), False
     if key.bound_to_issuer:
-        return Check("issuer_key", True, f"{key.source}: the issuer id is the key; issuer not on the trusted list"), False
+        message = f"{key.source}: the issuer id is the key; issuer not on the trusted list"
+        return Check("issuer_key", True, message), False
     return Check("issuer_key", True,
                  f"{key.source}: self-asserted, consistent but not proof of identity; issuer not trusted"), False
 
@@ -219,7 +231,7 @@ def _key_check(key: IssuerKey, entry: TrustedIssuer | None) -> tuple[Check, bool
 def _candidate_keys(method: str | None, issuer_id: str | None, entry: TrustedIssuer | None) -> list[IssuerKey]:
     """Keys to try for a signature: the one the method names, else the district's keys for the issuer."""
     try:
-        if method:
+        if isinstance(method, str) and method:
             return [resolve_verification_method(method, issuer_id)]
     except UnresolvableKey:
         if entry is None:
@@ -234,15 +246,15 @@ def _embedded_proof(credential: Credential, trusted: list[TrustedIssuer]) -> _Pr
     document = credential.document
     issuer_id = _issuer(document)[0]
     entry = trusted_issuer(issuer_id, trusted)
-    proofs = document.get("proof") or []
-    proofs = proofs if isinstance(proofs, list) else [proofs]
+    proofs = _as_list(document.get("proof"))
     supported = [p for p in proofs if isinstance(p, dict) and is_eddsa_proof(p)]
     skipped = [f"{p.get('type')}/{p.get('cryptosuite')}" if p.get("cryptosuite") else str(p.get("type"))
                for p in proofs if isinstance(p, dict) and not is_eddsa_proof(p)]
     note = f"; skipped unsupported proof {', '.join(skipped)}" if skipped else ""
     if not supported:
         reason = f"no supported proof (found {', '.join(skipped)})" if skipped else "no proof: not verifiable"
-        return _ProofOutcome(Check("signature", False, reason), Check("issuer_key", None, "not checked (no proof)"), False)
+        return _ProofOutcome(Check("signature", False, reason),
+                             Check("issuer_key", None, "not checked (no proof)"), False)
     if unknown := unknown_contexts(document):
         return _ProofOutcome(
             Check("signature", False, f"context {unknown[0]} is not frozen: cannot canonicalize offline"),
@@ -251,14 +263,15 @@ def _embedded_proof(credential: Credential, trusted: list[TrustedIssuer]) -> _Pr
     for proof in supported:
         try:
             candidates = _candidate_keys(proof.get("verificationMethod"), issuer_id, entry)
-            verified = next((k for k in candidates if k.is_ed25519 and verify_eddsa_proof(document, proof, k.raw_ed25519)),
-                            None)
+            verified = next(
+                (k for k in candidates if k.is_ed25519 and verify_eddsa_proof(document, proof, k.raw_ed25519)), None)
         except UnresolvableKey as exc:
             signatures.append(Check("signature", None, "not checked (no key)"))
             key_checks.append(Check("issuer_key", False, str(exc)))
             continue
-        except (JsonLdError, UnknownContext, ValueError) as exc:
-            signatures.append(Check("signature", False, f"cannot verify {proof.get('cryptosuite') or proof['type']}: {exc}"))
+        except (JsonLdError, ValueError) as exc:
+            suite = proof.get("cryptosuite") or proof["type"]
+            signatures.append(Check("signature", False, f"cannot verify {suite}: {exc}"))
             key_checks.append(Check("issuer_key", None, "not checked (signature not checkable)"))
             continue
         suite = proof.get("cryptosuite") or proof["type"]
@@ -277,25 +290,26 @@ def _embedded_proof(credential: Credential, trusted: list[TrustedIssuer]) -> _Pr
 
 def _combine(checks: list[Check], note: str) -> Check:
     """One check from several proofs: the first failure, else the first not-checked, else a pass."""
-    worst = next((c for c in checks if c.passed is False), None) or next((c for c in checks if c.passed is None), None)
+    failed = next((c for c in checks if c.passed is False), None)
+    worst = failed or next((c for c in checks if c.passed is None), None)
     chosen = worst or checks[0]
     extra = f" ({len(checks)} proofs)" if len(checks) > 1 and worst is None else ""
     return Check(chosen.name, chosen.passed, chosen.message + extra + note)
 
 
-def _verify_jws(token: str, key: IssuerKey) -> Check:
-    """Verify a compact JWS with the algorithm pinned to the key's type."""
-    header = b64url_json(token.split(".")[0])
-    alg = header.get("alg")
+def _verify_jws(credential: Credential, key: IssuerKey) -> Check:
+    """Verify a compact JWS with the algorithm pinned to the key's type, whatever the header claims."""
+    alg = credential.header.get("alg")
     if alg not in key.jose_algorithms:
-        return Check("signature", False, f"header alg {alg!r} is not allowed for this key (allowed: {', '.join(key.jose_algorithms)})")
+        allowed = ", ".join(key.jose_algorithms)
+        return Check("signature", False, f"header alg {alg!r} is not allowed for this key (allowed: {allowed})")
     registry = JWSRegistry(algorithms=[alg], strict_check_header=False)
     registry.max_header_length = MAX_JWS_HEADER
     try:
         with warnings.catch_warnings():
             # joserfc flags the name "EdDSA" as deprecated by RFC 9864; the key type already pins it to Ed25519.
             warnings.simplefilter("ignore", SecurityWarning)
-            jws.deserialize_compact(token, key.jose_key(), registry=registry)
+            jws.deserialize_compact(credential.token, key.jose_key(), registry=registry)
     except (JoseError, ValueError) as exc:
         return Check("signature", False, f"{alg} signature does not verify: {exc}")
     return Check("signature", True, f"{alg} signature verified")
@@ -303,7 +317,7 @@ def _verify_jws(token: str, key: IssuerKey) -> Check:
 
 def _jwt_proof(credential: Credential, trusted: list[TrustedIssuer]) -> _ProofOutcome:
     """Verify a VC-JWT: key from the header (jwk or kid) or the district's list, alg pinned to the key."""
-    header = b64url_json(credential.token.split(".")[0])
+    header = credential.header
     issuer_id = _issuer(credential.document)[0] or (credential.claims or {}).get("iss")
     entry = trusted_issuer(issuer_id, trusted)
     try:
@@ -312,8 +326,9 @@ def _jwt_proof(credential: Credential, trusted: list[TrustedIssuer]) -> _ProofOu
         else:
             candidates = _candidate_keys(header.get("kid"), issuer_id, entry)
     except UnresolvableKey as exc:
-        return _ProofOutcome(Check("signature", None, "not checked (no key)"), Check("issuer_key", False, str(exc)), False)
-    outcomes = [(k, _verify_jws(credential.token, k)) for k in candidates]
+        return _ProofOutcome(Check("signature", None, "not checked (no key)"),
+                             Check("issuer_key", False, str(exc)), False)
+    outcomes = [(k, _verify_jws(credential, k)) for k in candidates]
     key, signature = next(((k, c) for k, c in outcomes if c.passed), outcomes[0])
     if not signature.passed:
         return _ProofOutcome(signature, Check("issuer_key", None, "not checked (signature does not verify)"), False)
@@ -324,7 +339,7 @@ def _jwt_proof(credential: Credential, trusted: list[TrustedIssuer]) -> _ProofOu
 def _nested_credentials(credential: Credential) -> list[Credential]:
     """The credentials a CLR bundles, each to be verified on its own."""
     nested = []
-    for i, item in enumerate(_subject(credential.document).get("verifiableCredential") or []):
+    for i, item in enumerate(_as_list(_subject(credential.document).get("verifiableCredential"))):
         source = f"{credential.source or 'clr'}#verifiableCredential/{i}"
         if isinstance(item, str):
             nested.append(from_token(item, source))
@@ -342,7 +357,8 @@ def _achievement_summary(document: dict) -> dict | None:
     return {k: achievement[k] for k in keys if k in achievement}
 
 
-def _verify_vc(credential, trusted, documents, recipient, now) -> VerificationResult:
+def _verify_vc(credential: Credential, trusted: list[TrustedIssuer], documents: dict[str, dict],
+               recipient: str | None, now: datetime) -> VerificationResult:
     """OB 3.0 or CLR 2.0, as Data Integrity JSON or VC-JWT."""
     document = credential.document
     proof = _jwt_proof(credential, trusted) if credential.token else _embedded_proof(credential, trusted)
@@ -394,10 +410,20 @@ def _revocation_check(assertion: dict, issuer: dict | None, documents: dict) -> 
     return Check("revocation", True, "not in the issuer's revocation list")
 
 
-def _verify_ob2(credential, trusted, documents, recipient, now) -> VerificationResult:
+def _ob2_key(creator: str | None, documents: dict[str, dict]) -> tuple[IssuerKey, str | None]:
+    """The CryptographicKey an OB 2.0 signed assertion names, and its owner, from the supplied documents."""
+    key_document = _linked(creator, documents)
+    if key_document is None or "publicKeyPem" not in key_document:
+        raise UnresolvableKey(f"key document {creator} not supplied (needs the network)")
+    key = IssuerKey(from_pem(key_document["publicKeyPem"]), f"OB 2.0 key document {creator}")
+    return key, key_document.get("owner")
+
+
+def _verify_ob2(credential: Credential, trusted: list[TrustedIssuer], documents: dict[str, dict],
+                recipient: str | None, now: datetime) -> VerificationResult:
     """OB 2.0 assertion: signed (JWS) is checked offline against supplied documents; hosted needs the network."""
     assertion = credential.document
-    verification = assertion.get("verification") or {}
+    verification = assertion.get("verification") if isinstance(assertion.get("verification"), dict) else {}
     badge = _linked(assertion.get("badge"), documents)
     issuer = _linked(badge.get("issuer"), documents) if badge else None
     issuer_id = issuer.get("id") if issuer else (badge or {}).get("issuer")
@@ -412,17 +438,19 @@ def _verify_ob2(credential, trusted, documents, recipient, now) -> VerificationR
         key_check = Check("issuer_key", None, "not checked (no JWS)")
     else:
         creator = verification.get("creator")
-        key_document = _linked(creator, documents)
-        if key_document is None or "publicKeyPem" not in key_document:
+        try:
+            key, owner = _ob2_key(creator, documents)
+        except UnresolvableKey as exc:
             signature = Check("signature", None, "not checked (no key)")
-            key_check = Check("issuer_key", False, f"key document {creator} not supplied (needs the network)")
+            key_check = Check("issuer_key", False, str(exc))
         else:
-            key = IssuerKey(from_pem(key_document["publicKeyPem"]), f"OB 2.0 key document {creator}")
-            signature = _verify_jws(credential.token, key)
+            signature = _verify_jws(credential, key)
             if not signature.passed:
                 key_check = Check("issuer_key", None, "not checked (signature does not verify)")
-            elif key_document.get("owner") != issuer_id:
-                key_check = Check("issuer_key", False, f"key owner {key_document.get('owner')} is not the issuer {issuer_id}")
+            elif issuer_id is None:
+                key_check = Check("issuer_key", False, f"issuer unknown: badge class {assertion.get('badge')} not supplied")
+            elif owner != issuer_id:
+                key_check = Check("issuer_key", False, f"key owner {owner} is not the issuer {issuer_id}")
             else:
                 key_check, trusted_flag = _key_check(key, entry)
     checks = [
@@ -441,7 +469,7 @@ def _verify_ob2(credential, trusted, documents, recipient, now) -> VerificationR
 def verify_credential(
     credential: Credential,
     *,
-    trusted_issuers: list[TrustedIssuer] = (),
+    trusted_issuers: Sequence[TrustedIssuer] = (),
     documents: dict[str, dict] | None = None,
     recipient: str | None = None,
     now: datetime | None = None,
