@@ -18,6 +18,8 @@ class TrustedIssuer(BaseModel):
     id: str
     name: str
     keys: list[str | dict[str, str]] = Field(default_factory=list)
+    note: str | None = None
+    illustrative: bool = False
 
     @model_validator(mode="after")
     def _has_a_key(self) -> "TrustedIssuer":
@@ -38,6 +40,8 @@ class CatalogEntry(BaseModel):
     micro_credentials: int = Field(default=1, ge=0)
     credit_hours: Decimal = Field(ge=0)
     cpe_hours: Decimal = Field(ge=0)
+    note: str | None = None
+    illustrative: bool = False
 
     @model_validator(mode="after")
     def _matches_something(self) -> "CatalogEntry":

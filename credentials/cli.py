@@ -5,7 +5,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import click
-import yaml
 
 from credentials.catalog import CatalogEntry, TrustedIssuer, map_to_catalog
 from credentials.reader import UnreadableCredential, read_credentials
@@ -16,15 +15,17 @@ MARKS = {True: "ok", False: "FAIL", None: "--"}
 
 def _district_trust(district_id: str, rules_dir: Path) -> tuple[list[TrustedIssuer], list[CatalogEntry]]:
     """Trusted issuers and credential catalog from district_rules/<ID>.yaml."""
+    from engine.load import parse_rules
+    from engine.loader import RuleFileError
+
     path = Path(rules_dir) / f"{district_id}.yaml"
     try:
-        rules = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        rules = parse_rules(path)
     except OSError as exc:
-        raise click.UsageError(f"no rule file for district {district_id}: {exc}") from exc
-    return (
-        [TrustedIssuer.model_validate(t) for t in rules.get("trusted_issuers") or []],
-        [CatalogEntry.model_validate(e) for e in rules.get("credential_catalog") or []],
-    )
+        raise click.UsageError(f"no rule file for district {district_id}: {exc.strerror}") from exc
+    except RuleFileError as exc:
+        raise click.UsageError(f"the rule file has errors:\n{exc}") from exc
+    return list(rules.trusted_issuers), list(rules.credential_catalog)
 
 
 def _as_json(result: VerificationResult, catalog: list[CatalogEntry]) -> dict:

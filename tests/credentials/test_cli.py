@@ -54,7 +54,9 @@ def test_district_trust_and_catalog(obdata, tmp_path):
                              "keys": ["z6MkjZRZv3aez3r18pB1RBFJR1kwUVJ5jHt92JmQwXbd5hwi"]}],
         "credential_catalog": [{"name": "teamwork", "micro_credentials": 1, "credit_hours": "0.5", "cpe_hours": "10"}],
     }
-    (tmp_path / "springfield.yaml").write_text(yaml.safe_dump(rules), encoding="utf-8")
+    base = (Path(__file__).parents[1] / "engine" / "broken" / "_base.yaml.txt").read_text(encoding="utf-8")
+    base = base.replace("id: broken", "id: springfield")
+    (tmp_path / "springfield.yaml").write_text(base + yaml.safe_dump(rules), encoding="utf-8")
     args = ["--district", "springfield", "--rules-dir", tmp_path]
     (report,) = json.loads(run("--json", *args, obdata / V / "ob30/simple.json").output)
     assert report["trusted"] is True
