@@ -7,7 +7,7 @@ API and the CLI compute from the same inputs.
 from flask import abort, current_app
 from pydantic import ValidationError
 
-from engine import DistrictRules, EstimateInput, RuleInputError, load_districts
+from engine import DistrictRules, EstimateInput, RuleFileError, RuleInputError, load_districts
 from engine.options import EstimateOptions
 
 # What the engine raises for input it cannot use (an unknown lane, step or school year...).
@@ -29,7 +29,12 @@ def districts() -> dict[str, DistrictRules]:
     cache = current_app.extensions.setdefault("lanewise_rules", {})
     path = current_app.config["DISTRICT_RULES"]
     if path not in cache:
-        cache[path] = load_districts(path)
+        try:
+            cache[path] = load_districts(path)
+        except RuleFileError as error:
+            # A broken rule file is the operator's to fix (`flask rules check`); say so instead of a bare 500.
+            current_app.logger.error("district rules do not load:\n%s", error)
+            abort(503, description="The district rule files have errors; run `flask rules check`.")
     return cache[path]
 
 
