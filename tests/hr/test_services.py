@@ -1,0 +1,244 @@
+"""The workflow in the database: filing, approval with retroactive pay, the version check, the audit log."""
+import io
+import threading
+from datetime import UTC, date, datetime
+from decimal import Decimal
+
+import pytest
+from openpyxl import load_workbook
+from sqlalchemy import delete, text, update
+from sqlalchemy.exc import DBAPIError
+from sqlmodel import Session, select
+
+from engine.workflow import IllegalTransition
+from models import CredentialStatus, Placement
+from models.hr import ChangeRequest, RequestAudit
+from services import hr
+from tests.hr.conftest import OCT_15, PDF, SEPT_15
+
+
+def approve(session, rules, request, user, today=date(2026, 10, 15), now=OCT_15):
+    session.refresh(request)
+    return hr.transition(session=session, rules=rules, request_id=request.id, expected_version=request.version,
+                         action="approve", actor=user, today=today, now=now)
+
+
+def test_approval_moves_the_lane_from_the_effective_date_with_retroactive_pay(session, filing, make_user, cedar):
+    user, teacher, request = filing()
+    officer = make_user("hr")
+    decision = approve(session, cedar, request, officer)
+    request = decision.change_request
+    assert request.status == "approved"
+    assert (request.old_lane, request.new_lane, request.effective_date) == ("BA", "BA+15", date(2026, 7, 1))
+    assert (request.old_annual, request.new_annual) == (Decimal("48900.00"), Decimal("51300.00"))
+    # (51,300 - 48,900) x 106/365 days July 1 -> October 15: see retro_cases/full_year_retroactive.yaml
+    assert request.retro_amount == Decimal("696.99")
+    placement = session.exec(select(Placement).where(Placement.teacher_id == teacher.id)).one()
+    session.refresh(placement)
+    assert placement.lane == "BA+15"
+    credential = hr.request_credentials(session=session, request_id=request.id)[0]
+    assert credential.status == CredentialStatus.granted
+    log = hr.audit_log(session=session, request_id=request.id)
+    assert [(e.action, e.from_status, e.to_status, e.actor_id) for e in log] == [
+        ("create", None, "draft", user.id), ("submit", "draft", "submitted", user.id),
+        ("approve", "submitted", "approved", officer.id)]
+
+
+def test_a_stale_version_is_refused(session, filing, make_user, cedar):
+    _, _, request = filing()
+    officer = make_user("hr")
+    version = request.version
+    approve(session, cedar, request, officer)
+    with pytest.raises(hr.StaleRequest):
+        hr.transition(session=session, rules=cedar, request_id=request.id, expected_version=version,
+                      action="deny", actor=officer, reason="late")
+
+
+def test_teacher_cannot_approve_or_act_on_anothers_request(session, filing, make_user, cedar):
+    owner, _, request = filing()
+    with pytest.raises(IllegalTransition, match="only HR"):
+        approve(session, cedar, request, owner)
+    stranger, _, _ = filing(submit=False)
+    with pytest.raises(hr.NotAllowed):
+        hr.transition(session=session, rules=cedar, request_id=request.id, expected_version=request.version,
+                      action="withdraw", actor=stranger)
+    session.refresh(request)
+    assert request.status == "submitted"
+
+
+def test_credit_is_used_once(session, filing, make_user, cedar):
+    user, teacher, first = filing()
+    officer = make_user("hr")
+    approve(session, cedar, first, officer)
+    credential_id = hr.request_credentials(session=session, request_id=first.id)[0].id
+    _, _, second = filing(credential_ids=[credential_id], user=user, teacher=teacher)
+    with pytest.raises(IllegalTransition, match="does not meet"):
+        approve(session, cedar, second, officer)
+    outcome = hr.assess_request(session=session, rules=cedar, change_request=second, today=date(2026, 10, 15))
+    assert f"already used by approved request #{first.id}" in outcome.refused[0][1]
+
+
+def test_return_needs_a_reason_and_the_teacher_can_resubmit(session, filing, make_user, cedar):
+    user, _, request = filing(evidence=False)
+    officer = make_user("hr")
+    with pytest.raises(IllegalTransition, match="reason is required"):
+        hr.transition(session=session, rules=cedar, request_id=request.id, expected_version=request.version,
+                      action="return", actor=officer)
+    hr.transition(session=session, rules=cedar, request_id=request.id, expected_version=request.version,
+                  action="return", actor=officer, reason="Please attach the transcript")
+    session.refresh(request)
+    assert (request.status, request.reason) == ("returned", "Please attach the transcript")
+    hr.add_evidence(session=session, change_request=request, actor=user, filename="t.pdf", data=PDF,
+                    instance_path="/tmp/lanewise-hr-test", rules=None)
+    hr.transition(session=session, rules=cedar, request_id=request.id, expected_version=request.version,
+                  action="submit", actor=user, now=OCT_15)
+    session.refresh(request)
+    # The window is judged by the first submission: still the retroactive October 1 window.
+    assert request.first_submitted_at.date() == SEPT_15.date()
+    decision = approve(session, cedar, request, officer)
+    assert decision.change_request.effective_date == date(2026, 7, 1)
+
+
+def test_reversal_recovers_the_overpayment_and_restores_the_lane(session, filing, make_user, cedar):
+    _, teacher, request = filing()
+    officer = make_user("hr")
+    approve(session, cedar, request, officer)
+    session.refresh(request)
+    decision = hr.transition(session=session, rules=cedar, request_id=request.id, expected_version=request.version,
+                             action="reverse", actor=officer, reason="Transcript never arrived",
+                             today=date(2027, 1, 1))
+    # -2,400.00 x 184/365 days July 1 -> January 1: see retro_cases/provisional_move_reversed.yaml
+    assert decision.change_request.recovered_amount == Decimal("-1209.86")
+    assert decision.change_request.status == "denied"
+    placement = session.exec(select(Placement).where(Placement.teacher_id == teacher.id)).one()
+    session.refresh(placement)
+    assert placement.lane == "BA"
+
+
+def test_the_audit_log_refuses_update_and_delete_in_the_database(session, filing):
+    _, _, request = filing()
+    for statement in (update(RequestAudit).values(reason="rewritten"), delete(RequestAudit)):
+        with pytest.raises(DBAPIError, match="append-only"):
+            session.execute(statement)
+            session.commit()
+        session.rollback()
+    assert len(hr.audit_log(session=session, request_id=request.id)) == 2
+
+
+@pytest.mark.parametrize("name,data,why", [
+    ("t.exe", b"MZ...", "accepted files"),
+    ("t.pdf", b"<html>", "not PDF"),
+    ("t.png", b"%PDF-1.4", "not PNG"),
+    ("t.json", b"{not json", "not JSON"),
+    ("t.pdf", b"", "empty"),
+    ("t.pdf", b"%PDF-" + b"0" * (10 * 1024 * 1024), "limit is 10 MB"),
+])
+def test_evidence_limits(name, data, why):
+    with pytest.raises(hr.EvidenceRefused, match=why):
+        hr.check_evidence(name, data)
+
+
+def test_evidence_is_stored_outside_the_web_root_under_a_random_name(session, filing, app):
+    _, _, request = filing()
+    [evidence] = hr.evidence_files(session=session, request_id=request.id)
+    path = hr.evidence_path(evidence, app.instance_path)
+    assert path.read_bytes() == PDF
+    assert str(path).startswith(app.instance_path) and "transcript" not in path.name and len(path.name) == 40
+
+
+def test_badge_evidence_is_verified_offline(session, filing, app, cedar):
+    user, _, request = filing()
+    record = hr.add_evidence(session=session, change_request=request, actor=user, filename="badge.json",
+                             data=b'{"@context": "https://w3id.org/openbadges/v2", "type": "Assertion"}',
+                             instance_path=app.instance_path, rules=cedar)
+    import json
+
+    result = json.loads(record.verification)
+    assert result["readable"] and result["credentials"][0]["valid"] is False
+    assert any(check["passed"] is False for check in result["credentials"][0]["checks"])
+
+
+def test_queue_filters_sorts_and_pages(session, filing, make_user):
+    made = [filing()[2] for _ in range(5)]
+    first = hr.queue(session=session, page_size=2)
+    assert first.total == 5 and len(first.rows) == 2
+    seen = [r.id for r, _ in first.rows]
+    cursor = first.next_cursor
+    while cursor:
+        page = hr.queue(session=session, page_size=2, cursor=cursor)
+        seen += [r.id for r, _ in page.rows]
+        cursor = page.next_cursor
+    assert seen == sorted(r.id for r in made)
+    newest = hr.queue(session=session, sort="newest", page_size=10)
+    assert [r.id for r, _ in newest.rows] == sorted(seen, reverse=True)
+    assert hr.queue(session=session, district="dysart").total == 0
+    assert hr.queue(session=session, status="approved").total == 0
+    assert hr.queue(session=session, older_than_days=30, now=datetime(2026, 10, 1, tzinfo=UTC)).total == 0
+    assert hr.queue(session=session, older_than_days=10, now=datetime(2026, 10, 1, tzinfo=UTC)).total == 5
+
+
+def test_bulk_approve_approves_only_requests_that_pass(session, filing, make_user, cedar):
+    _, _, good = filing()
+    _, _, short = filing(hours="9")
+    officer = make_user("hr")
+    result = hr.bulk_approve(session=session, rules_by_district={"cedar-valley": cedar},
+                             request_ids=[good.id, short.id], versions={}, actor=officer, today=date(2026, 10, 15))
+    assert result.approved == [good.id]
+    assert result.skipped[0][0] == short.id and "BA+15 needs 15" in result.skipped[0][1]
+
+
+def test_payroll_export_is_exact(session, filing, make_user, cedar):
+    _, teacher, request = filing()
+    approve(session, cedar, request, make_user("hr"))
+    rows = hr.payroll_rows(session=session, start=date(2026, 10, 1), end=date(2026, 10, 31))
+    assert len(rows) == 1
+    text_csv = hr.payroll_csv(rows)
+    assert f"{teacher.employee_id},{teacher.name},cedar-valley,{request.id},lane_change,2026-10-15,2026-07-01,1,BA,1,BA+15" in text_csv
+    assert text_csv.strip().endswith(",51300.00,696.99")
+    sheet = load_workbook(io.BytesIO(hr.payroll_xlsx(rows))).active
+    header = [c.value for c in sheet[1]]
+    retro = sheet.cell(row=2, column=header.index("retroactive_amount") + 1)
+    salary = sheet.cell(row=2, column=header.index("new_annual_salary") + 1)
+    assert isinstance(retro.value, (int, float)) and f"{retro.value:.2f}" == "696.99" and retro.number_format == "0.00"
+    assert f"{salary.value:.2f}" == "51300.00"
+    assert hr.payroll_rows(session=session, start=date(2026, 11, 1), end=date(2026, 11, 30)) == []
+
+
+def test_two_hr_users_approving_at_once_exactly_one_wins(app, filing, make_user, cedar, monkeypatch):
+    if not app.config["DATABASE_URL"].startswith("postgresql"):
+        pytest.skip("the concurrent case runs on PostgreSQL (LANEWISE_TEST_POSTGRES_URL)")
+    _, _, request = filing()
+    officers = [make_user("hr"), make_user("hr")]
+    engine = app.extensions["lanewise_engine"]
+    barrier = threading.Barrier(2, timeout=20)
+    real_apply = hr.apply
+
+    def apply_together(*args, **kwargs):
+        barrier.wait()  # both have read version 1 before either writes
+        return real_apply(*args, **kwargs)
+
+    monkeypatch.setattr(hr, "apply", apply_together)
+    outcomes = {}
+
+    def act(index, action, reason):
+        with Session(engine, expire_on_commit=False) as own:
+            own.execute(text("select 1"))
+            try:
+                hr.transition(session=own, rules=cedar, request_id=request.id, expected_version=request.version,
+                              action=action, actor=officers[index], reason=reason, today=date(2026, 10, 15))
+                outcomes[index] = "ok"
+            except hr.StaleRequest as error:
+                outcomes[index] = f"stale: {error}"
+
+    threads = [threading.Thread(target=act, args=(0, "approve", None)),
+               threading.Thread(target=act, args=(1, "deny", "Not enough credit"))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(v.split(":")[0] for v in outcomes.values()) == ["ok", "stale"], outcomes
+    with Session(engine) as check:
+        row = check.get(ChangeRequest, request.id)
+        assert row.version == request.version + 1
+        moves = [e.action for e in hr.audit_log(session=check, request_id=request.id)]
+        assert moves.count("approve") + moves.count("deny") == 1
