@@ -1,0 +1,670 @@
+"""Budget projection for a whole roster, on arrays.
+
+Teachers in the same state (step, lane, growth steps, micro-credentials, credit,
+service, degree, pay profile) move together as one group with a count, so the
+cost grows with the number of distinct placements, not with head count. Money
+is integer cents (int64) inside; `finish` turns each year's sums into Decimal.
+
+The model, year by year (the per-teacher reference in `projection_reference`
+follows the same words one teacher at a time):
+
+1. During year k a share of teachers (uptake) earn `micro_credentials_per_participant`
+   micro-credentials; they are paid any per-micro-credential stipend that year.
+2. Pay: base = the schedule cell x FTE, rounded by the district's line rule; every
+   addition the rules give (`addition_lines`); the scenario's new role for the
+   share of eligible teachers who take it; the program cost per micro-credential.
+3. Benefits: FICA (where paid) and the retirement rate on all pay, stipends
+   included; health per head.
+4. At the year's end teachers leave: retirements at the top of their lane,
+   other leavers elsewhere. Survivors advance a step (unless the year is a
+   freeze), earned micro-credentials count (growth steps or lane credit), and
+   lane moves follow credit. Leavers are replaced by hires at the hiring step,
+   split by the lane mix, with the leavers' pay profiles.
+
+Expected values split counts by largest remainder (whole teachers, exact and
+deterministic); Monte Carlo draws binomial counts per group with a fixed seed.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Callable
+
+import numpy as np
+
+from engine.estimate import _next_step, _step_cap
+from engine.money import CENT
+from engine.roster import Roster
+from engine.rules import DEGREES, DistrictRules, dated_value
+from engine.salary import (Placement, _eligible, addition_lines, cell_amount, lines_round, schedule_for)
+from engine.scenario import Assumptions, Scenario, prepare
+from engine.school_year import SchoolYear
+
+HUNDRED = Decimal(100)
+CREDIT_UNIT = 10_000  # credit hours are held as integers of 1/10,000 hour
+# Expected values count teachers in 1/10,000ths: 8% of one teacher leaves as 800 units, so the
+# expectation carries no rounding bias, and every sum stays an exact integer.
+HEAD_UNIT = 10_000
+KEY_COLUMNS = ("step", "lane", "growth", "mc_growth", "mc_progress", "mc_total", "credit", "service", "degree", "profile")
+(STEP, LANE, GROWTH, MC_GROWTH, MC_PROGRESS, MC_TOTAL, CREDIT, SERVICE, DEGREE, PROFILE) = range(len(KEY_COLUMNS))
+
+
+# --- pieces both engines share: whole-number arithmetic, the state's shape, the year's sums ---------------
+
+
+def round_half_up(value: Decimal) -> int:
+    """A non-negative Decimal rounded to a whole number, half up."""
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def percent_of(cents, percent: Decimal):
+    """Cents x percent / 100, rounded half up to the cent (ints or int64 arrays, >= 0)."""
+    num, den = (Decimal(percent) / HUNDRED).as_integer_ratio()
+    return (cents * (2 * num) + den) // (2 * den)
+
+
+def apportion(total: int, weights: list[int]) -> list[int]:
+    """`total` whole units split in proportion to `weights` by largest remainder; ties go to the earlier weight."""
+    whole = sum(weights)
+    if whole == 0 or total == 0:
+        return [0] * len(weights)
+    shares = [total * w // whole for w in weights]
+    remainders = [total * w % whole for w in weights]
+    left = total - sum(shares)
+    for i in sorted(range(len(weights)), key=lambda i: (-remainders[i], i))[:left]:
+        shares[i] += 1
+    return shares
+
+
+def apportion_array(total: int, weights: np.ndarray) -> np.ndarray:
+    """`apportion` on an int64 array."""
+    weights = np.asarray(weights, dtype=np.int64)
+    whole = int(weights.sum())
+    if whole == 0 or total == 0:
+        return np.zeros_like(weights)
+    shares = total * weights // whole
+    remainders = total * weights % whole
+    left = total - int(shares.sum())
+    if left:
+        order = np.lexsort((np.arange(len(weights)), -remainders))
+        shares[order[:left]] += 1
+    return shares
+
+
+def from_units(values, unit: int):
+    """Sums over counts in `unit`ths of a teacher, back to whole cents, rounded half away from zero."""
+    if unit == 1:
+        return values
+    values = np.asarray(values, dtype=np.int64)
+    magnitude = (2 * np.abs(values) + unit) // (2 * unit)
+    return np.where(values < 0, -magnitude, magnitude)
+
+
+def heads(units: int, unit: int) -> str:
+    """A count of teachers held in `unit`ths, as a decimal string."""
+    return str((Decimal(int(units)) / unit).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)) if unit != 1 else str(int(units))
+
+
+def counted_micro_credentials(rules: DistrictRules, earned: int) -> int:
+    """How many of a year's micro-credentials count: none below the yearly minimum, at most the yearly maximum."""
+    counting = rules.counting
+    if 0 < earned < counting.min_micro_credentials_per_year:
+        return 0
+    if counting.max_micro_credentials_per_year is not None:
+        return min(earned, counting.max_micro_credentials_per_year)
+    return earned
+
+
+def leaver_targets(assumptions: Assumptions, headcount: int, at_top: int) -> tuple[int, int]:
+    """Expected retirements (from the top) and other leavers this year, in whole teachers."""
+    total = round_half_up(Decimal(headcount) * assumptions.attrition_percent / HUNDRED)
+    retirees = min(total, round_half_up(Decimal(headcount) * assumptions.attrition_percent
+                                        * assumptions.retiree_share_percent / (HUNDRED * HUNDRED)))
+    retirees_at_top = min(retirees, at_top)
+    others = min(total - retirees_at_top, headcount - at_top)
+    return retirees_at_top, others
+
+
+@dataclass(frozen=True)
+class StateShape:
+    """Which parts of a teacher's state matter to the district's rules (the rest is held at zero)."""
+
+    growth_mode: bool
+    lanes_mode: bool
+    use_service: bool
+    use_mc_total: bool
+    service_cap: int
+    service_classes: tuple[int, ...]
+    credit_hours_each: int          # in CREDIT_UNIT
+    per_growth_step: int
+    max_growth_steps: int | None
+    credit_per_growth_step: int     # hours; 0 when credit makes no growth steps
+    role_id: str | None
+
+    @classmethod
+    def of(cls, rules: DistrictRules, assumptions: Assumptions) -> "StateShape":
+        rule = rules.micro_credentials
+        role = rules.role(assumptions.role_id) if assumptions.role_id else None
+        thresholds = set()
+        for addition in rules.additions:
+            if addition.kind == "longevity":
+                thresholds.update(addition.at_years or [])
+            if addition.eligibility.min_years is not None:
+                thresholds.add(addition.eligibility.min_years)
+        if role and role.min_years:
+            thresholds.add(role.min_years)
+        lanes_mode = rule.counts_toward == "lanes" and rule.credit_hours_each > 0
+        each = rule.credit_hours_each * CREDIT_UNIT
+        if each != each.to_integral_value():
+            raise ValueError("credit_hours_each must have at most four decimals")
+        return cls(
+            growth_mode=rule.counts_toward == "growth_steps" and bool(rule.per_growth_step),
+            lanes_mode=lanes_mode, use_service=bool(thresholds),
+            use_mc_total=lanes_mode or bool(role and role.micro_credentials),
+            service_cap=max(thresholds) if thresholds else 0,
+            service_classes=tuple(sorted(thresholds)), credit_hours_each=int(each),
+            per_growth_step=rule.per_growth_step or 0, max_growth_steps=rule.max_growth_steps,
+            credit_per_growth_step=rules.counting.credit_hours_per_growth_step or 0, role_id=assumptions.role_id)
+
+    def service_key(self, service: int) -> int:
+        return min(service, self.service_cap) if self.use_service else 0
+
+    def service_class(self, service: int) -> int:
+        """The largest service threshold reached: every service-based rule treats these years alike."""
+        reached = [t for t in self.service_classes if t <= service]
+        return reached[-1] if reached else 0
+
+    def initial_growth(self, micro_credentials: int, credit_hours: Decimal) -> tuple[int, int, int]:
+        """Growth steps (all, from micro-credentials) and progress toward the next, for a roster teacher."""
+        mc_growth = progress = 0
+        if self.growth_mode:
+            mc_growth = micro_credentials // self.per_growth_step
+            if self.max_growth_steps is not None and mc_growth >= self.max_growth_steps:
+                mc_growth, progress = self.max_growth_steps, 0
+            else:
+                progress = micro_credentials - mc_growth * self.per_growth_step
+        credit_growth = int(credit_hours) // self.credit_per_growth_step if self.credit_per_growth_step else 0
+        return mc_growth + credit_growth, mc_growth, progress
+
+
+def profile_flags(rules: DistrictRules, band, subjects, certifications, certified) -> tuple[int, ...]:
+    """Which additions a teacher's band, subjects and certifications allow (degree and years are judged apart)."""
+    probe = Placement(step=0, lane=rules.lanes[0].id, degree="doctorate", band=band, years_of_service=10**6,
+                      subjects=tuple(subjects), certifications=tuple(certifications), certified=certified)
+    flags = []
+    for addition in rules.additions:
+        wide = addition.model_copy(update={"eligibility": addition.eligibility.model_copy(update={"degrees": None, "min_years": None, "roles": None})})
+        flags.append(int(_eligible(wide, rules, probe)))
+    return tuple(flags)
+
+
+def service_years(hire_ordinal: int, school_year: SchoolYear, step: int) -> int:
+    """Whole years from the hire date to the start of a school year; the step when the date is unknown."""
+    if not hire_ordinal:
+        return step
+    from datetime import date
+
+    hired = date.fromordinal(hire_ordinal)
+    start = school_year.start
+    return max(0, start.year - hired.year - ((start.month, start.day) < (hired.month, hired.day)))
+
+
+@dataclass
+class YearSums:
+    """One school year's sums: money in cents, heads in `unit`ths of a teacher (one column per draw)."""
+
+    school_year: str
+    unit: int
+    headcount: np.ndarray
+    fte_hundredths: np.ndarray
+    base: np.ndarray
+    additions: dict[str, np.ndarray]
+    one_time_additions: np.ndarray
+    roles: np.ndarray
+    role_holders: np.ndarray
+    participants: np.ndarray
+    micro_credentials: np.ndarray
+    program: np.ndarray
+    leavers: np.ndarray
+    retirees: np.ndarray
+    hires: np.ndarray
+
+
+COMPONENTS = ("base_pay", "additions", "role_supplements", "fica", "retirement", "health", "program_cost")
+
+
+def finish(rules: DistrictRules, assumptions: Assumptions, sums: YearSums) -> dict[str, np.ndarray]:
+    """Benefits, totals, one-time and recurring cost for a year's sums, all int64 cents per draw."""
+    year = rules.year(sums.school_year)
+    additions = sum(sums.additions.values(), np.zeros_like(sums.base))
+    pay = sums.base + additions + sums.roles
+    fica_rate = assumptions.fica_percent
+    retirement_rate = assumptions.retirement_in(rules, year)
+    health = round_half_up(assumptions.health_in(rules, year) * 100)
+    fica = percent_of(pay, fica_rate)
+    retirement = percent_of(pay, retirement_rate)
+    health_total = from_units(sums.headcount * health, sums.unit)
+    one_time = sums.one_time_additions + percent_of(sums.one_time_additions, fica_rate) \
+        + percent_of(sums.one_time_additions, retirement_rate) + sums.program
+    total = pay + fica + retirement + health_total + sums.program
+    return {"base_pay": sums.base, "additions": additions, "role_supplements": sums.roles, "pay": pay, "fica": fica,
+            "retirement": retirement, "health": health_total, "benefits": fica + retirement + health_total,
+            "program_cost": sums.program, "total": total, "one_time": one_time, "recurring": total - one_time}
+
+
+def cents(value) -> Decimal:
+    """Integer cents as Decimal dollars."""
+    return (Decimal(int(value)) / 100).quantize(CENT)
+
+
+def money(value) -> str:
+    return str(cents(value))
+
+
+def year_result(rules: DistrictRules, assumptions: Assumptions, sums: YearSums, draw: int = 0) -> dict:
+    """One school year of a projection as JSON: Decimal strings for money."""
+    figures = finish(rules, assumptions, sums)
+    pick = lambda array: int(array[draw])  # noqa: E731
+    return {
+        "school_year": sums.school_year,
+        "headcount": heads(pick(sums.headcount), sums.unit),
+        "fte": heads(pick(sums.fte_hundredths), sums.unit * 100),
+        **{name: heads(pick(getattr(sums, name)), sums.unit)
+           for name in ("participants", "micro_credentials", "role_holders", "leavers", "retirees", "hires")},
+        "base_pay": money(pick(sums.base)),
+        "additions": {name: money(pick(values)) for name, values in sums.additions.items()},
+        **{name: money(pick(figures[name])) for name in ("additions", "role_supplements", "pay", "fica", "retirement",
+                                                        "health", "benefits", "program_cost", "total", "one_time", "recurring")},
+    } | {"additions_by_kind": {name: money(pick(values)) for name, values in sums.additions.items()}}
+
+
+@dataclass
+class Projection:
+    """A projection's years: expected values, and Monte Carlo bands when draws were asked for."""
+
+    district_id: str
+    scenario: str
+    years: list[dict]
+    sums: list[YearSums] = field(repr=False, default_factory=list)
+    draws: int = 0
+    seed: int | None = None
+    totals_by_draw: np.ndarray | None = field(repr=False, default=None)   # years x draws, cents
+    bands: list[dict] = field(default_factory=list)
+    groups: int = 0
+    seconds: float = 0.0
+
+    def totals_cents(self) -> list[int]:
+        return [round_half_up(Decimal(y["total"]) * 100) for y in self.years]
+
+    def to_json(self) -> dict:
+        return {"district": self.district_id, "scenario": self.scenario, "years": self.years, "draws": self.draws,
+                "seed": self.seed, "bands": self.bands, "groups": self.groups}
+
+
+# --- the vectorised engine --------------------------------------------------------------------------------
+
+
+class _Context:
+    """Rules, assumptions and per-year look-up tables for the vectorised engine."""
+
+    def __init__(self, rules: DistrictRules, assumptions: Assumptions, roster: Roster):
+        self.rules = rules
+        self.assumptions = assumptions
+        self.shape = StateShape.of(rules, assumptions)
+        self.lane_ids = [lane.id for lane in rules.lanes]
+        self.lane_degree = np.array([DEGREES.index(l.degree) for l in rules.lanes])
+        self.lane_credits = np.array([l.credits for l in rules.lanes], dtype=np.int64)
+        self.addition_names = [a.name for a in rules.additions]
+        self.one_time_names = {a.name for a in rules.additions if a.kind == "per_micro_credential"}
+        self.per_mc = any(a.kind == "per_micro_credential" for a in rules.additions)
+        self.earned = assumptions.micro_credentials_per_participant
+        self.counted = counted_micro_credentials(rules, self.earned)
+        self.role = rules.role(assumptions.role_id) if assumptions.role_id else None
+        self._build_profiles(roster)
+
+    def _build_profiles(self, roster: Roster) -> None:
+        flags = [profile_flags(self.rules, *p) for p in roster.profiles]
+        pairs, inverse = np.unique(np.stack([roster.profile, roster.fte_hundredths], axis=1), axis=0, return_inverse=True)
+        keys = [(int(fte), flags[int(p)]) for p, fte in pairs]
+        distinct = sorted(set(keys))
+        index = {key: i for i, key in enumerate(distinct)}
+        pair_profile = np.array([index[key] for key in keys], dtype=np.int64)
+        self.teacher_profile = pair_profile[inverse.ravel()]
+        # A representative teacher for each profile: eligibility depends on the flags only.
+        self.profile_fte = np.array([fte for fte, _ in distinct], dtype=np.int64)
+        self.profile_rep: list[tuple] = [None] * len(distinct)
+        for (p, fte), key in zip(pairs, keys):
+            if self.profile_rep[index[key]] is None:
+                self.profile_rep[index[key]] = roster.profiles[int(p)]
+
+    # per-year tables
+
+    def base_cents(self, year: SchoolYear, states: np.ndarray) -> np.ndarray:
+        combos, inverse = np.unique(np.stack([states[:, LANE], states[:, STEP], states[:, GROWTH], states[:, PROFILE]], axis=1),
+                                    axis=0, return_inverse=True)
+        values = np.empty(len(combos), dtype=np.int64)
+        cells: dict = {}
+        for i, (lane, step, growth, profile) in enumerate(combos):
+            key = (int(lane), int(step), int(growth))
+            if key not in cells:
+                cells[key] = cell_amount(self.rules, year, key[1], self.lane_ids[key[0]], key[2]).amount
+            fte = Decimal(int(self.profile_fte[profile])) / 100
+            values[i] = round_half_up(lines_round(self.rules, cells[key] * fte) * 100)
+        return values[inverse.ravel()]
+
+    def addition_cents(self, year: SchoolYear, states: np.ndarray, earned: bool) -> np.ndarray:
+        """Each group's additions in cents, one column per addition (in rule order)."""
+        width = len(self.addition_names)
+        if not width:
+            return np.zeros((len(states), 0), dtype=np.int64)
+        service = states[:, SERVICE]
+        if self.shape.use_service:
+            classes = np.array((0,) + self.shape.service_classes)
+            service = classes[np.searchsorted(classes, service, side="right") - 1]
+        combos, inverse = np.unique(np.stack([states[:, STEP], states[:, DEGREE], service, states[:, PROFILE]], axis=1),
+                                    axis=0, return_inverse=True)
+        values = np.zeros((len(combos), width), dtype=np.int64)
+        column = {name: i for i, name in enumerate(self.addition_names)}
+        for i, (step, degree, years, profile) in enumerate(combos):
+            band, subjects, certifications, certified = self.profile_rep[profile]
+            placement = Placement(step=int(step), lane=self.lane_ids[0], fte=Decimal(int(self.profile_fte[profile])) / 100,
+                                  degree=DEGREES[degree], band=band, years_of_service=int(years), subjects=subjects,
+                                  certifications=certifications, certified=certified)
+            for line in addition_lines(self.rules, year, placement, self.counted if earned else 0):
+                values[i, column[line.name]] += round_half_up(abs(line.amount) * 100) * (1 if line.amount >= 0 else -1)
+        return values[inverse.ravel()]
+
+    def role_eligible(self, states: np.ndarray) -> np.ndarray:
+        if self.role is None:
+            return np.zeros(len(states), dtype=bool)
+        ok = np.ones(len(states), dtype=bool)
+        if self.role.min_years:
+            ok &= states[:, SERVICE] >= self.role.min_years
+        if self.role.micro_credentials:
+            ok &= states[:, MC_TOTAL] >= self.role.micro_credentials
+        if self.role.rating or self.role.stacks:
+            ok[:] = False  # the roster holds no ratings or achievements
+        return ok
+
+    def at_top(self, year: SchoolYear, states: np.ndarray) -> np.ndarray:
+        schedule, _, _ = schedule_for(self.rules, year)
+        last = np.array([schedule.last_step(l) if l in schedule.lanes else 10**6 for l in self.lane_ids])
+        return states[:, STEP] >= last[states[:, LANE]]
+
+    def advance(self, year: SchoolYear, states: np.ndarray, earned: bool) -> np.ndarray:
+        """Each group's state in the next school year, for survivors who did (or did not) earn micro-credentials."""
+        rules, shape = self.rules, self.shape
+        nxt = states.copy()
+        schedule, _, _ = schedule_for(rules, year)
+        nxt[:, SERVICE] = np.minimum(nxt[:, SERVICE] + 1, shape.service_cap) if shape.use_service else 0
+        if year.label not in rules.steps.freeze_years:
+            cap = _step_cap(rules, schedule)
+            table = np.array([_next_step(schedule, s, rules.steps.advance_per_year, cap)
+                              for s in range(int(states[:, STEP].max()) + 1)], dtype=np.int64)
+            nxt[:, STEP] = table[states[:, STEP]]
+        counted = self.counted if earned else 0
+        if counted and shape.use_mc_total:
+            nxt[:, MC_TOTAL] += counted
+        if counted and shape.growth_mode:
+            progress = nxt[:, MC_PROGRESS] + counted
+            steps = progress // shape.per_growth_step
+            if shape.max_growth_steps is not None:
+                steps = np.minimum(steps, np.maximum(shape.max_growth_steps - nxt[:, MC_GROWTH], 0))
+            nxt[:, MC_GROWTH] += steps
+            nxt[:, GROWTH] += steps
+            nxt[:, MC_PROGRESS] = progress - steps * shape.per_growth_step
+        # Lane moves: credit (and micro-credential hours where they count) against each lane's requirement.
+        credit = nxt[:, CREDIT].copy()
+        if shape.lanes_mode:
+            hours = nxt[:, MC_TOTAL] * shape.credit_hours_each
+            if rules.micro_credentials.combine_with_other_credit:
+                credit = credit + hours
+            else:
+                own = np.where(self.lane_degree[nxt[:, LANE]] == nxt[:, DEGREE], self.lane_credits[nxt[:, LANE]], 0) * CREDIT_UNIT
+                credit = np.maximum(credit, own + hours)
+        order = schedule.lanes
+        position = np.array([order.index(l) if l in order else -1 for l in self.lane_ids])[nxt[:, LANE]]
+        need = np.full((len(DEGREES), len(order)), np.iinfo(np.int64).max, dtype=np.int64)
+        for col, lane_id in enumerate(order):
+            lane = rules.lane(lane_id)
+            for requirement in [lane] + list(lane.equivalent):
+                rank = DEGREES.index(requirement.degree)
+                need[rank + 1:, col] = 0
+                need[rank, col] = min(need[rank, col], requirement.credits * CREDIT_UNIT)
+        qualifies = credit[:, None] >= need[nxt[:, DEGREE]]
+        any_lane = qualifies.any(axis=1)
+        earned_position = len(order) - 1 - np.argmax(qualifies[:, ::-1], axis=1)
+        move = any_lane & (position >= 0) & (earned_position > position)
+        if rules.counting.lane_changes_per_year == 1:
+            earned_position = np.where(move, position + 1, earned_position)
+        schedule_to_lane = np.array([self.lane_ids.index(l) for l in order])
+        nxt[:, LANE] = np.where(move, schedule_to_lane[np.clip(earned_position, 0, len(order) - 1)], nxt[:, LANE])
+        return nxt
+
+    def hire_states(self, profiles: np.ndarray) -> np.ndarray:
+        """The state of a hire for each (profile, hiring lane) pair, profile-major."""
+        rows = []
+        for profile in profiles:
+            for lane_id, _ in self.assumptions.hiring_lanes:
+                lane = self.lane_ids.index(lane_id)
+                credit = int(self.lane_credits[lane])
+                growth = credit // self.shape.credit_per_growth_step if self.shape.credit_per_growth_step else 0
+                row = [0] * len(KEY_COLUMNS)
+                row[STEP], row[LANE], row[GROWTH], row[CREDIT] = self.assumptions.hiring_step, lane, growth, credit * CREDIT_UNIT
+                row[DEGREE], row[PROFILE] = int(self.lane_degree[lane]), int(profile)
+                rows.append(row)
+        return np.array(rows, dtype=np.int64).reshape(-1, len(KEY_COLUMNS))
+
+
+def initial_states(context: _Context, roster: Roster, first: SchoolYear) -> np.ndarray:
+    """One state row per roster teacher, in the key's columns."""
+    shape = context.shape
+    n = len(roster)
+    states = np.zeros((n, len(KEY_COLUMNS)), dtype=np.int64)
+    lane_map = np.array([context.lane_ids.index(l) for l in roster.lanes], dtype=np.int64)
+    lanes = lane_map[roster.lane]
+    states[:, STEP] = roster.step
+    states[:, LANE] = lanes
+    states[:, DEGREE] = roster.degree
+    states[:, PROFILE] = context.teacher_profile
+    own = np.where(context.lane_degree[lanes] == roster.degree, context.lane_credits[lanes] * 100, 0)
+    credit_hundredths = np.maximum(roster.credit_hundredths, own)
+    states[:, CREDIT] = credit_hundredths * (CREDIT_UNIT // 100)
+    mcs = roster.micro_credentials
+    if shape.use_mc_total:
+        states[:, MC_TOTAL] = mcs
+    if shape.growth_mode:
+        mc_growth = mcs // shape.per_growth_step
+        if shape.max_growth_steps is not None:
+            capped = mc_growth >= shape.max_growth_steps
+            mc_growth = np.minimum(mc_growth, shape.max_growth_steps)
+            progress = np.where(capped, 0, mcs - mc_growth * shape.per_growth_step)
+        else:
+            progress = mcs - mc_growth * shape.per_growth_step
+        states[:, MC_GROWTH] = mc_growth
+        states[:, MC_PROGRESS] = progress
+        states[:, GROWTH] = mc_growth
+    if shape.credit_per_growth_step:
+        states[:, GROWTH] += (credit_hundredths // 100) // shape.credit_per_growth_step
+    if shape.use_service:
+        start = first.start
+        known = roster.hire_ordinal > 0
+        service = np.array(roster.step, dtype=np.int64)
+        if known.any():
+            from datetime import date
+
+            ordinals, inverse = np.unique(roster.hire_ordinal[known], return_inverse=True)
+            years = np.array([service_years(int(o), first, 0) for o in ordinals], dtype=np.int64)
+            service[known] = years[inverse.ravel()]
+        states[:, SERVICE] = np.minimum(service, shape.service_cap)
+    return states
+
+
+def _group(states: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct states in key order, with their counts summed (rows of zero count dropped)."""
+    keys, inverse = np.unique(states, axis=0, return_inverse=True)
+    inverse = inverse.ravel()
+    summed = np.zeros((len(keys), counts.shape[1]), dtype=np.int64)
+    np.add.at(summed, inverse, counts)
+    keep = summed.any(axis=1)
+    return keys[keep], summed[keep]
+
+
+def _group_roster(states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct roster states and how many teachers hold each."""
+    keys, counts = np.unique(states, axis=0, return_counts=True)
+    return keys, counts.astype(np.int64)[:, None]
+
+
+def _matmul(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """values (groups, or groups x k) times counts (groups x draws): exact whole cents."""
+    single = values.ndim == 1
+    matrix = values[:, None] if single else values
+    if counts.shape[1] == 1 or matrix.shape[0] == 0:
+        product = matrix.T @ counts
+    else:
+        # Float64 BLAS is exact for whole numbers below 2**53; check the bound, else stay in int64.
+        bound = float(np.abs(matrix).max(initial=0)) * float(counts.sum(axis=0).max(initial=0))
+        if bound < 2.0 ** 52:
+            product = np.rint(matrix.astype(np.float64).T @ counts.astype(np.float64)).astype(np.int64)
+        else:
+            product = matrix.T @ counts
+    return product[0] if single else product
+
+
+def project(rules: DistrictRules, scenario: Scenario, roster: Roster,
+            progress: Callable[[float, str], None] | None = None) -> Projection:
+    """Project a roster under a scenario: expected values, and Monte Carlo bands when `scenario.draws` > 0."""
+    started = time.perf_counter()
+    changed, assumptions = prepare(rules, scenario)
+    expected = _run(changed, assumptions, roster, draws=0, progress=progress, share=0.2 if scenario.draws else 1.0)
+    result = Projection(rules.id, scenario.name, [year_result(changed, assumptions, s) for s in expected],
+                        sums=expected, seed=scenario.seed)
+    if scenario.draws:
+        simulated = _run(changed, assumptions, roster, draws=scenario.draws, progress=progress, share=0.8, offset=0.2)
+        totals = np.stack([finish(changed, assumptions, s)["total"] for s in simulated])
+        result.draws = scenario.draws
+        result.totals_by_draw = totals
+        result.bands = bands([s.school_year for s in simulated], totals)
+    result.groups = expected.groups[0] if expected.groups else 0
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def bands(labels: list[str], totals: np.ndarray) -> list[dict]:
+    """Median and 5th/95th percentile of total cost per year (each an actual draw, in cents)."""
+    out = []
+    for label, row in zip(labels, totals):
+        p5, p50, p95 = np.percentile(row, [5, 50, 95], method="inverted_cdf")
+        out.append({"school_year": label, "p5": money(p5), "median": money(p50), "p95": money(p95)})
+    return out
+
+
+class _Sums(list):
+    groups: tuple[int, ...] = ()
+
+
+def _run(rules: DistrictRules, assumptions: Assumptions, roster: Roster, draws: int,
+         progress=None, share: float = 1.0, offset: float = 0.0) -> _Sums:
+    context = _Context(rules, assumptions, roster)
+    years = assumptions.school_years()
+    states, counts = _group_roster(initial_states(context, roster, years[0]))
+    width = max(draws, 1)
+    unit = 1 if draws else HEAD_UNIT
+    counts = np.repeat(counts * unit, width, axis=1)
+    rng = np.random.default_rng(assumptions.seed) if draws else None
+    uptake = assumptions.uptake_percent
+    attrition = float(assumptions.attrition_percent / HUNDRED)
+    retiree_share = float(assumptions.retiree_share_percent / HUNDRED)
+    program = round_half_up(assumptions.program_cost_per_micro_credential * 100)
+    out = _Sums()
+    group_sizes = []
+    for k, year in enumerate(years):
+        group_sizes.append(len(states))
+        headcount = counts.sum(axis=0)
+        # 1. Uptake: who earns micro-credentials this year.
+        if draws:
+            earners = rng.binomial(counts, float(uptake / HUNDRED))
+        else:
+            target = round_half_up(Decimal(int(headcount[0])) * uptake / HUNDRED)
+            earners = apportion_array(target, counts[:, 0])[:, None]
+        stayers = counts - earners
+        # 2. Pay.
+        base = context.base_cents(year, states)
+        plain = context.addition_cents(year, states, earned=False)
+        paid = context.addition_cents(year, states, earned=True) if context.per_mc and context.counted else plain
+        additions_total = _matmul(plain, stayers) + _matmul(paid, earners)
+        additions = {name: from_units(additions_total[i], unit) for i, name in enumerate(context.addition_names)}
+        one_time = sum((additions[n] for n in context.one_time_names), np.zeros(width, dtype=np.int64))
+        eligible = context.role_eligible(states)
+        if context.role is not None and eligible.any():
+            if draws:
+                holders = rng.binomial(counts[eligible], float(assumptions.role_share_percent / HUNDRED)).sum(axis=0)
+            else:
+                target = round_half_up(Decimal(int(counts[eligible, 0].sum())) * assumptions.role_share_percent / HUNDRED)
+                holders = np.array([target])
+            supplement = dated_value(context.role.supplement, year.start) or Decimal(0)
+            roles = from_units(holders * round_half_up(lines_round(rules, supplement) * 100), unit)
+        else:
+            holders = np.zeros(width, dtype=np.int64)
+            roles = np.zeros(width, dtype=np.int64)
+        participants = earners.sum(axis=0)
+        sums = YearSums(
+            school_year=year.label, unit=unit, headcount=headcount,
+            fte_hundredths=_matmul(context.profile_fte[states[:, PROFILE]], counts),
+            base=from_units(_matmul(base, counts), unit), additions=additions, one_time_additions=one_time, roles=roles,
+            role_holders=holders, participants=participants, micro_credentials=participants * context.earned,
+            program=from_units(participants * context.earned * program, unit),
+            leavers=np.zeros(width, dtype=np.int64), retirees=np.zeros(width, dtype=np.int64), hires=np.zeros(width, dtype=np.int64))
+        out.append(sums)
+        if progress:
+            progress(offset + share * (k + 1) / len(years), f"{year.label}: {len(states)} groups")
+        if k + 1 == len(years):
+            break
+        # 3. Leavers: retirements at the top, other leavers elsewhere; subgroups (state, earned) in key order.
+        top = np.repeat(context.at_top(year, states), 2)
+        sub = np.stack([stayers, earners], axis=1).reshape(-1, width)
+        at_top = sub[top].sum(axis=0)
+        if draws:
+            retire_expected = attrition * retiree_share * headcount
+            retire_rate = np.where(at_top > 0, np.minimum(1.0, retire_expected / np.maximum(at_top, 1)), 0.0)
+            other_expected = attrition * headcount - np.minimum(retire_expected, at_top)
+            others = headcount - at_top
+            other_rate = np.where(others > 0, np.minimum(1.0, other_expected / np.maximum(others, 1)), 0.0)
+            rate = np.where(top[:, None], retire_rate[None, :], other_rate[None, :])
+            leave = rng.binomial(sub, rate)
+        else:
+            retirees, others = leaver_targets(assumptions, int(headcount[0]), int(at_top[0]))
+            leave = np.zeros_like(sub)
+            leave[top, 0] = apportion_array(retirees, sub[top, 0])
+            leave[~top, 0] = apportion_array(others, sub[~top, 0])
+        sums.retirees = leave[top].sum(axis=0)
+        sums.leavers = leave.sum(axis=0)
+        survivors = sub - leave
+        # 4. Survivors move on; leavers are replaced by hires with their pay profiles.
+        following = years[k + 1]
+        moved = np.empty((len(sub), states.shape[1]), dtype=np.int64)
+        moved[0::2] = context.advance(following, states, earned=False)
+        moved[1::2] = context.advance(following, states, earned=True)
+        profiles_of = np.repeat(states[:, PROFILE], 2)
+        profile_ids, profile_inverse = np.unique(profiles_of, return_inverse=True)
+        leavers_by_profile = np.zeros((len(profile_ids), width), dtype=np.int64)
+        np.add.at(leavers_by_profile, profile_inverse.ravel(), leave)
+        lane_shares = [share for _, share in assumptions.hiring_lanes]
+        hire_counts = np.zeros((len(profile_ids), len(lane_shares), width), dtype=np.int64)
+        if draws:
+            pvals = np.array([float(s) for s in lane_shares])
+            hire_counts = np.moveaxis(rng.multinomial(leavers_by_profile, pvals / pvals.sum()), 2, 1)
+        else:
+            total = int(leavers_by_profile[:, 0].sum())
+            by_lane = apportion(total, [int(s * 10_000) for s in lane_shares])
+            for j, lane_total in enumerate(by_lane):
+                hire_counts[:, j, 0] = apportion_array(lane_total, leavers_by_profile[:, 0])
+        sums.hires = hire_counts.sum(axis=(0, 1))
+        hires = context.hire_states(profile_ids)
+        states, counts = _group(np.concatenate([moved, hires]),
+                                np.concatenate([survivors, hire_counts.reshape(-1, width)]))
+    out.groups = tuple(group_sizes)
+    return out
+

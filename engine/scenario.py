@@ -1,0 +1,401 @@
+"""A budget scenario: a named set of assumptions, policies and schedule changes,
+and the district rules it implies. Pure: no Flask, no database.
+
+A scenario never edits the projection engines; every policy and negotiated
+schedule change is expressed as a transformed copy of `DistrictRules`, so the
+vectorised engine and the per-teacher reference engine see the same rules.
+"""
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from engine.money import round_money
+from engine.rules import (Addition, Budget, DistrictRules, Eligibility, Fica, Lane, MicroCredentialRule, Role, Row,
+                          Schedule, StepRules, dated_value)
+from engine.salary import RuleInputError, latest_schedule_year, schedule_for
+from engine.school_year import SchoolYear
+
+Percent = Annotated[Decimal, Field(ge=0, le=100, description="a percentage, e.g. 4 for 4%")]
+Money = Annotated[Decimal, Field(ge=0, decimal_places=2, description="an amount in dollars")]
+HUNDRED = Decimal(100)
+MAX_YEARS = 30
+MAX_DRAWS = 5000
+
+
+class Strict(BaseModel):
+    """A closed set of keys: anything unknown is an error."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class LaneShare(Strict):
+    """The share of replacement hires placed in one lane."""
+
+    lane: str
+    percent: Percent
+
+
+class NewRole(Strict):
+    """A teacher-leader role the policy creates, who may hold it, and its yearly supplement."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")] = "new-role"
+    name: str = "New teacher-leader role"
+    supplement: Money = Decimal("3000.00")
+    min_years: Annotated[int, Field(ge=0)] = 3
+    micro_credentials: Annotated[int, Field(ge=0)] = 10
+    share_percent: Percent = Field(Decimal(25), description="share of eligible teachers who take the role each year")
+
+
+class Policy(Strict):
+    """The micro-credential policy being judged against the district's current rules."""
+
+    micro_credentials_count_toward_lanes: bool = False
+    credit_hours_per_micro_credential: Annotated[Decimal, Field(ge=0, le=15)] = Decimal(1)
+    stipend_per_micro_credential: Money | None = None
+    stipend_cap_per_year: Annotated[int, Field(ge=1)] | None = None
+    stipend_bands: list[str] | None = Field(None, description="pay bands eligible for the stipend; all when empty")
+    new_role: NewRole | None = None
+
+    @property
+    def is_empty(self) -> bool:
+        return self == Policy()
+
+
+class AddedLane(Strict):
+    """A lane negotiators add: its requirement and its amounts as a percent over an existing lane."""
+
+    id: Annotated[str, Field(min_length=1, max_length=20)]
+    degree: Annotated[str, Field(pattern=r"^(bachelor|master|specialist|doctorate)$")]
+    credits: Annotated[int, Field(ge=0)] = 0
+    after: str = Field(description="the lane it sits right of, and whose amounts it builds on")
+    percent_over: Percent = Decimal(4)
+
+
+class LaneCredits(Strict):
+    """A lane whose credit requirement changes."""
+
+    lane: str
+    credits: Annotated[int, Field(ge=0)]
+
+
+class ScheduleChanges(Strict):
+    """Changes to the salary schedule as negotiators model them."""
+
+    raise_percent: Annotated[Decimal, Field(ge=-50, le=100)] = Decimal(0)
+    add_step: bool = False
+    added_step_percent: Percent = Decimal(2)
+    freeze_years: list[Annotated[str, Field(pattern=r"^\d{4}-\d{2}$")]] = []
+    add_lane: AddedLane | None = None
+    lane_credits: list[LaneCredits] = []
+
+    @property
+    def is_empty(self) -> bool:
+        return self == ScheduleChanges()
+
+
+class Scenario(Strict):
+    """A saved, named set of assumptions against one district's rules."""
+
+    name: Annotated[str, Field(min_length=1, max_length=120)]
+    district_id: str
+    start_year: str | None = Field(None, description="first school year projected; the latest adopted schedule's when empty")
+    years: Annotated[int, Field(ge=1, le=MAX_YEARS)] = 10
+    cola_percent: Percent | None = None
+    attrition_percent: Percent | None = None
+    retiree_share_percent: Percent | None = None
+    uptake_percent: Percent | None = None
+    micro_credentials_per_participant: Annotated[int, Field(ge=1, le=30)] = 5
+    hiring_step: Annotated[int, Field(ge=0)] | None = None
+    hiring_lanes: list[LaneShare] = []
+    program_cost_per_micro_credential: Money = Decimal(0)
+    policy: Policy = Policy()
+    schedule: ScheduleChanges = ScheduleChanges()
+    fica_enabled: bool | None = None
+    fica_percent: Percent | None = None
+    retirement_percent: Percent | None = None
+    health_per_head: Money | None = None
+    worst_case: bool = False
+    draws: Annotated[int, Field(ge=0, le=MAX_DRAWS)] = 0
+    seed: Annotated[int, Field(ge=0, le=2**63 - 1)] = 20260701
+
+    @field_validator("start_year")
+    @classmethod
+    def _label(cls, value: str | None) -> str | None:
+        if value:
+            SchoolYear.from_label(value)
+        return value or None
+
+    def baseline(self) -> "Scenario":
+        """The same assumptions under the district's current rules: no policy, no schedule change."""
+        return self.model_copy(update={"name": f"{self.name} (baseline)", "policy": Policy(),
+                                       "schedule": ScheduleChanges()})
+
+
+class Assumptions(BaseModel):
+    """A scenario's assumptions resolved against the rules: every rate a Decimal, every default filled in."""
+
+    model_config = ConfigDict(frozen=True)
+
+    first_year: SchoolYear
+    years: int
+    attrition_percent: Decimal
+    retiree_share_percent: Decimal
+    uptake_percent: Decimal
+    micro_credentials_per_participant: int
+    hiring_step: int
+    hiring_lanes: tuple[tuple[str, Decimal], ...]
+    program_cost_per_micro_credential: Decimal
+    fica_percent: Decimal
+    health_per_head: Decimal | None
+    retirement_percent: Decimal | None
+    role_id: str | None
+    role_share_percent: Decimal
+    draws: int
+    seed: int
+
+    def school_years(self) -> list[SchoolYear]:
+        return [self.first_year.plus(k) for k in range(self.years)]
+
+    def retirement_in(self, rules: DistrictRules, year: SchoolYear) -> Decimal:
+        """The retirement rate on pay in a school year: the override, or the rule file's dated rate."""
+        if self.retirement_percent is not None:
+            return self.retirement_percent
+        value = dated_value(rules.budget.retirement_rate, year.start)
+        return Decimal(value) if value is not None else Decimal(0)
+
+    def health_in(self, rules: DistrictRules, year: SchoolYear) -> Decimal:
+        if self.health_per_head is not None:
+            return self.health_per_head
+        value = dated_value(rules.budget.health_per_head, year.start)
+        return Decimal(value) if value is not None else Decimal(0)
+
+
+class ScenarioError(ValueError):
+    """A scenario that does not fit its district's rules; `problems` lists each one."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+# --- from a scenario to rules -------------------------------------------------------------------
+
+
+def first_year(rules: DistrictRules, scenario: Scenario) -> SchoolYear:
+    """The first school year projected: the scenario's, or that of the latest adopted schedule."""
+    return rules.year(scenario.start_year) if scenario.start_year else latest_schedule_year(rules)
+
+
+def check(rules: DistrictRules, scenario: Scenario) -> list[str]:
+    """Every way the scenario does not fit the district's rules (empty when it fits)."""
+    problems = []
+    if scenario.district_id != rules.id:
+        problems.append(f"district_id: the scenario is for {scenario.district_id!r}, the rules are {rules.id!r}")
+    lane_ids = [lane.id for lane in rules.lanes]
+    try:
+        year = first_year(rules, scenario)
+        schedule, _, _ = schedule_for(rules, year)
+    except (RuleInputError, ValueError) as exc:
+        return problems + [f"start_year: {exc}"]
+    for i, share in enumerate(scenario.hiring_lanes):
+        if share.lane not in schedule.lanes and not (scenario.schedule.add_lane and share.lane == scenario.schedule.add_lane.id):
+            problems.append(f"hiring_lanes[{i}].lane: expected one of {', '.join(schedule.lanes)}, got {share.lane!r}")
+    if scenario.hiring_lanes and sum(s.percent for s in scenario.hiring_lanes) != HUNDRED:
+        problems.append(f"hiring_lanes: the shares must add up to 100%, got {sum(s.percent for s in scenario.hiring_lanes)}%")
+    if scenario.hiring_step is not None and scenario.hiring_step < schedule.first_step:
+        problems.append(f"hiring_step: expected a step on the schedule (first step {schedule.first_step}), got {scenario.hiring_step}")
+    changes = scenario.schedule
+    for i, entry in enumerate(changes.lane_credits):
+        if entry.lane not in lane_ids:
+            problems.append(f"schedule.lane_credits[{i}].lane: expected one of {', '.join(lane_ids)}, got {entry.lane!r}")
+    if changes.add_lane:
+        if changes.add_lane.id in lane_ids:
+            problems.append(f"schedule.add_lane.id: lane {changes.add_lane.id!r} already exists")
+        if changes.add_lane.after not in schedule.lanes:
+            problems.append(f"schedule.add_lane.after: expected one of {', '.join(schedule.lanes)}, got {changes.add_lane.after!r}")
+    for i, label in enumerate(changes.freeze_years):
+        try:
+            SchoolYear.from_label(label)
+        except ValueError as exc:
+            problems.append(f"schedule.freeze_years[{i}]: {exc}")
+    role = scenario.policy.new_role
+    if role and role.id in {r.id for r in rules.roles}:
+        problems.append(f"policy.new_role.id: role {role.id!r} already exists in the district's rules")
+    return problems
+
+
+def scenario_rules(rules: DistrictRules, scenario: Scenario) -> DistrictRules:
+    """The district's rules as the scenario changes them: policy, schedule changes, COLA and benefit overrides."""
+    problems = check(rules, scenario)
+    if problems:
+        raise ScenarioError(problems)
+    start = first_year(rules, scenario)
+    update: dict = {}
+    budget = rules.budget
+    budget_update: dict = {}
+    if scenario.cola_percent is not None:
+        budget_update["cola_percent"] = scenario.cola_percent
+    if scenario.fica_enabled is not None or scenario.fica_percent is not None:
+        budget_update["fica"] = Fica(enabled=budget.fica.enabled if scenario.fica_enabled is None else scenario.fica_enabled,
+                                     rate=budget.fica.rate if scenario.fica_percent is None else scenario.fica_percent)
+    if budget_update:
+        update["budget"] = budget.model_copy(update=budget_update)
+    policy = scenario.policy
+    if policy.micro_credentials_count_toward_lanes:
+        update["micro_credentials"] = MicroCredentialRule(
+            counts_toward="lanes", credit_hours_each=policy.credit_hours_per_micro_credential,
+            cpe_hours_each=rules.micro_credentials.cpe_hours_each, combine_with_other_credit=True,
+            statuses_counted=rules.micro_credentials.statuses_counted,
+            description="Scenario policy: micro-credentials count as graduate-equivalent hours toward lanes.")
+    additions = list(rules.additions)
+    if policy.stipend_per_micro_credential is not None:
+        eligibility = Eligibility(bands=list(policy.stipend_bands)) if policy.stipend_bands else Eligibility()
+        additions.append(Addition(id="scenario-mc-stipend", name="Micro-credential stipend (scenario)",
+                                  kind="per_micro_credential", amount=policy.stipend_per_micro_credential,
+                                  per_year_cap=policy.stipend_cap_per_year, eligibility=eligibility))
+    update["additions"] = additions
+    roles = list(rules.roles)
+    if policy.new_role:
+        roles.append(Role(id=policy.new_role.id, name=policy.new_role.name, min_years=policy.new_role.min_years,
+                          micro_credentials=policy.new_role.micro_credentials, supplement=policy.new_role.supplement,
+                          description="Scenario policy: a new teacher-leader role."))
+    update["roles"] = roles
+    changes = scenario.schedule
+    lanes = list(rules.lanes)
+    if changes.lane_credits:
+        wanted = {entry.lane: entry.credits for entry in changes.lane_credits}
+        lanes = [lane.model_copy(update={"credits": wanted[lane.id]}) if lane.id in wanted else lane for lane in lanes]
+    if changes.add_lane:
+        added = changes.add_lane
+        lanes.insert([l.id for l in lanes].index(added.after) + 1,
+                     Lane(id=added.id, name=added.id, degree=added.degree, credits=added.credits,
+                          description=f"Scenario: a lane {added.percent_over}% over {added.after}."))
+    update["lanes"] = lanes
+    schedules = {}
+    for adopted, schedule in rules.schedules.items():
+        # Only schedules in force in or after the first projected year change.
+        if adopted <= start.start and rules.adopted_schedule(start)[0] != adopted:
+            schedules[adopted] = schedule
+            continue
+        schedules[adopted] = _changed_schedule(rules, schedule, changes)
+    update["schedules"] = schedules
+    steps = rules.steps
+    step_update: dict = {}
+    if changes.freeze_years:
+        step_update["freeze_years"] = sorted(set(steps.freeze_years) | set(changes.freeze_years))
+    if changes.add_step and steps.max_step is not None:
+        step_update["max_step"] = steps.max_step + 1
+    if step_update:
+        update["steps"] = steps.model_copy(update=step_update)
+    changed = rules.model_copy(update=update)
+    # Re-validate: the copy must still be a consistent rule set.
+    return DistrictRules.model_validate(changed.model_dump())
+
+
+def _scale(rules: DistrictRules, amount: Decimal | None, factor: Decimal) -> Decimal | None:
+    if amount is None:
+        return None
+    cells = rules.pay.cells
+    return round_money(amount * factor, cells.quantum, cells.mode)
+
+
+def _scale_index(value: Decimal | None, factor: Decimal) -> Decimal | None:
+    return None if value is None else (value * factor).quantize(Decimal("0.0001"))
+
+
+def _changed_schedule(rules: DistrictRules, schedule: Schedule, changes: ScheduleChanges) -> Schedule:
+    raise_factor = 1 + changes.raise_percent / HUNDRED
+    rows = list(schedule.rows)
+    update: dict = {}
+    if changes.raise_percent:
+        if schedule.kind == "index":
+            update["base"] = _scale(rules, schedule.base, raise_factor)
+        else:
+            rows = [row if row.reserved else row.model_copy(update={"amounts": [_scale(rules, a, raise_factor) for a in row.amounts]})
+                    for row in rows]
+        if schedule.growth is not None:
+            growth = schedule.growth
+            update["growth"] = growth.model_copy(update={
+                "cap": _scale_dated(rules, growth.cap, raise_factor), "minimum": _scale_dated(rules, growth.minimum, raise_factor)})
+    lanes = list(schedule.lanes)
+    cells = "index" if schedule.kind == "index" else "amounts"
+    if changes.add_lane:
+        added = changes.add_lane
+        col = lanes.index(added.after)
+        factor = 1 + added.percent_over / HUNDRED
+        lanes.insert(col + 1, added.id)
+        new_rows = []
+        for row in rows:
+            if row.reserved:
+                new_rows.append(row)
+                continue
+            values = list(getattr(row, cells))
+            source = values[col]
+            values.insert(col + 1, None if source is None else
+                          (_scale_index(source, factor) if cells == "index" else _scale(rules, source, factor)))
+            new_rows.append(row.model_copy(update={cells: values}))
+        rows = new_rows
+    if changes.add_step:
+        last = rows[-1]
+        while last.reserved:
+            rows = rows[:-1]
+            last = rows[-1]
+        top = last.last if last.last is not None else last.first
+        factor = 1 + changes.added_step_percent / HUNDRED
+        values = getattr(last, cells)
+        new_values = [None if v is None else (_scale_index(v, factor) if cells == "index" else _scale(rules, v, factor))
+                      for v in values]
+        closed = last.model_copy(update={"step": last.step if last.last is not None else top})
+        rows = rows[:-1] + [closed, Row(step=top + 1, **{cells: new_values})]
+    update["rows"] = rows
+    update["lanes"] = lanes
+    return schedule.model_copy(update=update)
+
+
+def _scale_dated(rules: DistrictRules, value, factor: Decimal):
+    if value is None:
+        return None
+    if isinstance(value, dict):
+        return {k: _scale(rules, v, factor) for k, v in value.items()}
+    return _scale(rules, value, factor)
+
+
+def resolve(rules: DistrictRules, scenario: Scenario) -> Assumptions:
+    """The scenario's assumptions with every default taken from the (changed) rules."""
+    budget = rules.budget
+    year = first_year(rules, scenario)
+    schedule, _, _ = schedule_for(rules, year)
+    hiring_step = scenario.hiring_step if scenario.hiring_step is not None else max(rules.steps.hiring_step, schedule.first_step)
+    lanes = tuple((s.lane, s.percent) for s in scenario.hiring_lanes if s.percent > 0) or ((schedule.lanes[0], HUNDRED),)
+    role = scenario.policy.new_role
+    uptake = budget.micro_credential_uptake_percent if scenario.uptake_percent is None else scenario.uptake_percent
+    per_participant = scenario.micro_credentials_per_participant
+    role_share = role.share_percent if role else Decimal(0)
+    if scenario.worst_case:
+        # Every eligible teacher qualifies: all earn as many micro-credentials as count in a year, all eligible take the role.
+        uptake = HUNDRED
+        caps = [a.per_year_cap for a in rules.additions if a.kind == "per_micro_credential" and a.per_year_cap]
+        limit = rules.counting.max_micro_credentials_per_year
+        per_participant = max([per_participant] + caps)
+        if limit is not None:
+            per_participant = min(per_participant, limit)
+        role_share = HUNDRED
+    return Assumptions(
+        first_year=year, years=scenario.years,
+        attrition_percent=budget.attrition_percent if scenario.attrition_percent is None else scenario.attrition_percent,
+        retiree_share_percent=budget.retiree_share_percent if scenario.retiree_share_percent is None else scenario.retiree_share_percent,
+        uptake_percent=uptake, micro_credentials_per_participant=per_participant, hiring_step=hiring_step,
+        hiring_lanes=lanes, program_cost_per_micro_credential=scenario.program_cost_per_micro_credential,
+        fica_percent=budget.fica.rate if budget.fica.enabled else Decimal(0),
+        health_per_head=scenario.health_per_head, retirement_percent=scenario.retirement_percent,
+        role_id=role.id if role else None, role_share_percent=role_share, draws=scenario.draws, seed=scenario.seed,
+    )
+
+
+def prepare(rules: DistrictRules, scenario: Scenario) -> tuple[DistrictRules, Assumptions]:
+    """The changed rules and the resolved assumptions a projection engine runs on."""
+    changed = scenario_rules(rules, scenario)
+    return changed, resolve(changed, scenario)
