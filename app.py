@@ -107,6 +107,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(teacher_bp, url_prefix="/teacher")
     app.register_blueprint(hr_bp, url_prefix="/hr")
+    app.register_blueprint(__import__("web.hr", fromlist=["requests_bp"]).requests_bp, url_prefix="/requests")
     app.register_blueprint(finance_bp, url_prefix="/finance")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     # The API signs in by bearer token, never by cookie, so it has no CSRF exposure.

@@ -250,36 +250,57 @@ def filed_on(change_request: ChangeRequest, today: date) -> date:
 
 def request_facts(*, session: Session, change_request: ChangeRequest, today: date) -> RequestFacts | None:
     """The facts the rules judge a request by, or None when the teacher has no placement."""
-    placement = current_placement(session=session, teacher_id=change_request.teacher_id)
+    evidence = session.exec(select(func.count()).select_from(EvidenceFile).where(
+        EvidenceFile.request_id == change_request.id)).one()
+    return _facts(session, change_request.teacher_id, kind=change_request.kind,
+                  filed=filed_on(change_request, today), target_lane=change_request.target_lane,
+                  role=change_request.role, window_id=change_request.window_id,
+                  credentials=request_credentials(session=session, request_id=change_request.id),
+                  evidence=evidence, excluding=change_request.id)
+
+
+def preview_facts(*, session: Session, teacher: Teacher, kind: str, today: date, target_lane: str | None = None,
+                  role: str | None = None, window_id: str | None = None, credential_ids: list[int] = (),
+                  new_credits: list[NewCredit] = (), evidence_files: int = 0) -> RequestFacts | None:
+    """The facts of a request not yet saved: what the teacher sees before filing."""
+    own = [c for c in session.exec(select(EarnedCredential).where(EarnedCredential.teacher_id == teacher.id))
+           if c.id in set(credential_ids)]
+    declared = [EarnedCredential(teacher_id=teacher.id, kind=CredentialKind(c.kind), title=c.title, amount=c.amount,
+                                 earned_on=c.earned_on, status=CredentialStatus.submitted) for c in new_credits]
+    return _facts(session, teacher.id, kind=kind, filed=today, target_lane=target_lane or None, role=role or None,
+                  window_id=window_id or None, credentials=own + declared, evidence=evidence_files, excluding=None)
+
+
+def _facts(session: Session, teacher_id: int, *, kind: str, filed: date, target_lane, role, window_id,
+           credentials: list[EarnedCredential], evidence: int, excluding: int | None) -> RequestFacts | None:
+    placement = current_placement(session=session, teacher_id=teacher_id)
     if placement is None:
         return None
+    others = [ChangeRequest.teacher_id == teacher_id, ChangeRequest.status == State.approved]
+    if excluding is not None:
+        others.append(ChangeRequest.id != excluding)
     used = {}
     for credential_id, request_id in session.exec(
             select(RequestCredential.credential_id, RequestCredential.request_id)
-            .join(ChangeRequest, ChangeRequest.id == RequestCredential.request_id)
-            .where(ChangeRequest.status == State.approved, ChangeRequest.id != change_request.id,
-                   ChangeRequest.teacher_id == change_request.teacher_id)):
+            .join(ChangeRequest, ChangeRequest.id == RequestCredential.request_id).where(*others)):
         used[credential_id] = request_id
     credits = tuple(CreditFact(c.id, str(c.kind), c.amount, str(c.status), c.earned_on, c.school_year, c.title,
-                               used.get(c.id))
-                    for c in request_credentials(session=session, request_id=change_request.id))
+                               used.get(c.id) if c.id is not None else None)
+                    for c in credentials)
     lane_changes = tuple(session.exec(select(ChangeRequest.effective_date).where(
-        ChangeRequest.teacher_id == change_request.teacher_id, ChangeRequest.status == State.approved,
-        ChangeRequest.kind == "lane_change", ChangeRequest.id != change_request.id)))
+        *others, ChangeRequest.kind == "lane_change")))
     ratings = tuple(session.exec(select(Evaluation.school_year, Evaluation.rating).where(
-        Evaluation.teacher_id == change_request.teacher_id)))
+        Evaluation.teacher_id == teacher_id)))
     granted_mcs = session.exec(select(func.count()).select_from(EarnedCredential).where(
-        EarnedCredential.teacher_id == change_request.teacher_id, EarnedCredential.status == CredentialStatus.granted,
+        EarnedCredential.teacher_id == teacher_id, EarnedCredential.status == CredentialStatus.granted,
         EarnedCredential.kind == CredentialKind.micro_credential)).one()
-    evidence = session.exec(select(func.count()).select_from(EvidenceFile).where(
-        EvidenceFile.request_id == change_request.id)).one()
     return RequestFacts(
-        kind=change_request.kind, filed_on=filed_on(change_request, today), placement_year=placement.school_year,
+        kind=kind, filed_on=filed, placement_year=placement.school_year,
         step=placement.step, lane=placement.lane, degree=placement.degree, fte=placement.fte,
-        growth_steps=growth_steps_held(session=session, teacher_id=change_request.teacher_id, excluding=change_request.id),
+        growth_steps=growth_steps_held(session=session, teacher_id=teacher_id, excluding=excluding),
         years_of_service=placement.years_of_service, ratings=tuple(tuple(r) for r in ratings),
-        micro_credentials_held=granted_mcs, credits=credits, target_lane=change_request.target_lane,
-        role=change_request.role, window_id=change_request.window_id, evidence_files=evidence,
+        micro_credentials_held=granted_mcs, credits=credits, target_lane=target_lane,
+        role=role, window_id=window_id, evidence_files=evidence,
         lane_changes_effective=tuple(d for d in lane_changes if d is not None))
 
 

@@ -1,7 +1,8 @@
-"""The hr area (placeholder: the hr engineer fills it in)."""
+"""HR's desk (`hr`, at /hr) and the teacher's lane-change requests (`requests`, at /requests)."""
 
 from flask import Blueprint
 
 bp = Blueprint("hr", __name__)
+requests_bp = Blueprint("requests", __name__)
 
-from web.hr import routes  # noqa: E402,F401  (routes attach themselves to bp)
+from web.hr import routes, teacher_routes  # noqa: E402,F401  (routes attach themselves to their blueprints)

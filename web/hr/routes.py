@@ -1,13 +1,187 @@
-"""Pages of the hr area."""
+"""HR's desk: the queue, one request with the engine's explanation, decisions, bulk approval,
+a teacher's history, and the payroll export."""
 
-from flask import render_template
+from datetime import date, timedelta
 
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from engine.requests_rules import KIND_LABELS
+from engine.workflow import LABELS, Action, IllegalTransition, State, allowed_actions
+from models import Teacher
+from models.hr import ChangeRequest, EvidenceFile
+from services import hr
 from web.access import role_required
+from web.estimating import districts
+from web.extensions import db
 from web.hr import bp
+from web.hr.common import now, rules_for, send_evidence, status_label, today, verification_of
+from web.hr.forms import DecisionForm
+
+PAGE_SIZES = (25, 50, 100)
+ACTION_LABELS = {Action.approve: "Approve", Action.pre_approve: "Pre-approve", Action.deny: "Deny",
+                 Action.return_: "Return for evidence", Action.reverse: "Reverse (recover pay)"}
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "").strip()
+    return int(value) if value.isdigit() else None
 
 
 @bp.route("/")
 @role_required("hr")
 def index():
-    """Give the hr area's start page."""
-    return render_template("hr/index.html")
+    """The queue: submitted requests, filtered by district, school, status, window and age, oldest first by default."""
+    filters = {key: request.args.get(key, "").strip() or None for key in ("district", "school", "status", "window")}
+    if filters["status"] and filters["status"] not in {s.value for s in hr.QUEUE_STATES}:
+        filters["status"] = None
+    older = _int_arg("older_than_days")
+    sort = request.args.get("sort", "oldest") if request.args.get("sort") in hr.SORTS else "oldest"
+    size = _int_arg("page_size") if _int_arg("page_size") in PAGE_SIZES else PAGE_SIZES[1]
+    cursor = request.args.get("cursor") or None
+    try:
+        page = hr.queue(session=db.session, older_than_days=older, sort=sort, cursor=cursor, page_size=size,
+                        now=now(), **filters)
+    except ValueError:
+        abort(400, description="That page link is not valid; start from the first page.")
+    query = {k: v for k, v in {**filters, "older_than_days": older, "sort": sort, "page_size": size}.items() if v}
+    return render_template("hr/index.html", page=page, filters=filters, older=older, sort=sort, size=size,
+                           query=query, choices=hr.queue_choices(session=db.session), page_sizes=PAGE_SIZES,
+                           states=hr.QUEUE_STATES, labels=LABELS, status_label=status_label, kinds=KIND_LABELS,
+                           today=now(), first_page=cursor is None)
+
+
+@bp.route("/bulk-approve", methods=["POST"])
+@role_required("hr")
+def bulk_approve():
+    """Approve every chosen request that passes every rule; report the ones skipped and why."""
+    ids = [int(v) for v in request.form.getlist("request_id") if v.isdigit()]
+    versions = {i: int(request.form[f"version-{i}"]) for i in ids if request.form.get(f"version-{i}", "").isdigit()}
+    if not ids:
+        flash("Choose the requests to approve.", "error")
+        return redirect(url_for("hr.index"))
+    result = hr.bulk_approve(session=db.session, rules_by_district=districts(), request_ids=ids, versions=versions,
+                             actor=current_user, today=today())
+    if result.approved:
+        flash(f"Approved {len(result.approved)} request(s): " + ", ".join(f"#{i}" for i in result.approved), "success")
+    for request_id, why in result.skipped:
+        flash(f"#{request_id} not approved: {why}", "error")
+    return redirect(request.form.get("back") if (request.form.get("back") or "").startswith("/hr/") else url_for("hr.index"))
+
+
+def _request_or_404(request_id: int) -> ChangeRequest:
+    row = db.session.get(ChangeRequest, request_id)
+    if row is None:
+        abort(404)
+    return row
+
+
+@bp.route("/requests/<int:request_id>")
+@role_required("hr")
+def detail(request_id: int):
+    """One request beside the engine's explanation, its evidence with badge checks, and its audit log."""
+    row = _request_or_404(request_id)
+    if row.status == State.draft:
+        abort(404)  # a draft is the teacher's until it is submitted
+    rules = rules_for(row.district_id)
+    outcome = hr.assess_request(session=db.session, rules=rules, change_request=row, today=today())
+    actions = allowed_actions(row.status, requires_pre_approval=rules.counting.requires_pre_approval, actor_role="hr")
+    form = DecisionForm(version=row.version)
+    retro = None
+    if row.retro_explanation:
+        import json
+
+        retro = json.loads(row.retro_explanation)
+    return render_template(
+        "hr/request.html", row=row, outcome=outcome, actions=actions, action_labels=ACTION_LABELS, form=form,
+        teacher=db.session.get(Teacher, row.teacher_id), status_label=status_label, kinds=KIND_LABELS,
+        credentials=hr.request_credentials(session=db.session, request_id=row.id), retro=retro,
+        evidence=[(e, verification_of(e)) for e in hr.evidence_files(session=db.session, request_id=row.id)],
+        log=hr.audit_log(session=db.session, request_id=row.id))
+
+
+@bp.route("/requests/<int:request_id>/decide", methods=["POST"])
+@role_required("hr")
+def decide(request_id: int):
+    """Approve, pre-approve, deny, return or reverse, against the version HR was shown."""
+    row = _request_or_404(request_id)
+    form = DecisionForm()
+    action = request.form.get("action", "")
+    if not form.validate_on_submit() or not (form.version.data or "").isdigit():
+        abort(400, description="The decision form was incomplete.")
+    try:
+        decision = hr.transition(session=db.session, rules=rules_for(row.district_id), request_id=row.id,
+                                 expected_version=int(form.version.data), action=action, actor=current_user,
+                                 reason=form.reason.data, today=today(), now=now())
+    except hr.StaleRequest:
+        db.session.rollback()
+        flash("This request changed since you opened it (another HR user acted on it). "
+              "Here it is as it stands now; nothing was changed by you.", "error")
+    except (IllegalTransition, hr.NotAllowed) as error:
+        db.session.rollback()
+        flash(f"Not done: {error}.", "error")
+    else:
+        done = decision.change_request
+        message = f"Request #{done.id} is now {status_label(done.status).lower()}."
+        if decision.retro is not None:
+            message += f" Retroactive amount: {decision.retro.amount} ({decision.retro.kind})."
+        flash(message, "success")
+    return redirect(url_for("hr.detail", request_id=row.id))
+
+
+@bp.route("/evidence/<int:evidence_id>")
+@role_required("hr")
+def evidence_file(evidence_id: int):
+    """Download an evidence file."""
+    evidence = db.session.get(EvidenceFile, evidence_id)
+    if evidence is None:
+        abort(404)
+    return send_evidence(evidence)
+
+
+@bp.route("/teachers/<int:teacher_id>")
+@role_required("hr")
+def history(teacher_id: int):
+    """A teacher's placements and requests over the years."""
+    teacher = db.session.get(Teacher, teacher_id)
+    if teacher is None:
+        abort(404)
+    return render_template("hr/history.html", teacher=teacher, status_label=status_label, kinds=KIND_LABELS,
+                           **hr.teacher_history(session=db.session, teacher_id=teacher_id))
+
+
+def _period() -> tuple[date, date, str | None]:
+    try:
+        end = date.fromisoformat(request.args["end"]) if request.args.get("end") else today()
+        start = date.fromisoformat(request.args["start"]) if request.args.get("start") else end - timedelta(days=30)
+    except ValueError:
+        abort(400, description="Dates are YYYY-MM-DD.")
+    if start > end:
+        abort(400, description="The period starts after it ends.")
+    return start, end, request.args.get("district") or None
+
+
+@bp.route("/payroll")
+@role_required("hr")
+def payroll():
+    """Approved changes and reversals in a period, ready for payroll."""
+    start, end, district = _period()
+    rows = hr.payroll_rows(session=db.session, start=start, end=end, district=district)
+    return render_template("hr/payroll.html", rows=rows, start=start, end=end, district=district,
+                           districts=sorted(districts()), columns=hr.PAYROLL_COLUMNS)
+
+
+@bp.route("/payroll.csv", defaults={"fmt": "csv"}, endpoint="payroll_csv")
+@bp.route("/payroll.xlsx", defaults={"fmt": "xlsx"})
+@role_required("hr")
+def payroll_export(fmt: str):
+    """The payroll export as CSV or XLSX."""
+    start, end, district = _period()
+    rows = hr.payroll_rows(session=db.session, start=start, end=end, district=district)
+    name = f"lanewise-payroll-{start}-{end}.{fmt}"
+    if fmt == "csv":
+        body, mimetype = hr.payroll_csv(rows), "text/csv; charset=utf-8"
+    else:
+        body, mimetype = hr.payroll_xlsx(rows), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"',
+                                                      "Cache-Control": "private, no-store"})

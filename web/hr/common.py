@@ -1,0 +1,58 @@
+"""What HR's and the teacher's request pages share: the clock, the rules, evidence responses, badge results."""
+
+import json
+from datetime import UTC, date, datetime
+
+from flask import abort, current_app, send_file
+
+from engine.workflow import LABELS, State
+from models.types import utcnow
+from services import hr
+from web.estimating import districts
+
+
+def today() -> date:
+    """Today, or the date set in LANEWISE_TODAY (tests and demos run the calendar forward)."""
+    fixed = current_app.config.get("LANEWISE_TODAY")
+    if fixed:
+        return fixed if isinstance(fixed, date) else date.fromisoformat(str(fixed))
+    return date.today()
+
+
+def now() -> datetime:
+    """The current time, on `today()`'s date."""
+    current = utcnow()
+    fixed = today()
+    return current if fixed == current.date() else datetime.combine(fixed, current.time(), tzinfo=UTC)
+
+
+def rules_for(district_id: str):
+    """The district's rules, or 404."""
+    rules = districts().get(district_id)
+    if rules is None:
+        abort(404, description=f"No rules for district {district_id!r}.")
+    return rules
+
+
+def status_label(status: str) -> str:
+    try:
+        return LABELS[State(status)]
+    except ValueError:
+        return status
+
+
+def verification_of(evidence) -> dict | None:
+    """The stored Open Badge verification of an evidence file, or None for a plain document."""
+    return json.loads(evidence.verification) if evidence.verification else None
+
+
+def send_evidence(evidence):
+    """An evidence file as a download: never rendered inline, never sniffed, sandboxed if opened."""
+    path = hr.evidence_path(evidence, current_app.instance_path)
+    if not path.is_file():
+        abort(404)
+    response = send_file(path, mimetype=evidence.content_type, as_attachment=True,
+                         download_name=evidence.original_name, max_age=0)
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,51 @@
+"""Forms of the request pages: filing a request, adding evidence, and HR's decision."""
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import DateField, DecimalField, HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+KIND_CHOICES = [SelectChoice("lane_change", "Lane change"), SelectChoice("growth_step", "Growth step"),
+                SelectChoice("role", "Role")]
+CREDIT_CHOICES = [SelectChoice("", "(none)"), SelectChoice("graduate_credit", "Graduate credit (semester hours)"),
+                  SelectChoice("pd_hours", "Professional development hours"), SelectChoice("cpe_hours", "CPE hours"),
+                  SelectChoice("micro_credential", "Micro-credentials (count)")]
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """A list of checkboxes."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class RequestForm(FlaskForm):
+    """A lane-change, growth-step or role request, the credentials it rests on, and a first evidence file."""
+
+    kind = SelectField("What are you asking for?", choices=KIND_CHOICES, validators=[DataRequired()])
+    target_lane = SelectField("Lane you ask for", choices=[], validate_choice=False,
+                              description="Leave on 'the lane my credit earns' to let the rules decide.")
+    role = SelectField("Role", choices=[], validate_choice=False)
+    window = SelectField("Submission window", choices=[], validate_choice=False)
+    credentials = MultiCheckboxField("Credentials you already hold", coerce=int, choices=[], validate_choice=False)
+    credit_kind = SelectField("Add credit: kind", choices=CREDIT_CHOICES, validate_choice=True)
+    credit_amount = DecimalField("Amount (hours or count)", places=None, validators=[Optional(), NumberRange(min=0, max=500)])
+    credit_title = StringField("Title (course, workshop, micro-credential)", validators=[Optional(), Length(max=200)])
+    credit_earned_on = DateField("Earned on", validators=[Optional()])
+    note = TextAreaField("Note to HR", validators=[Optional(), Length(max=2000)])
+    evidence = FileField("Evidence file (PDF, PNG, JPEG, SVG, JSON or JWT; at most 10 MB)")
+
+
+class EvidenceForm(FlaskForm):
+    """One more evidence file."""
+
+    evidence = FileField("Evidence file (PDF, PNG, JPEG, SVG, JSON or JWT; at most 10 MB)")
+
+
+class DecisionForm(FlaskForm):
+    """HR's decision on one request, made against the version HR saw."""
+
+    version = HiddenField()
+    reason = TextAreaField("Reason (required to deny, return or reverse)", validators=[Optional(), Length(max=2000)])

@@ -1,0 +1,193 @@
+"""The teacher's side of the workflow: file a request, see what the rules would give, add evidence, follow it."""
+
+from decimal import Decimal
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
+
+from engine.requests_rules import KIND_LABELS, assess, open_windows
+from engine.workflow import IllegalTransition, State, allowed_actions
+from models.hr import ChangeRequest, EvidenceFile
+from services import hr, teachers
+from web.access import role_required
+from web.extensions import db
+from web.hr import requests_bp as bp
+from web.hr.common import now, rules_for, send_evidence, status_label, today, verification_of
+from web.hr.forms import EvidenceForm, RequestForm
+
+EVIDENCE_LIMIT = hr.MAX_EVIDENCE_BYTES + 64 * 1024  # the file plus the form around it
+
+
+@bp.before_request
+def _allow_evidence_uploads():
+    # The app caps request bodies at 2 MB; evidence files may be 10 MB.
+    if request.method == "POST":
+        request.max_content_length = EVIDENCE_LIMIT
+
+
+def _me():
+    teacher = teachers.teacher_for_user(session=db.session, user_id=current_user.id)
+    if teacher is None:
+        abort(404, description="Your account is not linked to a teacher on the roster; ask HR.")
+    return teacher
+
+
+def _mine(request_id: int) -> ChangeRequest:
+    """The signed-in teacher's request, or 404 (another teacher's request is not revealed)."""
+    row = db.session.get(ChangeRequest, request_id)
+    if row is None or row.teacher_id != _me().id:
+        abort(404)
+    return row
+
+
+@bp.route("/")
+@role_required("teacher")
+def index():
+    """The teacher's requests, with their status and the reason for each decision."""
+    teacher = _me()
+    rows = hr.requests_of_teacher(session=db.session, teacher_id=teacher.id)
+    return render_template("requests/index.html", rows=rows, status_label=status_label, kinds=KIND_LABELS)
+
+
+def _form_choices(form: RequestForm, teacher, rules):
+    placement = hr.current_placement(session=db.session, teacher_id=teacher.id)
+    lanes = [lane.id for lane in rules.lanes]
+    form.target_lane.choices = [SelectChoice("", "the lane my credit earns")] + [SelectChoice(lane, lane) for lane in lanes]
+    form.role.choices = [SelectChoice("", "(not a role request)")] + [SelectChoice(r.id, r.name) for r in rules.roles]
+    windows = open_windows(rules, today())
+    form.window.choices = [SelectChoice("", "the next deadline")] + [
+        SelectChoice(w.window.id, f"{w.window.name}: file by {w.deadline}, effective {w.effective}") for w in windows]
+    own = teachers.credentials(session=db.session, teacher_id=teacher.id)
+    form.credentials.choices = [SelectChoice(c.id, f"{c.title or c.kind} — {c.amount} {str(c.kind).replace('_', ' ')} "
+                                                   f"({c.status}{', earned ' + str(c.earned_on) if c.earned_on else ''})")
+                                for c in own]
+    return placement
+
+
+def _new_credits(form: RequestForm) -> list[hr.NewCredit]:
+    if form.credit_kind.data and form.credit_amount.data:
+        return [hr.NewCredit(form.credit_kind.data, Decimal(form.credit_amount.data), form.credit_title.data or "",
+                             form.credit_earned_on.data)]
+    return []
+
+
+def _read_upload(field) -> tuple[str, bytes] | None:
+    upload = field.data
+    if upload is None or not getattr(upload, "filename", ""):
+        return None
+    return upload.filename, upload.read()
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@role_required("teacher")
+def new():
+    """File a request: see what the rules would give and from which date before saving it."""
+    teacher = _me()
+    rules = rules_for(teacher.district_id)
+    form = RequestForm()
+    placement = _form_choices(form, teacher, rules)
+    if placement is None:
+        return render_template("requests/new.html", form=form, placement=None, outcome=None)
+    outcome = None
+    if form.validate_on_submit():
+        upload = _read_upload(form.evidence)
+        if upload:
+            try:
+                hr.check_evidence(*upload)
+            except hr.EvidenceRefused as error:
+                form.evidence.errors = [str(error)]
+                upload = None
+        facts = hr.preview_facts(session=db.session, teacher=teacher, kind=form.kind.data, today=today(),
+                                 target_lane=form.target_lane.data, role=form.role.data, window_id=form.window.data,
+                                 credential_ids=form.credentials.data or [], new_credits=_new_credits(form),
+                                 evidence_files=1 if upload else 0)
+        outcome = assess(rules, facts)
+        if request.form.get("do") == "save" and not form.evidence.errors:
+            row = hr.create_request(session=db.session, teacher=teacher, actor=current_user, kind=form.kind.data,
+                                    target_lane=form.target_lane.data, role=form.role.data,
+                                    window_id=form.window.data, note=form.note.data or "",
+                                    credential_ids=form.credentials.data or [], new_credits=_new_credits(form))
+            if upload:
+                hr.add_evidence(session=db.session, change_request=row, actor=current_user, filename=upload[0],
+                                data=upload[1], instance_path=_instance(), rules=rules)
+            flash("Draft saved. Check what the rules say, then submit it to HR.", "success")
+            return redirect(url_for("requests.detail", request_id=row.id))
+    return render_template("requests/new.html", form=form, placement=placement, outcome=outcome, rules=rules)
+
+
+def _instance() -> str:
+    from flask import current_app
+
+    return current_app.instance_path
+
+
+@bp.route("/<int:request_id>")
+@role_required("teacher")
+def detail(request_id: int):
+    """One request: what the rules say, its evidence (with badge checks), its status and history."""
+    row = _mine(request_id)
+    rules = rules_for(row.district_id)
+    outcome = hr.assess_request(session=db.session, rules=rules, change_request=row, today=today())
+    actions = allowed_actions(row.status, requires_pre_approval=rules.counting.requires_pre_approval,
+                              actor_role="teacher")
+    return render_template(
+        "requests/detail.html", row=row, outcome=outcome, actions=actions, status_label=status_label,
+        kinds=KIND_LABELS, credentials=hr.request_credentials(session=db.session, request_id=row.id),
+        evidence=[(e, verification_of(e)) for e in hr.evidence_files(session=db.session, request_id=row.id)],
+        log=hr.audit_log(session=db.session, request_id=row.id), form=EvidenceForm(),
+        can_add_evidence=row.status in (State.draft, State.returned, State.submitted))
+
+
+@bp.route("/<int:request_id>/evidence", methods=["POST"])
+@role_required("teacher")
+def add_evidence(request_id: int):
+    """Add an evidence file; a badge is verified at once and its checks shown on the request."""
+    row = _mine(request_id)
+    form = EvidenceForm()
+    upload = _read_upload(form.evidence) if form.validate_on_submit() else None
+    if upload is None:
+        flash("Choose a file to upload.", "error")
+        return redirect(url_for("requests.detail", request_id=row.id))
+    try:
+        hr.add_evidence(session=db.session, change_request=row, actor=current_user, filename=upload[0], data=upload[1],
+                        instance_path=_instance(), rules=rules_for(row.district_id))
+    except hr.EvidenceRefused as error:
+        flash(f"The file was not accepted: {error}.", "error")
+    else:
+        flash(f"Evidence {upload[0]} added.", "success")
+    return redirect(url_for("requests.detail", request_id=row.id))
+
+
+@bp.route("/<int:request_id>/submit", methods=["POST"], defaults={"action": "submit"}, endpoint="submit")
+@bp.route("/<int:request_id>/withdraw", methods=["POST"], defaults={"action": "withdraw"})
+@role_required("teacher")
+def act(request_id: int, action: str):
+    """Submit (or resubmit) a request to HR, or withdraw it."""
+    row = _mine(request_id)
+    try:
+        version = int(request.form.get("version", ""))
+    except ValueError:
+        abort(400, description="The form did not say which version of the request it was made on.")
+    try:
+        hr.transition(session=db.session, rules=rules_for(row.district_id), request_id=row.id,
+                      expected_version=version, action=action, actor=current_user, reason=request.form.get("reason"),
+                      today=today(), now=now())
+    except hr.StaleRequest as error:
+        flash(str(error), "error")
+    except (IllegalTransition, hr.NotAllowed) as error:
+        flash(f"Not done: {error}.", "error")
+    else:
+        flash("Submitted to HR." if action == "submit" else "Request withdrawn.", "success")
+    return redirect(url_for("requests.detail", request_id=row.id))
+
+
+@bp.route("/evidence/<int:evidence_id>")
+@role_required("teacher")
+def evidence_file(evidence_id: int):
+    """Download one of the teacher's own evidence files."""
+    evidence = db.session.get(EvidenceFile, evidence_id)
+    if evidence is None:
+        abort(404)
+    _mine(evidence.request_id)
+    return send_evidence(evidence)
