@@ -11,13 +11,21 @@ SEPT_15 = datetime(2026, 9, 15, 15, 0, tzinfo=UTC)
 OCT_15 = datetime(2026, 10, 15, 15, 0, tzinfo=UTC)
 
 
+@pytest.fixture(autouse=True)
+def evidence_root(request, tmp_path):
+    """Keep evidence files written by tests in the test's own folder."""
+    if "app" in request.fixturenames:
+        request.getfixturevalue("app").config["LANEWISE_EVIDENCE_ROOT"] = str(tmp_path / "instance")
+    return tmp_path / "instance"
+
+
 @pytest.fixture
 def cedar(districts):
     return districts["cedar-valley"]
 
 
 @pytest.fixture
-def filing(session, make_user, make_teacher, app, cedar):
+def filing(session, make_user, make_teacher, app, cedar, evidence_root):
     """Give a function that files a Cedar Valley lane change for a new teacher: -> (teacher_user, teacher, request)."""
 
     def file(hours="15", submit=True, evidence=True, earned_on=date(2026, 6, 1), credential_ids=None, user=None,
@@ -30,7 +38,7 @@ def filing(session, make_user, make_teacher, app, cedar):
                                     credential_ids=credential_ids or [], new_credits=new)
         if evidence:
             hr.add_evidence(session=session, change_request=request, actor=user, filename="transcript.pdf", data=PDF,
-                            instance_path=app.instance_path, rules=None)
+                            instance_path=evidence_root, rules=None)
         if submit:
             from services.hr import transition
 

@@ -26,6 +26,11 @@ def now() -> datetime:
     return current if fixed == current.date() else datetime.combine(fixed, current.time(), tzinfo=UTC)
 
 
+def evidence_root() -> str:
+    """The folder evidence lives under: the instance folder unless LANEWISE_EVIDENCE_ROOT says otherwise (tests)."""
+    return str(current_app.config.get("LANEWISE_EVIDENCE_ROOT") or current_app.instance_path)
+
+
 def rules_for(district_id: str):
     """The district's rules, or 404."""
     rules = districts().get(district_id)
@@ -48,7 +53,7 @@ def verification_of(evidence) -> dict | None:
 
 def send_evidence(evidence):
     """An evidence file as a download: never rendered inline, never sniffed, sandboxed if opened."""
-    path = hr.evidence_path(evidence, current_app.instance_path)
+    path = hr.evidence_path(evidence, evidence_root())
     if not path.is_file():
         abort(404)
     response = send_file(path, mimetype=evidence.content_type, as_attachment=True,

@@ -13,7 +13,7 @@ from services import hr, teachers
 from web.access import role_required
 from web.extensions import db
 from web.hr import requests_bp as bp
-from web.hr.common import now, rules_for, send_evidence, status_label, today, verification_of
+from web.hr.common import evidence_root, now, rules_for, send_evidence, status_label, today, verification_of
 from web.hr.forms import EvidenceForm, RequestForm
 
 EVIDENCE_LIMIT = hr.MAX_EVIDENCE_BYTES + 64 * 1024  # the file plus the form around it
@@ -117,9 +117,7 @@ def new():
 
 
 def _instance() -> str:
-    from flask import current_app
-
-    return current_app.instance_path
+    return evidence_root()
 
 
 @bp.route("/<int:request_id>")
