@@ -242,3 +242,38 @@ def test_two_hr_users_approving_at_once_exactly_one_wins(app, filing, make_user,
         assert row.version == request.version + 1
         moves = [e.action for e in hr.audit_log(session=check, request_id=request.id)]
         assert moves.count("approve") + moves.count("deny") == 1
+
+
+def test_pre_approval_district_pre_approves_before_approving(session, filing, make_user, cedar):
+    rules = cedar.model_copy(update={"counting": cedar.counting.model_copy(update={"requires_pre_approval": True})})
+    _, _, request = filing()
+    officer = make_user("hr")
+    with pytest.raises(IllegalTransition, match="requires pre-approval"):
+        approve(session, rules, request, officer)
+    session.refresh(request)
+    hr.transition(session=session, rules=rules, request_id=request.id, expected_version=request.version,
+                  action="pre_approve", actor=officer, today=date(2026, 9, 20))
+    decision = approve(session, rules, request, officer)
+    assert decision.change_request.status == "approved"
+    assert [e.to_status for e in hr.audit_log(session=session, request_id=request.id)][-2:] == ["pre_approved", "approved"]
+
+
+def test_dysart_growth_step_from_fifteen_granted_micro_credentials(session, make_user, make_teacher, districts):
+    from models import CredentialKind, EarnedCredentialCreate
+    from services import teachers
+
+    dysart = districts["dysart"]
+    user = make_user("teacher")
+    teacher = make_teacher(user=user, district_id="dysart")
+    ids = [teachers.add_credential(session=session, status=CredentialStatus.granted, credential=EarnedCredentialCreate(
+        teacher_id=teacher.id, kind=CredentialKind.micro_credential, title=f"Dysart U MC {n}", amount=Decimal(1),
+        school_year="2026-27")).id for n in range(15)]
+    request = hr.create_request(session=session, teacher=teacher, actor=user, kind="growth_step", credential_ids=ids)
+    hr.transition(session=session, rules=dysart, request_id=request.id, expected_version=1, action="submit",
+                  actor=user, now=datetime(2026, 11, 25, tzinfo=UTC))
+    decision = approve(session, dysart, request, make_user("hr"), today=date(2026, 12, 1),
+                       now=datetime(2026, 12, 1, tzinfo=UTC))
+    row = decision.change_request
+    # Filed by May 22, effective next July 1 (2027-28): nothing is owed yet.
+    assert (row.new_growth_steps, row.effective_date, row.retro_amount) == (1, date(2027, 7, 1), Decimal("0.00"))
+    assert hr.growth_steps_held(session=session, teacher_id=teacher.id) == 1
