@@ -277,3 +277,27 @@ def test_dysart_growth_step_from_fifteen_granted_micro_credentials(session, make
     # Filed by May 22, effective next July 1 (2027-28): nothing is owed yet.
     assert (row.new_growth_steps, row.effective_date, row.retro_amount) == (1, date(2027, 7, 1), Decimal("0.00"))
     assert hr.growth_steps_held(session=session, teacher_id=teacher.id) == 1
+
+
+def test_signed_badge_from_a_trusted_issuer_verifies_and_maps_to_the_catalog(cedar):
+    from decimal import Decimal as D
+
+    from nacl.signing import SigningKey
+
+    from credentials import CatalogEntry, TrustedIssuer
+    from tests.credentials.test_issue import ISSUER, credential, multikey, sign_jwt, vc2_jwt_payload
+
+    key = SigningKey.generate()
+    rules = cedar.model_copy(update={
+        "trusted_issuers": [TrustedIssuer(id=ISSUER, name="Example District PD", keys=[multikey(key)])],
+        "credential_catalog": [CatalogEntry(achievement_id="https://pd.example-district.org/achievements/reading-k3",
+                                            credit_hours=D("1.5"), cpe_hours=D("15"))]})
+    token = sign_jwt(vc2_jwt_payload(credential()), key).encode()
+    hr.check_evidence("reading.jwt", token)
+    result = hr.verify_badge(token, "reading.jwt", rules)
+    [badge] = result["credentials"]
+    assert badge["valid"] and badge["trusted"]
+    assert {c["name"]: c["passed"] for c in badge["checks"]}["signature"] is True
+    assert badge["catalog"]["credit_hours"] == "1.5"
+    untrusted = hr.verify_badge(token, "reading.jwt", cedar)["credentials"][0]
+    assert untrusted["trusted"] is False and untrusted["catalog"] is None
