@@ -658,6 +658,13 @@ def payroll_xlsx(rows: list[dict]) -> bytes:
 # --- history -------------------------------------------------------------------------------------
 
 
+def approved_changes(*, session: Session, teacher_id: int) -> list[ChangeRequest]:
+    """A teacher's approved changes, by effective date: what the dashboard shows as "lane X from date Y"."""
+    return list(session.exec(select(ChangeRequest).where(ChangeRequest.teacher_id == teacher_id,
+                                                         ChangeRequest.status == State.approved)
+                             .order_by(ChangeRequest.effective_date, ChangeRequest.id)))
+
+
 def teacher_history(*, session: Session, teacher_id: int) -> dict:
     """Every placement and request of a teacher over the years."""
     placements = list(session.exec(select(Placement).where(Placement.teacher_id == teacher_id)

@@ -194,3 +194,24 @@ def test_payroll_export_downloads(teacher_client, make_user, sign_in, app):
     assert client.get("/hr/payroll.csv").status_code == 403
     history = officer.get(f"/hr/teachers/{teacher.id}").get_data(as_text=True)
     assert "BA+15" in history and "$696.99" in history
+
+
+def test_teacher_adds_credit_to_a_returned_request(teacher_client, make_user, sign_in, session):
+    _, _, client = teacher_client
+    request_id = int(re.search(r"/requests/(\d+)", file_request(client, hours="9").headers["Location"]).group(1))
+    assert "BA+15 needs 15 credit hours" in client.get(f"/requests/{request_id}").get_data(as_text=True)
+    client.post(f"/requests/{request_id}/submit", data={"version": 1})
+    officer = sign_in(make_user("hr"))
+    officer.post(f"/hr/requests/{request_id}/decide", data={"version": 2, "action": "return", "reason": "Six hours short"})
+    page = client.post(f"/requests/{request_id}/credits", data={
+        "credit_kind": "graduate_credit", "credit_amount": "6", "credit_title": "Summer course",
+        "credit_earned_on": "2026-08-01"}, follow_redirects=True).get_data(as_text=True)
+    assert "Credit added." in page and "Meets every rule." in page
+    row = session.get(ChangeRequest, request_id)
+    session.refresh(row)
+    assert client.post(f"/requests/{request_id}/submit", data={"version": row.version}).status_code == 302
+    session.refresh(row)
+    assert row.status == "submitted"
+    closed = client.post(f"/requests/{request_id}/credits", data={"credit_kind": "graduate_credit", "credit_amount": "3"},
+                         follow_redirects=True).get_data(as_text=True)
+    assert "only to a draft or a request returned" in closed

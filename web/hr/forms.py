@@ -38,6 +38,16 @@ class RequestForm(FlaskForm):
     evidence = FileField("Evidence file (PDF, PNG, JPEG, SVG, JSON or JWT; at most 10 MB)")
 
 
+class CreditForm(FlaskForm):
+    """More credit for a draft or returned request."""
+
+    credit_kind = SelectField("Kind", choices=CREDIT_CHOICES[1:], validate_choice=True)
+    credit_amount = DecimalField("Amount (hours or count)", places=None,
+                                 validators=[DataRequired(), NumberRange(min=0, max=500)])
+    credit_title = StringField("Title (course, workshop, micro-credential)", validators=[Optional(), Length(max=200)])
+    credit_earned_on = DateField("Earned on", validators=[Optional()])
+
+
 class EvidenceForm(FlaskForm):
     """One more evidence file."""
 

@@ -14,7 +14,7 @@ from web.access import role_required
 from web.extensions import db
 from web.hr import requests_bp as bp
 from web.hr.common import evidence_root, now, rules_for, send_evidence, status_label, today, verification_of
-from web.hr.forms import EvidenceForm, RequestForm
+from web.hr.forms import CreditForm, EvidenceForm, RequestForm
 
 EVIDENCE_LIMIT = hr.MAX_EVIDENCE_BYTES + 64 * 1024  # the file plus the form around it
 
@@ -65,7 +65,7 @@ def _form_choices(form: RequestForm, teacher, rules):
     return placement
 
 
-def _new_credits(form: RequestForm) -> list[hr.NewCredit]:
+def _new_credits(form) -> list[hr.NewCredit]:
     if form.credit_kind.data and form.credit_amount.data:
         return [hr.NewCredit(form.credit_kind.data, Decimal(form.credit_amount.data), form.credit_title.data or "",
                              form.credit_earned_on.data)]
@@ -133,8 +133,24 @@ def detail(request_id: int):
         "requests/detail.html", row=row, outcome=outcome, actions=actions, status_label=status_label,
         kinds=KIND_LABELS, credentials=hr.request_credentials(session=db.session, request_id=row.id),
         evidence=[(e, verification_of(e)) for e in hr.evidence_files(session=db.session, request_id=row.id)],
-        log=hr.audit_log(session=db.session, request_id=row.id), form=EvidenceForm(),
+        log=hr.audit_log(session=db.session, request_id=row.id), form=EvidenceForm(), credit_form=CreditForm(),
         can_add_evidence=row.status in (State.draft, State.returned, State.submitted))
+
+
+@bp.route("/<int:request_id>/credits", methods=["POST"])
+@role_required("teacher")
+def add_credit(request_id: int):
+    """Declare more credit on a draft or returned request (it is recorded as submitted, for HR to grant)."""
+    row = _mine(request_id)
+    form = CreditForm()
+    if row.status not in (State.draft, State.returned):
+        flash("Credit can be added only to a draft or a request returned to you.", "error")
+    elif not form.validate_on_submit():
+        flash("Give the kind and amount of the credit.", "error")
+    else:
+        hr.attach_credentials(session=db.session, change_request=row, new_credits=_new_credits(form))
+        flash("Credit added.", "success")
+    return redirect(url_for("requests.detail", request_id=row.id))
 
 
 @bp.route("/<int:request_id>/evidence", methods=["POST"])
