@@ -37,7 +37,7 @@ from engine.estimate import _next_step, _step_cap
 from engine.money import CENT
 from engine.roster import Roster
 from engine.rules import DEGREES, DistrictRules, dated_value
-from engine.salary import (Placement, _eligible, addition_lines, cell_amount, lines_round, schedule_for)
+from engine.salary import Placement, _eligible, cell_amount, effective_step, lines_round, schedule_for
 from engine.scenario import Assumptions, Scenario, prepare
 from engine.school_year import SchoolYear
 
@@ -141,6 +141,9 @@ class StateShape:
     max_growth_steps: int | None
     credit_per_growth_step: int     # hours; 0 when credit makes no growth steps
     role_id: str | None
+    fold: bool = False              # micro-credential hours are added into the credit column
+    credit_caps: tuple[int, ...] = ()   # per degree: credit beyond the largest requirement changes nothing
+    mc_cap: int = 0                 # micro-credentials beyond every threshold change nothing
 
     @classmethod
     def of(cls, rules: DistrictRules, assumptions: Assumptions) -> "StateShape":
@@ -158,14 +161,35 @@ class StateShape:
         each = rule.credit_hours_each * CREDIT_UNIT
         if each != each.to_integral_value():
             raise ValueError("credit_hours_each must have at most four decimals")
+        fold = lanes_mode and rule.combine_with_other_credit
+        caps = [0] * len(DEGREES)
+        for lane in rules.lanes:
+            for requirement in [lane] + list(lane.equivalent):
+                rank = DEGREES.index(requirement.degree)
+                caps[rank] = max(caps[rank], requirement.credits * CREDIT_UNIT)
+        mc_thresholds = [role.micro_credentials] if role and role.micro_credentials else []
+        if lanes_mode and not fold:
+            mc_thresholds.append(-(-max(caps) // int(each)))
         return cls(
             growth_mode=rule.counts_toward == "growth_steps" and bool(rule.per_growth_step),
-            lanes_mode=lanes_mode, use_service=bool(thresholds),
-            use_mc_total=lanes_mode or bool(role and role.micro_credentials),
+            lanes_mode=lanes_mode, use_service=bool(thresholds), fold=fold, credit_caps=tuple(caps),
+            mc_cap=max(mc_thresholds, default=0), use_mc_total=bool(mc_thresholds),
             service_cap=max(thresholds) if thresholds else 0,
             service_classes=tuple(sorted(thresholds)), credit_hours_each=int(each),
             per_growth_step=rule.per_growth_step or 0, max_growth_steps=rule.max_growth_steps,
             credit_per_growth_step=rules.counting.credit_hours_per_growth_step or 0, role_id=assumptions.role_id)
+
+    def credit_key(self, credit: Decimal, micro_credentials: int, degree: str) -> int:
+        """The credit column: hours (with micro-credential hours when they fold in), capped at the degree's largest need."""
+        units = int(credit * CREDIT_UNIT) + (micro_credentials * self.credit_hours_each if self.fold else 0)
+        return min(units, self.credit_caps[DEGREES.index(degree)])
+
+    def mc_key(self, micro_credentials: int) -> int:
+        return min(micro_credentials, self.mc_cap) if self.use_mc_total else 0
+
+    def progress_key(self, mc_growth: int, progress: int) -> int:
+        maxed = self.max_growth_steps is not None and mc_growth >= self.max_growth_steps
+        return 0 if maxed else progress
 
     def service_key(self, service: int) -> int:
         return min(service, self.service_cap) if self.use_service else 0
@@ -321,12 +345,17 @@ class _Context:
         self.earned = assumptions.micro_credentials_per_participant
         self.counted = counted_micro_credentials(rules, self.earned)
         self.role = rules.role(assumptions.role_id) if assumptions.role_id else None
+        # Additions look at the step only through percent-of-schedule lines, at the degree only through degree conditions.
+        self.additions_use_step = any(a.kind == "percent" for a in rules.additions)
+        self.additions_use_degree = any(a.eligibility.degrees is not None for a in rules.additions)
+        self._rows: dict = {}
         self._build_profiles(roster)
 
     def _build_profiles(self, roster: Roster) -> None:
         flags = [profile_flags(self.rules, *p) for p in roster.profiles]
-        pairs, inverse = np.unique(np.stack([roster.profile, roster.fte_hundredths], axis=1), axis=0, return_inverse=True)
+        pairs, inverse = unique_rows(np.stack([roster.profile, roster.fte_hundredths], axis=1))
         keys = [(int(fte), flags[int(p)]) for p, fte in pairs]
+        self.static_flags = np.array([flags_ for _, flags_ in sorted(set(keys))], dtype=np.int64).reshape(len(set(keys)), len(self.rules.additions))
         distinct = sorted(set(keys))
         index = {key: i for i, key in enumerate(distinct)}
         pair_profile = np.array([index[key] for key in keys], dtype=np.int64)
@@ -341,39 +370,100 @@ class _Context:
     # per-year tables
 
     def base_cents(self, year: SchoolYear, states: np.ndarray) -> np.ndarray:
-        combos, inverse = np.unique(np.stack([states[:, LANE], states[:, STEP], states[:, GROWTH], states[:, PROFILE]], axis=1),
-                                    axis=0, return_inverse=True)
+        """Each group's base pay in cents: the schedule cell x FTE, rounded by the district's line rule."""
+        schedule, start, _ = schedule_for(self.rules, year)
+        combos, inverse = unique_rows(np.stack([states[:, LANE], states[:, STEP], states[:, GROWTH], states[:, PROFILE]], axis=1))
         values = np.empty(len(combos), dtype=np.int64)
         cells: dict = {}
         for i, (lane, step, growth, profile) in enumerate(combos):
-            key = (int(lane), int(step), int(growth))
+            lane_id = self.lane_ids[int(lane)]
+            # Steps on one row (a band such as 13-16, or past a ragged lane's end) share its amount.
+            row_key = (start, lane_id, int(step))
+            if row_key not in self._rows:
+                used = effective_step(schedule, lane_id, int(step))
+                self._rows[row_key] = schedule.row_for(used).first if used == int(step) else used
+            key = (lane_id, self._rows[row_key], int(growth))
             if key not in cells:
-                cells[key] = cell_amount(self.rules, year, key[1], self.lane_ids[key[0]], key[2]).amount
+                cells[key] = cell_amount(self.rules, year, key[1], lane_id, key[2]).amount
             fte = Decimal(int(self.profile_fte[profile])) / 100
             values[i] = round_half_up(lines_round(self.rules, cells[key] * fte) * 100)
-        return values[inverse.ravel()]
+        return values[inverse]
 
     def addition_cents(self, year: SchoolYear, states: np.ndarray, earned: bool) -> np.ndarray:
-        """Each group's additions in cents, one column per addition (in rule order)."""
-        width = len(self.addition_names)
-        if not width:
-            return np.zeros((len(states), 0), dtype=np.int64)
-        service = states[:, SERVICE]
-        if self.shape.use_service:
-            classes = np.array((0,) + self.shape.service_classes)
-            service = classes[np.searchsorted(classes, service, side="right") - 1]
-        combos, inverse = np.unique(np.stack([states[:, STEP], states[:, DEGREE], service, states[:, PROFILE]], axis=1),
-                                    axis=0, return_inverse=True)
-        values = np.zeros((len(combos), width), dtype=np.int64)
-        column = {name: i for i, name in enumerate(self.addition_names)}
-        for i, (step, degree, years, profile) in enumerate(combos):
-            band, subjects, certifications, certified = self.profile_rep[profile]
-            placement = Placement(step=int(step), lane=self.lane_ids[0], fte=Decimal(int(self.profile_fte[profile])) / 100,
-                                  degree=DEGREES[degree], band=band, years_of_service=int(years), subjects=subjects,
-                                  certifications=certifications, certified=certified)
-            for line in addition_lines(self.rules, year, placement, self.counted if earned else 0):
-                values[i, column[line.name]] += round_half_up(abs(line.amount) * 100) * (1 if line.amount >= 0 else -1)
-        return values[inverse.ravel()]
+        """Each group's additions in cents, one column per addition (in rule order), as `addition_lines` gives them."""
+        rules = self.rules
+        on = year.start
+        count = len(states)
+        values = np.zeros((count, len(rules.additions)), dtype=np.int64)
+        present = np.zeros((count, len(rules.additions)), dtype=bool)
+        profile = states[:, PROFILE]
+        fte = [Decimal(int(f)) / 100 for f in self.profile_fte]
+        in_cents = lambda amount: round_half_up(lines_round(rules, amount) * 100)  # noqa: E731
+        for j, addition in enumerate(rules.additions):
+            rule = addition.eligibility
+            eligible = self.static_flags[profile, j].astype(bool)
+            if rule.degrees is not None:
+                eligible &= np.isin(states[:, DEGREE], [DEGREES.index(d) for d in rule.degrees])
+            if rule.min_years is not None:
+                eligible &= states[:, SERVICE] >= rule.min_years
+            if rule.roles is not None:
+                eligible[:] = False  # the projection assigns no district roles
+            if not eligible.any():
+                continue
+            kind = addition.kind
+            if kind in ("flat", "deduction"):
+                amount = dated_value(addition.amount, on)
+                if amount is None:
+                    continue
+                table = np.array([in_cents(amount * f) for f in fte], dtype=np.int64)
+                amounts = table[profile] * (-1 if kind == "deduction" else 1)
+            elif kind == "percent":
+                percent = dated_value(addition.percent, on)
+                if percent is None:
+                    continue
+                pairs, inverse = unique_rows(np.stack([states[:, STEP], profile], axis=1))
+                cells: dict = {}
+                table = np.zeros(len(pairs), dtype=np.int64)
+                for i, (step, p) in enumerate(pairs):
+                    if step not in cells:
+                        cells[step] = cell_amount(rules, year, int(step), addition.of_lane).amount
+                    table[i] = in_cents(cells[step] * percent / HUNDRED * fte[p])
+                amounts = table[inverse]
+            elif kind == "per_micro_credential":
+                amount = dated_value(addition.amount, on)
+                mcs = self.counted if earned else 0
+                if amount is None or mcs <= 0:
+                    continue
+                counted = min(mcs, addition.per_year_cap) if addition.per_year_cap is not None else mcs
+                amounts = np.full(count, in_cents(amount * counted), dtype=np.int64)
+            elif kind == "longevity":
+                amount = dated_value(addition.amount, on)
+                if amount is None:
+                    continue
+                pairs, inverse = unique_rows(np.stack([states[:, SERVICE], profile], axis=1))
+                table = np.zeros(len(pairs), dtype=np.int64)
+                for i, (years, p) in enumerate(pairs):
+                    reached = sum(1 for y in addition.at_years if years >= y)
+                    if reached:
+                        table[i] = in_cents(amount * (reached if addition.cumulative else 1) * fte[p])
+                amounts = table[inverse]
+            else:
+                continue
+            present[:, j] = eligible & (amounts != 0)
+            values[:, j] = np.where(present[:, j], amounts, 0)
+        # Additions in one group do not stack: the first largest, in rule order, is kept.
+        groups: dict[str, list[int]] = {}
+        for j, addition in enumerate(rules.additions):
+            if addition.group is not None:
+                groups.setdefault(addition.group, []).append(j)
+        for members in groups.values():
+            best = np.full(count, -1)
+            for j in members:
+                better = present[:, j] & ((best < 0) | (values[:, j] > values[np.arange(count), np.maximum(best, 0)]))
+                best = np.where(better, j, best)
+            for j in members:
+                values[:, j] = np.where(best == j, values[:, j], 0)
+        return values
 
     def role_eligible(self, states: np.ndarray) -> np.ndarray:
         if self.role is None:
@@ -405,7 +495,10 @@ class _Context:
             nxt[:, STEP] = table[states[:, STEP]]
         counted = self.counted if earned else 0
         if counted and shape.use_mc_total:
-            nxt[:, MC_TOTAL] += counted
+            nxt[:, MC_TOTAL] = np.minimum(nxt[:, MC_TOTAL] + counted, shape.mc_cap)
+        if counted and shape.fold:
+            nxt[:, CREDIT] = np.minimum(nxt[:, CREDIT] + counted * shape.credit_hours_each,
+                                        np.array(shape.credit_caps)[nxt[:, DEGREE]])
         if counted and shape.growth_mode:
             progress = nxt[:, MC_PROGRESS] + counted
             steps = progress // shape.per_growth_step
@@ -414,15 +507,14 @@ class _Context:
             nxt[:, MC_GROWTH] += steps
             nxt[:, GROWTH] += steps
             nxt[:, MC_PROGRESS] = progress - steps * shape.per_growth_step
+            if shape.max_growth_steps is not None:
+                nxt[:, MC_PROGRESS] = np.where(nxt[:, MC_GROWTH] >= shape.max_growth_steps, 0, nxt[:, MC_PROGRESS])
         # Lane moves: credit (and micro-credential hours where they count) against each lane's requirement.
         credit = nxt[:, CREDIT].copy()
-        if shape.lanes_mode:
+        if shape.lanes_mode and not shape.fold:
             hours = nxt[:, MC_TOTAL] * shape.credit_hours_each
-            if rules.micro_credentials.combine_with_other_credit:
-                credit = credit + hours
-            else:
-                own = np.where(self.lane_degree[nxt[:, LANE]] == nxt[:, DEGREE], self.lane_credits[nxt[:, LANE]], 0) * CREDIT_UNIT
-                credit = np.maximum(credit, own + hours)
+            own = np.where(self.lane_degree[nxt[:, LANE]] == nxt[:, DEGREE], self.lane_credits[nxt[:, LANE]], 0) * CREDIT_UNIT
+            credit = np.maximum(credit, own + hours)
         order = schedule.lanes
         position = np.array([order.index(l) if l in order else -1 for l in self.lane_ids])[nxt[:, LANE]]
         need = np.full((len(DEGREES), len(order)), np.iinfo(np.int64).max, dtype=np.int64)
@@ -470,10 +562,11 @@ def initial_states(context: _Context, roster: Roster, first: SchoolYear) -> np.n
     states[:, PROFILE] = context.teacher_profile
     own = np.where(context.lane_degree[lanes] == roster.degree, context.lane_credits[lanes] * 100, 0)
     credit_hundredths = np.maximum(roster.credit_hundredths, own)
-    states[:, CREDIT] = credit_hundredths * (CREDIT_UNIT // 100)
     mcs = roster.micro_credentials
+    credit = credit_hundredths * (CREDIT_UNIT // 100) + (mcs * shape.credit_hours_each if shape.fold else 0)
+    states[:, CREDIT] = np.minimum(credit, np.array(shape.credit_caps)[roster.degree])
     if shape.use_mc_total:
-        states[:, MC_TOTAL] = mcs
+        states[:, MC_TOTAL] = np.minimum(mcs, shape.mc_cap)
     if shape.growth_mode:
         mc_growth = mcs // shape.per_growth_step
         if shape.max_growth_steps is not None:
@@ -501,20 +594,48 @@ def initial_states(context: _Context, roster: Roster, first: SchoolYear) -> np.n
     return states
 
 
+def unique_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows in lexicographic order and each row's index among them.
+
+    Columns are packed into one int64 (offsets from each column's minimum; a wide column is
+    ranked first), so one 1-D sort replaces numpy's slow row-wise sort.
+    """
+    if len(rows) == 0:
+        return rows, np.zeros(0, dtype=np.int64)
+    low = rows.min(axis=0)
+    spans = rows.max(axis=0) - low
+    columns = [rows[:, c] - low[c] for c in range(rows.shape[1])]
+    bits = [max(1, int(span).bit_length()) for span in spans]
+    for col in sorted(range(len(bits)), key=lambda c: -bits[c]):
+        if sum(bits) <= 62:
+            break
+        values, ranks = np.unique(columns[col], return_inverse=True)
+        columns[col] = ranks.ravel()
+        bits[col] = max(1, int(len(values) - 1).bit_length())
+    if sum(bits) > 62:
+        keys, inverse = np.unique(rows, axis=0, return_inverse=True)
+        return keys, inverse.ravel()
+    packed = np.zeros(len(rows), dtype=np.int64)
+    for column, width in zip(columns, bits):
+        packed = (packed << width) | column
+    _, first, inverse = np.unique(packed, return_index=True, return_inverse=True)
+    return rows[first], inverse.ravel()
+
+
 def _group(states: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distinct states in key order, with their counts summed (rows of zero count dropped)."""
-    keys, inverse = np.unique(states, axis=0, return_inverse=True)
-    inverse = inverse.ravel()
-    summed = np.zeros((len(keys), counts.shape[1]), dtype=np.int64)
-    np.add.at(summed, inverse, counts)
+    keys, inverse = unique_rows(states)
+    order = np.argsort(inverse, kind="stable")
+    starts = np.flatnonzero(np.r_[True, np.diff(inverse[order]) != 0])
+    summed = np.add.reduceat(counts[order], starts, axis=0)
     keep = summed.any(axis=1)
     return keys[keep], summed[keep]
 
 
 def _group_roster(states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distinct roster states and how many teachers hold each."""
-    keys, counts = np.unique(states, axis=0, return_counts=True)
-    return keys, counts.astype(np.int64)[:, None]
+    keys, inverse = unique_rows(states)
+    return keys, np.bincount(inverse, minlength=len(keys)).astype(np.int64)[:, None]
 
 
 def _matmul(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
@@ -542,7 +663,7 @@ def project(rules: DistrictRules, scenario: Scenario, roster: Roster,
     result = Projection(rules.id, scenario.name, [year_result(changed, assumptions, s) for s in expected],
                         sums=expected, seed=scenario.seed)
     if scenario.draws:
-        simulated = _run(changed, assumptions, roster, draws=scenario.draws, progress=progress, share=0.8, offset=0.2)
+        simulated = _simulate(changed, assumptions, roster, scenario.draws, progress=progress, share=0.8, offset=0.2)
         totals = np.stack([finish(changed, assumptions, s)["total"] for s in simulated])
         result.draws = scenario.draws
         result.totals_by_draw = totals
@@ -565,18 +686,17 @@ class _Sums(list):
     groups: tuple[int, ...] = ()
 
 
-def _run(rules: DistrictRules, assumptions: Assumptions, roster: Roster, draws: int,
+def _run(rules: DistrictRules, assumptions: Assumptions, roster: Roster, draws: int = 0,
          progress=None, share: float = 1.0, offset: float = 0.0) -> _Sums:
+    """Each year's expected sums: counts in 1/10,000ths of a teacher, split exactly by largest remainder."""
+    assert draws == 0, "Monte Carlo runs go through _simulate"
     context = _Context(rules, assumptions, roster)
     years = assumptions.school_years()
     states, counts = _group_roster(initial_states(context, roster, years[0]))
     width = max(draws, 1)
-    unit = 1 if draws else HEAD_UNIT
+    unit = HEAD_UNIT
     counts = np.repeat(counts * unit, width, axis=1)
-    rng = np.random.default_rng(assumptions.seed) if draws else None
     uptake = assumptions.uptake_percent
-    attrition = float(assumptions.attrition_percent / HUNDRED)
-    retiree_share = float(assumptions.retiree_share_percent / HUNDRED)
     program = round_half_up(assumptions.program_cost_per_micro_credential * 100)
     out = _Sums()
     group_sizes = []
@@ -584,11 +704,8 @@ def _run(rules: DistrictRules, assumptions: Assumptions, roster: Roster, draws: 
         group_sizes.append(len(states))
         headcount = counts.sum(axis=0)
         # 1. Uptake: who earns micro-credentials this year.
-        if draws:
-            earners = rng.binomial(counts, float(uptake / HUNDRED))
-        else:
-            target = round_half_up(Decimal(int(headcount[0])) * uptake / HUNDRED)
-            earners = apportion_array(target, counts[:, 0])[:, None]
+        target = round_half_up(Decimal(int(headcount[0])) * uptake / HUNDRED)
+        earners = apportion_array(target, counts[:, 0])[:, None]
         stayers = counts - earners
         # 2. Pay.
         base = context.base_cents(year, states)
@@ -599,11 +716,9 @@ def _run(rules: DistrictRules, assumptions: Assumptions, roster: Roster, draws: 
         one_time = sum((additions[n] for n in context.one_time_names), np.zeros(width, dtype=np.int64))
         eligible = context.role_eligible(states)
         if context.role is not None and eligible.any():
-            if draws:
-                holders = rng.binomial(counts[eligible], float(assumptions.role_share_percent / HUNDRED)).sum(axis=0)
-            else:
-                target = round_half_up(Decimal(int(counts[eligible, 0].sum())) * assumptions.role_share_percent / HUNDRED)
-                holders = np.array([target])
+            role_share = assumptions.role_share_percent / HUNDRED
+            eligible_units = counts[eligible].sum(axis=0)
+            holders = np.array([round_half_up(Decimal(int(eligible_units[0])) * role_share)])
             supplement = dated_value(context.role.supplement, year.start) or Decimal(0)
             roles = from_units(holders * round_half_up(lines_round(rules, supplement) * 100), unit)
         else:
@@ -622,49 +737,184 @@ def _run(rules: DistrictRules, assumptions: Assumptions, roster: Roster, draws: 
             progress(offset + share * (k + 1) / len(years), f"{year.label}: {len(states)} groups")
         if k + 1 == len(years):
             break
-        # 3. Leavers: retirements at the top, other leavers elsewhere; subgroups (state, earned) in key order.
-        top = np.repeat(context.at_top(year, states), 2)
-        sub = np.stack([stayers, earners], axis=1).reshape(-1, width)
-        at_top = sub[top].sum(axis=0)
-        if draws:
-            retire_expected = attrition * retiree_share * headcount
-            retire_rate = np.where(at_top > 0, np.minimum(1.0, retire_expected / np.maximum(at_top, 1)), 0.0)
-            other_expected = attrition * headcount - np.minimum(retire_expected, at_top)
-            others = headcount - at_top
-            other_rate = np.where(others > 0, np.minimum(1.0, other_expected / np.maximum(others, 1)), 0.0)
-            rate = np.where(top[:, None], retire_rate[None, :], other_rate[None, :])
-            leave = rng.binomial(sub, rate)
-        else:
-            retirees, others = leaver_targets(assumptions, int(headcount[0]), int(at_top[0]))
-            leave = np.zeros_like(sub)
-            leave[top, 0] = apportion_array(retirees, sub[top, 0])
-            leave[~top, 0] = apportion_array(others, sub[~top, 0])
-        sums.retirees = leave[top].sum(axis=0)
-        sums.leavers = leave.sum(axis=0)
-        survivors = sub - leave
+        # 3. Leavers: retirements at the top, other leavers elsewhere.
+        top = context.at_top(year, states)
+        # Subgroups (state, earned) in key order, so the split is the same as the reference's.
+        sub_top = np.repeat(top, 2)
+        sub = np.stack([stayers[:, 0], earners[:, 0]], axis=1).reshape(-1)
+        retirees, others = leaver_targets(assumptions, int(headcount[0]), int(sub[sub_top].sum()))
+        leave = np.zeros_like(sub)
+        leave[sub_top] = apportion_array(retirees, sub[sub_top])
+        leave[~sub_top] = apportion_array(others, sub[~sub_top])
+        leave0, leave1 = leave[0::2, None], leave[1::2, None]
+        sums.retirees = np.array([retirees])
+        sums.leavers = leave0.sum(axis=0) + leave1.sum(axis=0)
         # 4. Survivors move on; leavers are replaced by hires with their pay profiles.
         following = years[k + 1]
-        moved = np.empty((len(sub), states.shape[1]), dtype=np.int64)
-        moved[0::2] = context.advance(following, states, earned=False)
-        moved[1::2] = context.advance(following, states, earned=True)
-        profiles_of = np.repeat(states[:, PROFILE], 2)
-        profile_ids, profile_inverse = np.unique(profiles_of, return_inverse=True)
+        moved = np.concatenate([context.advance(following, states, earned=False),
+                                context.advance(following, states, earned=True)])
+        profile_ids, profile_inverse = np.unique(states[:, PROFILE], return_inverse=True)
+        profile_inverse = profile_inverse.ravel()
         leavers_by_profile = np.zeros((len(profile_ids), width), dtype=np.int64)
-        np.add.at(leavers_by_profile, profile_inverse.ravel(), leave)
+        np.add.at(leavers_by_profile, profile_inverse, leave0 + leave1)
         lane_shares = [share for _, share in assumptions.hiring_lanes]
         hire_counts = np.zeros((len(profile_ids), len(lane_shares), width), dtype=np.int64)
-        if draws:
-            pvals = np.array([float(s) for s in lane_shares])
-            hire_counts = np.moveaxis(rng.multinomial(leavers_by_profile, pvals / pvals.sum()), 2, 1)
-        else:
-            total = int(leavers_by_profile[:, 0].sum())
-            by_lane = apportion(total, [int(s * 10_000) for s in lane_shares])
-            for j, lane_total in enumerate(by_lane):
-                hire_counts[:, j, 0] = apportion_array(lane_total, leavers_by_profile[:, 0])
+        total = int(leavers_by_profile[:, 0].sum())
+        by_lane = apportion(total, [int(s * 10_000) for s in lane_shares])
+        for j, lane_total in enumerate(by_lane):
+            hire_counts[:, j, 0] = apportion_array(lane_total, leavers_by_profile[:, 0])
         sums.hires = hire_counts.sum(axis=(0, 1))
         hires = context.hire_states(profile_ids)
         states, counts = _group(np.concatenate([moved, hires]),
-                                np.concatenate([survivors, hire_counts.reshape(-1, width)]))
+                                np.concatenate([stayers - leave0, earners - leave1, hire_counts.reshape(-1, width)]))
     out.groups = tuple(group_sizes)
     return out
 
+
+# --- Monte Carlo ---------------------------------------------------------------------------------------
+
+CHUNK = 100  # draws simulated together; fixed, so a seed gives the same draws on any machine
+
+
+@dataclass
+class _YearPlan:
+    """What a Monte Carlo year needs that does not depend on the draw: groups, their pay, and how they move on."""
+
+    year: SchoolYear
+    groups: int
+    base: np.ndarray             # cents per teacher, per group
+    plain: np.ndarray            # groups x additions, cents
+    paid: np.ndarray
+    fte: np.ndarray
+    eligible: np.ndarray
+    top: np.ndarray
+    cell_starts: np.ndarray      # placement cells (step, lane) are runs of groups in key order
+    cell_lengths: np.ndarray
+    cell_top: np.ndarray
+    profile_matrix: np.ndarray | None = None   # profiles x groups, 1 where the group has the profile
+    merge_order: np.ndarray | None = None
+    merge_starts: np.ndarray | None = None
+
+
+def _plans(context: _Context, years: list[SchoolYear], states: np.ndarray) -> list[_YearPlan]:
+    """Every year's plan. All paths are kept (no group is dropped), so the groups are the same in every draw."""
+    plans = []
+    for k, year in enumerate(years):
+        change = np.any(np.diff(states[:, [STEP, LANE]], axis=0) != 0, axis=1)
+        starts = np.flatnonzero(np.r_[True, change])
+        top = context.at_top(year, states)
+        plain = context.addition_cents(year, states, earned=False)
+        paid = context.addition_cents(year, states, earned=True) if context.per_mc and context.counted else plain
+        plan = _YearPlan(year, len(states), context.base_cents(year, states).astype(np.float64), plain.astype(np.float64),
+                         paid.astype(np.float64), context.profile_fte[states[:, PROFILE]].astype(np.float64),
+                         context.role_eligible(states), top, starts, np.diff(np.r_[starts, len(states)]), top[starts])
+        plans.append(plan)
+        if k + 1 == len(years):
+            break
+        following = years[k + 1]
+        profile_ids, profile_inverse = np.unique(states[:, PROFILE], return_inverse=True)
+        matrix = np.zeros((len(profile_ids), len(states)))
+        matrix[profile_inverse.ravel(), np.arange(len(states))] = 1.0
+        plan.profile_matrix = matrix
+        rows = np.concatenate([context.advance(following, states, earned=False),
+                               context.advance(following, states, earned=True), context.hire_states(profile_ids)])
+        keys, inverse = unique_rows(rows)
+        plan.merge_order = np.argsort(inverse, kind="stable")
+        plan.merge_starts = np.flatnonzero(np.r_[True, np.diff(inverse[plan.merge_order]) != 0])
+        states = keys
+    return plans
+
+
+def _cell_fractions(rng, cells: np.ndarray, rate) -> np.ndarray:
+    """The share of each placement cell that moves in each draw: a binomial on the cell's whole teachers."""
+    whole = np.floor(cells + 1e-6).astype(np.int64)
+    rate = np.broadcast_to(np.clip(rate, 0.0, 1.0), whole.shape)
+    drawn = rng.binomial(whole, rate)
+    return np.where(whole > 0, drawn / np.maximum(whole, 1), rate)
+
+
+def _simulate(rules: DistrictRules, assumptions: Assumptions, roster: Roster, draws: int,
+              progress=None, share: float = 1.0, offset: float = 0.0) -> list[YearSums]:
+    """Monte Carlo: uptake and leavers drawn per placement cell (step, lane) and draw, spread over the cell's groups.
+
+    Draws run in chunks of CHUNK, each with its own stream spawned from the seed; the same seed gives
+    the same result. Counts are fractional teachers (float64); pay per group stays whole cents.
+    """
+    context = _Context(rules, assumptions, roster)
+    years = assumptions.school_years()
+    states, initial = _group_roster(initial_states(context, roster, years[0]))
+    plans = _plans(context, years, states)
+    uptake = float(assumptions.uptake_percent / HUNDRED)
+    attrition = float(assumptions.attrition_percent / HUNDRED)
+    retiree_share = float(assumptions.retiree_share_percent / HUNDRED)
+    role_share = float(assumptions.role_share_percent / HUNDRED)
+    shares = np.array([float(s) for _, s in assumptions.hiring_lanes])
+    shares = shares / shares.sum()
+    program = round_half_up(assumptions.program_cost_per_micro_credential * 100)
+    supplements = [round_half_up(lines_round(rules, dated_value(context.role.supplement, y.start) or Decimal(0)) * 100)
+                   if context.role else 0 for y in years]
+    fields = ("headcount", "fte", "base", "additions", "roles", "holders", "participants", "leavers", "retirees", "hires")
+    collected = [{name: [] for name in fields} for _ in years]
+    chunks = [min(CHUNK, draws - start) for start in range(0, draws, CHUNK)]
+    streams = np.random.SeedSequence(assumptions.seed).spawn(len(chunks))
+    for c, (width, stream) in enumerate(zip(chunks, streams)):
+        rng = np.random.default_rng(stream)
+        counts = np.repeat(initial.astype(np.float64), width, axis=1)
+        for k, plan in enumerate(plans):
+            got = collected[k]
+            cells = np.add.reduceat(counts, plan.cell_starts, axis=0)
+            earners = counts * np.repeat(_cell_fractions(rng, cells, uptake), plan.cell_lengths, axis=0)
+            stayers = counts - earners
+            headcount = counts.sum(axis=0)
+            got["headcount"].append(headcount)
+            got["fte"].append(plan.fte @ counts)
+            got["base"].append(plan.base @ counts)
+            got["additions"].append(plan.plain.T @ stayers + plan.paid.T @ earners)
+            if context.role is not None:
+                eligible = counts[plan.eligible].sum(axis=0)
+                whole = np.floor(eligible + 1e-6).astype(np.int64)
+                holders = rng.binomial(whole, role_share) + (eligible - whole) * role_share
+            else:
+                holders = np.zeros(width)
+            got["holders"].append(holders)
+            got["roles"].append(holders * supplements[k])
+            got["participants"].append(earners.sum(axis=0))
+            if plan.merge_order is None:
+                for name in ("leavers", "retirees", "hires"):
+                    got[name].append(np.zeros(width))
+                continue
+            at_top = counts[plan.top].sum(axis=0)
+            retire_expected = attrition * retiree_share * headcount
+            retire_rate = np.where(at_top > 0, np.minimum(1.0, retire_expected / np.maximum(at_top, 1e-9)), 0.0)
+            others = headcount - at_top
+            other_expected = attrition * headcount - np.minimum(retire_expected, at_top)
+            other_rate = np.where(others > 0, np.minimum(1.0, other_expected / np.maximum(others, 1e-9)), 0.0)
+            rate = np.where(plan.cell_top[:, None], retire_rate[None, :], other_rate[None, :])
+            leave_share = np.repeat(_cell_fractions(rng, cells, rate), plan.cell_lengths, axis=0)
+            leave_stayers = stayers * leave_share
+            leave_earners = earners * leave_share
+            leavers = leave_stayers + leave_earners
+            got["leavers"].append(leavers.sum(axis=0))
+            got["retirees"].append(leavers[plan.top].sum(axis=0))
+            hires = (plan.profile_matrix @ leavers)[:, None, :] * shares[None, :, None]
+            got["hires"].append(hires.sum(axis=(0, 1)))
+            rows = np.concatenate([stayers - leave_stayers, earners - leave_earners, hires.reshape(-1, width)])
+            counts = np.add.reduceat(rows[plan.merge_order], plan.merge_starts, axis=0)
+        if progress:
+            progress(offset + share * (c + 1) / len(chunks), f"Monte Carlo: {sum(chunks[:c + 1])} of {draws} draws")
+    out = []
+    whole = lambda values: np.rint(np.concatenate(values)).astype(np.int64)  # noqa: E731
+    units = lambda values: np.rint(np.concatenate(values) * HEAD_UNIT).astype(np.int64)  # noqa: E731
+    for plan, got in zip(plans, collected):
+        additions = np.rint(np.concatenate(got["additions"], axis=1)).astype(np.int64)
+        named = {name: additions[i] for i, name in enumerate(context.addition_names)}
+        participants = units(got["participants"])
+        out.append(YearSums(
+            school_year=plan.year.label, unit=HEAD_UNIT, headcount=units(got["headcount"]),
+            fte_hundredths=units(got["fte"]), base=whole(got["base"]), additions=named,
+            one_time_additions=sum((named[n] for n in context.one_time_names), np.zeros(draws, dtype=np.int64)),
+            roles=whole(got["roles"]), role_holders=units(got["holders"]), participants=participants,
+            micro_credentials=participants * context.earned,
+            program=from_units(participants * context.earned * program, HEAD_UNIT),
+            leavers=units(got["leavers"]), retirees=units(got["retirees"]), hires=units(got["hires"])))
+    return out

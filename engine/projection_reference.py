@@ -45,8 +45,9 @@ class _Teacher:
 
     def key(self, rules: DistrictRules, shape: StateShape) -> tuple[int, ...]:
         """The teacher's state as the whole numbers both engines sort groups by."""
-        return (self.step, [l.id for l in rules.lanes].index(self.lane), self.growth, self.mc_growth, self.mc_progress,
-                self.mc_total if shape.use_mc_total else 0, int(self.credit * CREDIT_UNIT), shape.service_key(self.service),
+        return (self.step, [l.id for l in rules.lanes].index(self.lane), self.growth, self.mc_growth,
+                shape.progress_key(self.mc_growth, self.mc_progress), shape.mc_key(self.mc_total),
+                shape.credit_key(self.credit, self.mc_total, self.degree), shape.service_key(self.service),
                 DEGREES.index(self.degree), self.profile)
 
     def placement(self) -> Placement:
