@@ -7,7 +7,7 @@ from cli.estimate import estimate_command
 from cli.rules import rules
 
 # Groups from other packages, added when they are present.
-OPTIONAL_GROUPS = [("credentials.cli", "credentials"), ("cli.roster", "roster")]
+OPTIONAL_GROUPS = [("credentials.cli", "credentials"), ("cli.roster", "roster"), ("cli.roster", "huey_worker")]
 
 
 def register_commands(app) -> None:

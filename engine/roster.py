@@ -406,12 +406,12 @@ def synthesize(rules: DistrictRules, teachers: int, seed: int, school_year: Scho
     valid_steps = sorted({s for row in schedule.rows if not row.reserved
                           for s in range(row.first, (row.last if row.last is not None else row.first) + 1)})
     top = valid_steps[-1]
-    step = np.minimum(first + experience, top + 5)
+    step = np.minimum(first + experience, top)
     # Steps that fall on a reserved row move to the next paid step.
-    paid = np.zeros(top + 6, dtype=bool)
+    paid = np.zeros(top + 1, dtype=bool)
     paid[valid_steps] = True
     paid[top:] = True
-    for s in range(top + 5, -1, -1):
+    for s in range(top, -1, -1):
         if not paid[s]:
             step[step == s] = s + 1
     step = np.maximum(step, first)

@@ -1,0 +1,98 @@
+"""Finance tables: imported rosters and their teachers, saved scenarios, and projection runs."""
+
+from datetime import date, datetime
+from decimal import Decimal
+from enum import StrEnum
+
+from sqlalchemy import Column, String, Text
+from sqlmodel import Field, SQLModel
+
+from models.types import ExactDecimal, UTCDateTime, utcnow
+
+
+# Fields every shape of a budget roster shares.
+class BudgetRosterBase(SQLModel):
+    district_id: str = Field(max_length=64, index=True)
+    name: str = Field(max_length=160)
+    school_year: str = Field(max_length=7)
+
+
+# A budget roster as shown in lists.
+class BudgetRosterPublic(BudgetRosterBase):
+    id: int
+    teacher_count: int
+    created_at: datetime
+
+
+# One imported (or synthetic) roster: finance's snapshot of the staff to project, all rows or none.
+class BudgetRoster(BudgetRosterBase, table=True):
+    __tablename__ = "finance_rosters"
+
+    id: int | None = Field(default=None, primary_key=True)
+    teacher_count: int = 0
+    source: str = Field(default="", max_length=200)
+    created_by: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+# One teacher of a budget roster, as the roster file gave them.
+class RosterEntry(SQLModel, table=True):
+    __tablename__ = "finance_roster_entries"
+
+    id: int | None = Field(default=None, primary_key=True)
+    roster_id: int = Field(foreign_key="finance_rosters.id", index=True, ondelete="CASCADE")
+    employee_id: str = Field(max_length=64)
+    school: str = Field(default="", max_length=160)
+    step: int
+    lane: str = Field(max_length=40)
+    fte: Decimal = Field(default=Decimal("1.00"), max_digits=4, decimal_places=2, sa_type=ExactDecimal(4, 2))
+    hire_date: date | None = None
+    degree: str | None = Field(default=None, max_length=16)
+    band: str | None = Field(default=None, max_length=40)
+    micro_credentials: int = 0
+    credit_hours: Decimal = Field(default=Decimal("0.00"), max_digits=7, decimal_places=2, sa_type=ExactDecimal(7, 2))
+    subjects: str = Field(default="", max_length=400)
+    certifications: str = Field(default="", max_length=400)
+    certified: bool = True
+
+
+# A saved, named set of assumptions: the engine's Scenario as JSON, against one district and roster.
+class ScenarioRecord(SQLModel, table=True):
+    __tablename__ = "finance_scenarios"
+
+    id: int | None = Field(default=None, primary_key=True)
+    district_id: str = Field(max_length=64, index=True)
+    name: str = Field(max_length=120)
+    roster_id: int | None = Field(default=None, foreign_key="finance_rosters.id", ondelete="SET NULL")
+    definition: str = Field(sa_column=Column(Text, nullable=False))
+    created_by: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+
+
+class RunStatus(StrEnum):
+    """Where a projection run stands."""
+
+    queued = "queued"
+    running = "running"
+    done = "done"
+    failed = "failed"
+
+
+# One projection of a scenario (and its baseline) over a roster, run by the Huey worker.
+class ProjectionRun(SQLModel, table=True):
+    __tablename__ = "finance_runs"
+
+    id: int | None = Field(default=None, primary_key=True)
+    scenario_id: int = Field(foreign_key="finance_scenarios.id", index=True, ondelete="CASCADE")
+    roster_id: int = Field(foreign_key="finance_rosters.id", ondelete="CASCADE")
+    status: RunStatus = Field(default=RunStatus.queued, sa_type=String(16))
+    progress: int = Field(default=0, description="percent done")
+    message: str = Field(default="", max_length=400)
+    result: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    error: str | None = Field(default=None, sa_column=Column(Text, nullable=True))
+    seconds: Decimal | None = Field(default=None, max_digits=9, decimal_places=3, sa_type=ExactDecimal(9, 3))
+    created_by: int | None = Field(default=None, foreign_key="users.id", ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
