@@ -100,6 +100,7 @@ def register_blueprints(app: Flask) -> None:
     from web.extensions import csrf
     from web.finance import bp as finance_bp
     from web.hr import bp as hr_bp
+    from web.hr import requests_bp
     from web.public import bp as public_bp
     from web.teacher import bp as teacher_bp
 
@@ -107,7 +108,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(auth_bp, url_prefix="/auth")
     app.register_blueprint(teacher_bp, url_prefix="/teacher")
     app.register_blueprint(hr_bp, url_prefix="/hr")
-    app.register_blueprint(__import__("web.hr", fromlist=["requests_bp"]).requests_bp, url_prefix="/requests")
+    app.register_blueprint(requests_bp, url_prefix="/requests")
     app.register_blueprint(finance_bp, url_prefix="/finance")
     app.register_blueprint(admin_bp, url_prefix="/admin")
     # The API signs in by bearer token, never by cookie, so it has no CSRF exposure.

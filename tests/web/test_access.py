@@ -22,6 +22,7 @@ BLUEPRINT_ACCESS = {
     "auth": SIGNED_IN,
     "teacher": {"teacher"},
     "hr": {"hr"},
+    "requests": {"teacher"},  # a teacher's own lane-change requests (HR decides them under /hr)
     "finance": {"finance"},
     "admin": {"admin"},
     "api": EVERYONE,

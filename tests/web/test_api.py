@@ -153,3 +153,37 @@ def test_my_estimate_is_for_teachers_only(client, session, make_user):
     assert response.status_code == 403 and response.mimetype == "application/problem+json"
     me = client.get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).get_json()
     assert me["role"] == "finance" and me["teacher"] is None
+
+
+def test_no_body_makes_the_estimate_answer_5xx(app):
+    """Any JSON at all, including near-valid options with odd values, answers 200 or a 4xx problem."""
+    from hypothesis import HealthCheck, given, settings
+    from hypothesis import strategies as st
+
+    scalars = st.none() | st.booleans() | st.integers(-10**6, 10**6) | st.text(max_size=12) | st.floats(allow_nan=True)
+    values = st.recursive(scalars, lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3), max_leaves=6)
+    near_valid = st.fixed_dictionaries({
+        "district": st.sampled_from(["dysart", "harmony", "cedar-valley", "prairie-ridge", "x"]),
+        "school_year": st.sampled_from(["2025-26", "2026-27", "2030-31", "1999-00"]),
+        "step": st.integers(-2, 70) | st.text(max_size=3),
+        "lane": st.sampled_from(["BA", "MA", "T", "BA+15", "MA+30", "PhD", ""]),
+    }, optional={
+        "micro_credentials": st.integers(-1, 120), "credits": st.sampled_from(["0", "7.5", "-1", "1e400", "NaN", 3]),
+        "years": st.integers(-1, 60), "fte": st.sampled_from(["1", "0.5", "0", "2", "0.001"]),
+        "role": st.sampled_from(["mentor", "lead", "master", "astronaut"]),
+        "plan": st.dictionaries(st.sampled_from(["2026-27", "2027-28", "2099-00"]),
+                                st.fixed_dictionaries({"micro_credentials": st.integers(-1, 40)}), max_size=2),
+        "degree": st.sampled_from(["bachelor", "master", "wizard"]),
+        "window": st.sampled_from(["full-year", "second-semester", "nope"]),
+    })
+    client = app.test_client()
+
+    @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+    @given(body=near_valid | values)
+    def check(body):
+        response = client.post("/api/v1/estimate", data=json.dumps(body), content_type="application/json")
+        assert response.status_code < 500, (body, response.get_data(as_text=True))
+        if response.status_code != 200:
+            assert response.mimetype == "application/problem+json"
+
+    check()

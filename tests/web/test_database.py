@@ -54,4 +54,5 @@ def test_setup_demo_is_idempotent_and_prints_logins(app, runner, session):
         assert f"username: {role}" in second.output
     assert len(session.exec(select(User)).all()) == 4
     assert "password: teacher-demo-1" in second.output
+    session.rollback()  # end the read transaction: PostgreSQL would make DROP TABLE wait for it
     _drop_everything(engine)
