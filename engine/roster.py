@@ -16,6 +16,7 @@ from typing import Iterable, Iterator
 
 import numpy as np
 
+from engine.money import CENT
 from engine.rules import DEGREES, DistrictRules
 from engine.salary import RuleInputError, cell_amount, degree_rank, schedule_for
 from engine.school_year import SchoolYear
@@ -115,9 +116,9 @@ class Roster:
             hired = int(self.hire_ordinal[i])
             yield RosterTeacher(
                 employee_id=employee_id, step=int(self.step[i]), lane=self.lanes[int(self.lane[i])],
-                fte=Decimal(int(self.fte_hundredths[i])) / 100, school=self.schools[int(self.school[i])] if self.schools else "",
+                fte=(Decimal(int(self.fte_hundredths[i])) / 100).quantize(CENT), school=self.schools[int(self.school[i])] if self.schools else "",
                 hire_date=date.fromordinal(hired) if hired else None, degree=DEGREES[int(self.degree[i])], band=band,
-                micro_credentials=int(self.micro_credentials[i]), credit_hours=Decimal(int(self.credit_hundredths[i])) / 100,
+                micro_credentials=int(self.micro_credentials[i]), credit_hours=(Decimal(int(self.credit_hundredths[i])) / 100).quantize(CENT),
                 subjects=subjects, certifications=certifications, certified=certified)
 
     @classmethod

@@ -1,7 +1,7 @@
-"""The finance area (placeholder: the finance engineer fills it in)."""
+"""The finance area: budget rosters, scenarios, projection runs, charts and comparisons."""
 
 from flask import Blueprint
 
-bp = Blueprint("finance", __name__)
+bp = Blueprint("finance", __name__, static_folder="static", static_url_path="/static")
 
 from web.finance import routes  # noqa: E402,F401  (routes attach themselves to bp)

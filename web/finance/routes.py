@@ -1,13 +1,279 @@
-"""Pages of the finance area."""
+"""Pages of the finance area: import a roster, build a scenario, run it through the worker, read the charts,
+compare scenarios, and download the table."""
 
-from flask import render_template
+from __future__ import annotations
 
+import secrets
+from pathlib import Path
+
+from flask import (Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for)
+from flask_login import current_user
+
+from engine.roster import FIELDS, REQUIRED, RosterError, guess_mapping, read_table
+from engine.salary import latest_schedule_year, schedule_for
+from engine.scenario import ScenarioError
+from models.finance import RunStatus
+from services import finance
+from services import roster as rosters
 from web.access import role_required
-from web.finance import bp
+from web.estimating import districts
+from web.extensions import db
+from web.finance import bp, charts
+from web.finance.forms import FormError, form_from_scenario, scenario_from_form
+
+UPLOAD_LIMIT = 64 * 1024 * 1024  # a 100,000-teacher roster is about 8 MB of CSV
+FIELD_LABELS = {
+    "employee_id": "Employee id", "school": "School", "step": "Step", "lane": "Lane", "fte": "FTE",
+    "hire_date": "Hire date", "degree": "Degree", "band": "Pay band", "micro_credentials": "Micro-credentials held",
+    "credit_hours": "Credit hours beyond the degree", "subjects": "Subjects (stipends)",
+    "certifications": "Certifications", "certified": "Certified",
+}
+
+
+@bp.before_request
+def larger_uploads():
+    # Roster files are larger than the app's default request limit; only the upload takes more.
+    if request.endpoint == "finance.upload_roster":
+        request.max_content_length = UPLOAD_LIMIT
+
+
+def _uploads() -> Path:
+    folder = Path(current_app.config.get("FINANCE_UPLOAD_DIR") or Path(current_app.instance_path) / "finance-uploads")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _stashed(token: str) -> Path:
+    if not token or not all(c.isalnum() or c in "-_" for c in token):
+        abort(404)
+    matches = list(_uploads().glob(f"{token}.*"))
+    if not matches:
+        abort(404, "That upload has expired; please upload the file again.")
+    return matches[0]
 
 
 @bp.route("/")
 @role_required("finance")
 def index():
-    """Give the finance area's start page."""
-    return render_template("finance/index.html")
+    """Rosters, scenarios and recent runs."""
+    session = db.session
+    return render_template("finance/index.html", rosters=rosters.list_rosters(session=session),
+                           scenarios=finance.list_scenarios(session=session), runs=finance.list_runs(session=session, limit=20),
+                           districts=districts())
+
+
+# --- rosters -----------------------------------------------------------------------------------------
+
+
+@bp.route("/rosters/new", methods=["GET", "POST"])
+@role_required("finance")
+def upload_roster():
+    """Upload a CSV or XLSX roster; the next page maps its columns."""
+    if request.method == "POST":
+        upload = request.files.get("file")
+        district_id = request.form.get("district_id", "")
+        if district_id not in districts():
+            flash("Choose a district.", "error")
+        elif upload is None or not upload.filename:
+            flash("Choose a roster file (CSV or XLSX).", "error")
+        elif not upload.filename.lower().endswith((".csv", ".xlsx", ".xlsm")):
+            flash("The roster must be a .csv or .xlsx file.", "error")
+        else:
+            token = secrets.token_urlsafe(12)
+            suffix = Path(upload.filename).suffix.lower()
+            upload.save(_uploads() / f"{token}{suffix}")
+            name = (request.form.get("name") or Path(upload.filename).stem).strip()
+            return redirect(url_for("finance.map_roster", token=token, district_id=district_id, name=name))
+    return render_template("finance/upload.html", districts=districts())
+
+
+@bp.route("/rosters/map/<token>", methods=["GET", "POST"])
+@role_required("finance")
+def map_roster(token: str):
+    """Match the file's columns to the roster's fields, then check every row and import (all or nothing)."""
+    path = _stashed(token)
+    district_id = request.values.get("district_id", "")
+    rules = districts().get(district_id) or abort(404)
+    name = request.values.get("name") or path.stem
+    content = path.read_bytes()
+    try:
+        headers, rows = read_table(content, path.name)
+    except Exception as exc:  # a file that is not CSV/XLSX at all
+        flash(f"The file could not be read: {exc}", "error")
+        return redirect(url_for("finance.upload_roster"))
+    mapping = guess_mapping(headers)
+    errors, unmapped = [], []
+    if request.method == "POST":
+        mapping = {field: request.form.get(f"map_{field}", "") for field in FIELDS if request.form.get(f"map_{field}")}
+        try:
+            record = rosters.import_roster(session=db.session, rules=rules, name=name, content=content, filename=path.name,
+                                           mapping=mapping, created_by=current_user.id)
+        except RosterError as exc:
+            errors, unmapped = exc.errors, exc.unmapped
+            status = 422
+            return render_template("finance/map.html", token=token, district_id=district_id, name=name, headers=headers,
+                                   mapping=mapping, fields=FIELDS, labels=FIELD_LABELS, required=REQUIRED, rows=len(rows),
+                                   errors=errors, unmapped=unmapped, rules=rules, failed=exc), status
+        path.unlink(missing_ok=True)
+        flash(f"Imported {record.teacher_count} teachers into roster “{record.name}”.", "success")
+        return redirect(url_for("finance.roster", roster_id=record.id))
+    return render_template("finance/map.html", token=token, district_id=district_id, name=name, headers=headers,
+                           mapping=mapping, fields=FIELDS, labels=FIELD_LABELS, required=REQUIRED, rows=len(rows),
+                           errors=errors, unmapped=unmapped, rules=rules, failed=None)
+
+
+@bp.route("/rosters/<int:roster_id>")
+@role_required("finance")
+def roster(roster_id: int):
+    record = rosters.get_roster(session=db.session, roster_id=roster_id) or abort(404)
+    return render_template("finance/roster.html", roster=record, lanes=rosters.roster_summary(session=db.session, roster_id=roster_id),
+                           rules=districts().get(record.district_id))
+
+
+# --- scenarios ------------------------------------------------------------------------------------------
+
+
+def _scenario_page(values: dict, problems: list[str], scenario_id: int | None = None, status: int = 200):
+    rules_by_id = districts()
+    lanes = {d: schedule_for(r, latest_schedule_year(r))[0].lanes for d, r in rules_by_id.items()}
+    return render_template("finance/scenario.html", values=values, problems=problems, districts=rules_by_id, lanes=lanes,
+                           rosters=rosters.list_rosters(session=db.session), scenario_id=scenario_id), status
+
+
+@bp.route("/scenarios/new", methods=["GET", "POST"])
+@bp.route("/scenarios/<int:scenario_id>", methods=["GET", "POST"])
+@role_required("finance")
+def scenario(scenario_id: int | None = None):
+    """Build (or edit) a scenario: assumptions, policy, schedule changes, benefits, uncertainty."""
+    session = db.session
+    record = finance.get_scenario(session=session, scenario_id=scenario_id) if scenario_id else None
+    if scenario_id and record is None:
+        abort(404)
+    if request.method == "POST":
+        values = request.form.to_dict()
+        try:
+            built = scenario_from_form(request.form)
+            rules = districts().get(built.district_id)
+            if rules is None:
+                raise FormError(["District: choose one of the districts"])
+            roster_id = int(request.form.get("roster_id") or 0)
+            saved = finance.save_scenario(session=session, rules=rules, scenario=built, roster_id=roster_id,
+                                          created_by=current_user.id, scenario_id=scenario_id)
+        except (FormError, ScenarioError) as exc:
+            return _scenario_page(values, exc.problems, scenario_id, 422)
+        except finance.FinanceError as exc:
+            return _scenario_page(values, [str(exc)], scenario_id, 422)
+        if request.form.get("action") == "run":
+            return _start_run(saved.id)
+        flash(f"Scenario “{saved.name}” saved.", "success")
+        return redirect(url_for("finance.scenario", scenario_id=saved.id))
+    if record is not None:
+        values = form_from_scenario(finance.scenario_of(record)) | {"roster_id": record.roster_id}
+    else:
+        copy = request.args.get("copy", type=int)
+        source = finance.get_scenario(session=session, scenario_id=copy) if copy else None
+        values = (form_from_scenario(finance.scenario_of(source)) | {"roster_id": source.roster_id, "name": f"{source.name} (copy)"}
+                  if source else {"years": 10, "draws": 0, "seed": 20260701, "micro_credentials_per_participant": 5,
+                                  "roster_id": request.args.get("roster_id", type=int)})
+    return _scenario_page(values, [], scenario_id)
+
+
+def _start_run(scenario_id: int):
+    from tasks import run_projection
+
+    run = finance.queue_run(session=db.session, scenario_id=scenario_id, created_by=current_user.id)
+    # Long runs belong to the Huey worker, never to this web worker (tests run Huey in immediate mode).
+    run_projection(run.id, current_app.config["DATABASE_URL"], current_app.config["DISTRICT_RULES"])
+    return redirect(url_for("finance.run", run_id=run.id))
+
+
+@bp.route("/scenarios/<int:scenario_id>/run", methods=["POST"])
+@role_required("finance")
+def run_scenario(scenario_id: int):
+    """Queue a projection of a saved scenario."""
+    try:
+        return _start_run(scenario_id)
+    except finance.FinanceError as exc:
+        flash(str(exc), "error")
+        return redirect(url_for("finance.index"))
+
+
+# --- runs --------------------------------------------------------------------------------------------------
+
+
+def _run_or_404(run_id: int):
+    db.session.expire_all()
+    return finance.get_run(session=db.session, run_id=run_id) or abort(404)
+
+
+@bp.route("/runs/<int:run_id>")
+@role_required("finance")
+def run(run_id: int):
+    """A run: its progress while it works (the page may be left and come back to), then charts and the table."""
+    record = _run_or_404(run_id)
+    result = finance.run_result(record)
+    figures, table, totals = {}, None, {}
+    if result:
+        from decimal import Decimal
+
+        totals = {"scenario": sum(Decimal(y["total"]) for y in result["years"]),
+                  "baseline": sum(Decimal(y["total"]) for y in result["baseline"]),
+                  "difference": sum(Decimal(y["total"]) for y in result["difference"]),
+                  "one_time": sum(Decimal(y["one_time"]) for y in result["difference"])}
+        figures = {"components": charts.cost_by_component(result), "fan": charts.fan_chart(result),
+                   "difference": charts.difference_chart(result)}
+        table = finance.table(result)
+    scenario = finance.get_scenario(session=db.session, scenario_id=record.scenario_id)
+    finished = [r for r in finance.list_runs(session=db.session, limit=50) if r.status == RunStatus.done and r.id != run_id]
+    return render_template("finance/run.html", run=record, result=result, figures=figures, table=table, scenario=scenario,
+                           others=finished, done=record.status == RunStatus.done, totals=totals)
+
+
+@bp.route("/runs/<int:run_id>/status")
+@role_required("finance")
+def run_status(run_id: int):
+    record = _run_or_404(run_id)
+    return jsonify({"id": record.id, "status": record.status, "progress": record.progress, "message": record.message,
+                    "error": record.error})
+
+
+def _result_or_404(run_id: int) -> tuple:
+    record = _run_or_404(run_id)
+    result = finance.run_result(record)
+    if result is None:
+        abort(404, "The run has no result yet.")
+    return record, result
+
+
+@bp.route("/runs/<int:run_id>/projection.csv")
+@role_required("finance")
+def export_csv(run_id: int):
+    record, result = _result_or_404(run_id)
+    return Response(finance.to_csv(result), mimetype="text/csv",
+                    headers={"Content-Disposition": f'attachment; filename="projection-{record.id}.csv"'})
+
+
+@bp.route("/runs/<int:run_id>/projection.xlsx")
+@role_required("finance")
+def export_xlsx(run_id: int):
+    record, result = _result_or_404(run_id)
+    return Response(finance.to_xlsx(result), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="projection-{record.id}.xlsx"'})
+
+
+@bp.route("/compare")
+@role_required("finance")
+def compare():
+    """Two or more finished runs side by side."""
+    ids = request.args.getlist("run", type=int)
+    results = []
+    for run_id in ids:
+        record = finance.get_run(session=db.session, run_id=run_id)
+        if record is not None and record.result:
+            results.append(finance.run_result(record) | {"run_id": record.id})
+    if not results:
+        flash("Choose finished runs to compare.", "error")
+        return redirect(url_for("finance.index"))
+    headers, rows = finance.compare(results)
+    return render_template("finance/compare.html", results=results, headers=headers, rows=rows,
+                           figure=charts.comparison_chart(results))

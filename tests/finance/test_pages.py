@@ -1,0 +1,216 @@
+"""Finance pages and services: who may reach them, importing a roster (all rows or none), running a scenario
+through Huey, the charts, the comparison and the downloads."""
+import io
+import re
+import time
+from decimal import Decimal
+
+import pytest
+from openpyxl import Workbook, load_workbook
+from sqlalchemy import func, select
+
+from engine.roster import RosterError, roster_csv, synthesize
+from models.finance import BudgetRoster, ProjectionRun, RosterEntry, RunStatus
+from services import finance
+from services import roster as rosters
+from tests.conftest import csrf_token
+from tests.finance.conftest import DATA
+
+FINANCE_PAGES = ["/finance/", "/finance/rosters/new", "/finance/scenarios/new"]
+
+
+@pytest.mark.parametrize("path", FINANCE_PAGES)
+def test_only_finance_reaches_the_finance_pages(client, login_as, path):
+    assert client.get(path).status_code == 302  # to sign-in
+    login_as("teacher")
+    assert client.get(path).status_code == 403
+
+
+@pytest.mark.parametrize("path", FINANCE_PAGES)
+def test_finance_reaches_the_finance_pages(client, login_as, path):
+    login_as("finance")
+    assert client.get(path).status_code == 200
+
+
+def upload(client, filename: str, content: bytes, district: str, name: str = "Test roster"):
+    token = csrf_token(client, "/finance/rosters/new")
+    response = client.post("/finance/rosters/new", data={"csrf_token": token, "district_id": district, "name": name,
+                                                           "file": (io.BytesIO(content), filename)},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    return response.headers["Location"]
+
+
+def confirm_mapping(client, location: str, overrides: dict | None = None):
+    page = client.get(location).get_data(as_text=True)
+    token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page).group(1)
+    data = {"csrf_token": token}
+    for field, header in re.findall(r'<select id="map_(\w+)" name="map_\w+">.*?(?:<option value="([^"]*)" selected>|</select>)', page, re.S):
+        data[f"map_{field}"] = header
+    data.update(overrides or {})
+    data["district_id"] = re.search(r'name="district_id" value="([^"]+)"', page).group(1)
+    data["name"] = re.search(r'name="name" value="([^"]*)"', page).group(1)
+    return client.post(location.split("?")[0], data=data)
+
+
+def test_a_roster_file_imports_after_its_columns_are_matched(client, login_as, session, app):
+    app.config["FINANCE_UPLOAD_DIR"] = str(app.instance_path + "-test-uploads")
+    login_as("finance")
+    location = upload(client, "cedar.csv", (DATA / "cedar-valley-roster.csv").read_bytes(), "cedar-valley")
+    response = confirm_mapping(client, location)
+    assert response.status_code == 302
+    roster = session.scalars(select(BudgetRoster)).one()
+    assert roster.teacher_count == 10 and roster.district_id == "cedar-valley"
+    entry = session.scalars(select(RosterEntry).where(RosterEntry.employee_id == "CV003")).one()
+    assert (entry.fte, entry.credit_hours, entry.subjects, entry.certifications) == (Decimal("0.50"), Decimal("33.00"), "science", "nbct")
+
+
+def test_a_roster_with_one_bad_row_imports_nothing_and_names_the_row(client, login_as, session, app):
+    app.config["FINANCE_UPLOAD_DIR"] = str(app.instance_path + "-test-uploads")
+    login_as("finance")
+    # Its headers differ from Lanewise's ("Emp ID", "Campus", "Pay Band", "MCs"...): matched by name.
+    location = upload(client, "harmony.csv", (DATA / "harmony-bad-row.csv").read_bytes(), "harmony")
+    response = confirm_mapping(client, location)
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert "Nothing was imported" in text
+    problems = re.findall(r"<tr><td class=\"num\">(\d+)</td><td>(\w+)</td><td>([^<]+)</td></tr>", text)
+    assert {(line, column) for line, column, _ in problems} == {("4", "step"), ("4", "fte"), ("4", "hire_date"), ("4", "degree")}
+    assert any("expected a whole number" in message for _, _, message in problems)
+    assert session.scalar(select(func.count()).select_from(RosterEntry)) == 0
+    assert session.scalar(select(func.count()).select_from(BudgetRoster)) == 0
+
+
+def test_an_unmatched_required_column_is_asked_for(client, login_as, app):
+    app.config["FINANCE_UPLOAD_DIR"] = str(app.instance_path + "-test-uploads")
+    login_as("finance")
+    content = b"Person,Grid Row,Track\nA1,3,BA\n"
+    location = upload(client, "odd.csv", content, "cedar-valley")
+    response = confirm_mapping(client, location)
+    assert response.status_code == 422
+    assert "Choose a column for: employee id, step, lane" in response.get_data(as_text=True)
+    response = confirm_mapping(client, location, {"map_employee_id": "Person", "map_step": "Grid Row", "map_lane": "Track"})
+    assert response.status_code == 302
+
+
+def test_an_xlsx_roster_imports_with_dates_and_numbers_as_excel_holds_them(session, districts):
+    from datetime import datetime
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Employee ID", "Step", "Lane", "FTE", "Hire Date", "MCs"])
+    sheet.append(["X1", 4, "BA+15", 1, datetime(2020, 8, 3), 3])
+    sheet.append(["X2", 7.0, "MA", 0.5, datetime(2017, 8, 1), None])
+    out = io.BytesIO()
+    book.save(out)
+    record = rosters.import_roster(session=session, rules=districts["cedar-valley"], name="x", content=out.getvalue(),
+                                   filename="roster.xlsx")
+    loaded = rosters.load_roster(session=session, rules=districts["cedar-valley"], roster_id=record.id)
+    assert [t.step for t in loaded.teachers()] == [4, 7]
+    assert [str(t.fte) for t in loaded.teachers()] == ["1.00", "0.50"]
+
+
+def test_every_bad_row_is_listed_with_line_column_and_expectation(session, districts):
+    content = (b"employee_id,step,lane,fte\nA,1,BA,1\nB,6,BA,1\nC,2,ZZ,1\nA,2,BA,1\n")
+    with pytest.raises(RosterError) as caught:
+        rosters.import_roster(session=session, rules=districts["cedar-valley"], name="bad", content=content, filename="r.csv")
+    found = [(e.line, e.column) for e in caught.value.errors]
+    assert found == [(3, "step"), (4, "lane"), (5, "employee_id")]
+    assert "reserved" in caught.value.errors[0].message
+    assert session.scalar(select(func.count()).select_from(RosterEntry)) == 0
+
+
+def test_a_hundred_thousand_rows_import_in_seconds(session, districts):
+    rules = districts["cedar-valley"]
+    content = roster_csv(synthesize(rules, 100_000, seed=3)).encode()
+    started = time.perf_counter()
+    record = rosters.import_roster(session=session, rules=rules, name="big", content=content, filename="big.csv")
+    seconds = time.perf_counter() - started
+    assert record.teacher_count == 100_000
+    assert seconds < 20, f"import took {seconds:.1f} s"
+
+
+def make_roster(session, districts, district="cedar-valley", teachers=120):
+    return rosters.save_roster(session=session, rules=districts[district], name="Synthetic",
+                               roster=synthesize(districts[district], teachers, seed=4))
+
+
+def scenario_form(token: str, roster_id: int, **extra) -> dict:
+    form = {"csrf_token": token, "name": "MCs toward lanes", "district_id": "cedar-valley", "roster_id": str(roster_id),
+            "years": "5", "toward_lanes": "1", "stipend_per_micro_credential": "150", "stipend_cap_per_year": "6",
+            "raise_percent": "2", "hiring_lanes": "BA:80, MA:20", "draws": "60", "seed": "42", "action": "run"}
+    form.update(extra)
+    return form
+
+
+def test_a_scenario_runs_through_huey_and_gives_charts_table_and_downloads(client, login_as, session, districts):
+    roster = make_roster(session, districts)
+    login_as("finance")
+    token = csrf_token(client, "/finance/scenarios/new")
+    response = client.post("/finance/scenarios/new", data=scenario_form(token, roster.id))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    run_url = response.headers["Location"]
+    run = session.scalars(select(ProjectionRun)).one()
+    session.refresh(run)
+    assert run.status == RunStatus.done, run.error
+    page = client.get(run_url).get_data(as_text=True)
+    for chart in ("components", "fan", "difference"):
+        assert f'id="{chart}-data"' in page
+    status = client.get(f"/finance/runs/{run.id}/status").get_json()
+    assert status["status"] == "done" and status["progress"] == 100
+    csv_text = client.get(f"/finance/runs/{run.id}/projection.csv").get_data(as_text=True)
+    assert csv_text.splitlines()[0].startswith("School year,Head count,FTE")
+    assert len(csv_text.splitlines()) == 6
+    workbook = load_workbook(io.BytesIO(client.get(f"/finance/runs/{run.id}/projection.xlsx").data))
+    sheet = workbook["Projection"]
+    headers = [c.value for c in sheet[1]]
+    assert "Difference vs baseline" in headers and "Total, 95th percentile" in headers
+    result = finance.run_result(run)
+    assert Decimal(str(sheet.cell(row=2, column=headers.index("Total cost") + 1).value)) == Decimal(result["years"][0]["total"])
+
+
+def test_scenarios_compare_side_by_side(client, login_as, session, districts):
+    roster = make_roster(session, districts)
+    login_as("finance")
+    token = csrf_token(client, "/finance/scenarios/new")
+    client.post("/finance/scenarios/new", data=scenario_form(token, roster.id, draws="0"))
+    client.post("/finance/scenarios/new", data=scenario_form(token, roster.id, name="Stipend only", toward_lanes="", draws="0"))
+    runs = session.scalars(select(ProjectionRun).order_by(ProjectionRun.id)).all()
+    assert [r.status for r in runs] == [RunStatus.done, RunStatus.done]
+    page = client.get(f"/finance/compare?run={runs[0].id}&run={runs[1].id}").get_data(as_text=True)
+    assert "MCs toward lanes: total" in page and "Stipend only: difference" in page and "All years" in page
+
+
+def test_a_scenario_that_does_not_fit_is_shown_with_its_problems(client, login_as, session, districts):
+    roster = make_roster(session, districts)
+    login_as("finance")
+    token = csrf_token(client, "/finance/scenarios/new")
+    response = client.post("/finance/scenarios/new", data=scenario_form(token, roster.id, hiring_lanes="QQ:100", years="x"))
+    assert response.status_code == 422
+    text = response.get_data(as_text=True)
+    assert "Years to project: expected a whole number" in text
+
+
+def test_a_failed_run_records_why(session, districts):
+    roster = make_roster(session, districts, teachers=5)
+    from engine.scenario import Scenario
+
+    record = finance.save_scenario(session=session, rules=districts["cedar-valley"], roster_id=roster.id,
+                                   scenario=Scenario(name="x", district_id="cedar-valley", years=2))
+    run = finance.queue_run(session=session, scenario_id=record.id)
+    # The worker's rule files no longer hold the district: the run fails and says so.
+    done = finance.execute_run(session=session, run_id=run.id, districts={})
+    assert done.status == RunStatus.failed and "cedar-valley" in (done.error or "")
+
+
+def test_flask_roster_synth_writes_a_csv_that_imports(runner, tmp_path, session, districts):
+    out = tmp_path / "synth.csv"
+    result = runner.invoke(args=["roster", "synth", "--district", "harmony", "--teachers", "40", "--seed", "9", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    again = runner.invoke(args=["roster", "synth", "--district", "harmony", "--teachers", "40", "--seed", "9"])
+    assert again.output == out.read_text()
+    record = rosters.import_roster(session=session, rules=districts["harmony"], name="s", content=out.read_bytes(),
+                                   filename="synth.csv")
+    assert record.teacher_count == 40
+    stored = runner.invoke(args=["roster", "synth", "--district", "dysart", "--teachers", "25", "--db"])
+    assert stored.exit_code == 0 and "stored roster" in stored.output
