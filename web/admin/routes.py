@@ -1,13 +1,177 @@
-"""Pages of the admin area."""
+"""Pages of the admin area: the record of administrator actions, accounts, and the district rule files."""
 
-from flask import render_template
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from wtforms.fields.choices import SelectChoice
 
+from models import Role, User, UserCreate
+from models.admin import ACTION_LABELS
+from services import admin
 from web.access import role_required
 from web.admin import bp
+from web.admin.forms import ConfirmForm, LinkTeacherForm, NewUserForm, RoleForm, UserFilterForm
+from web.extensions import db
+
+
+def _user_or_404(user_id: int) -> User:
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404, description="No such account.")
+    return user
+
+
+def _district_choices(session) -> list[SelectChoice]:
+    # From the roster, not the rule files: a link needs a teacher on the roster, and a broken rule file
+    # must not stop an administrator from managing accounts.
+    return [SelectChoice("", "(none)")] + [SelectChoice(d, d) for d in admin.roster_districts(session=session)]
 
 
 @bp.route("/")
 @role_required("admin")
 def index():
-    """Give the admin area's start page."""
-    return render_template("admin/index.html")
+    """The admin area's start: active accounts by role and the newest administrator actions."""
+    return render_template("admin/index.html", counts=admin.count_users_by_role(session=db.session),
+                           events=admin.recent_events(session=db.session), labels=ACTION_LABELS)
+
+
+@bp.route("/users")
+@role_required("admin")
+def users():
+    """Accounts, filtered by role and by part of the account name or the person's name."""
+    form = UserFilterForm(request.args)
+    role = form.role.data if form.validate() and form.role.data else None
+    search = form.q.data if not form.q.errors else None
+    rows = admin.list_users(session=db.session, role=Role(role) if role else None, search=search)
+    return render_template("admin/users.html", form=form, rows=rows)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@role_required("admin")
+def new_user():
+    """Create an account with a role and a password (given, or generated and shown once)."""
+    form = NewUserForm()
+    form.district.choices = _district_choices(db.session)
+    status = 200
+    if form.validate_on_submit():
+        generated = not form.password.data
+        password = form.password.data or admin.generate_password()
+        try:
+            user = admin.create_user(
+                session=db.session, actor=current_user,
+                user=UserCreate(username=form.username.data, display_name=form.display_name.data or "",
+                                role=Role(form.role.data), password=password),
+                district_id=form.district.data or None, employee_id=form.employee_id.data or None)
+        except admin.AdminRefused as refusal:
+            db.session.rollback()
+            flash(str(refusal), "error")
+            status = 409
+        else:
+            flash(f"Account {user.username} created.", "success")
+            if generated:
+                # Shown in this response only: a redirect would have to carry the password in the session cookie.
+                return _user_page(user, new_password=password)
+            return redirect(url_for("admin.user", user_id=user.id))
+    elif form.is_submitted():
+        status = 400
+    return render_template("admin/new_user.html", form=form), status
+
+
+def _user_page(user: User, *, new_password: str | None = None, status: int = 200, link_form=None):
+    # Shown fresh (formdata=None): this page also answers the reset-password POST.
+    role_form = RoleForm(formdata=None, prefix="role", role=user.role)
+    link_form = link_form or LinkTeacherForm(formdata=None, prefix="link")
+    link_form.district.choices = _district_choices(db.session)
+    return render_template(
+        "admin/user.html", user=user, teacher=admin.teacher_record(session=db.session, user=user),
+        role_form=role_form, link_form=link_form, events=admin.recent_events(session=db.session, target=user),
+        labels=ACTION_LABELS, new_password=new_password, is_self=user.id == current_user.id,
+    ), status
+
+
+@bp.route("/users/<int:user_id>")
+@role_required("admin")
+def user(user_id: int):
+    """One account: its role, state, roster record and record of changes, with the forms that change them."""
+    return _user_page(_user_or_404(user_id))
+
+
+def _act(user: User, action, success: str):
+    # Run an account change; a refusal is told on the account's page, never a 500.
+    try:
+        action()
+    except admin.AdminRefused as refusal:
+        db.session.rollback()
+        flash(str(refusal), "error")
+    else:
+        flash(success, "success")
+    return redirect(url_for("admin.user", user_id=user.id))
+
+
+@bp.route("/users/<int:user_id>/role", methods=["POST"])
+@role_required("admin")
+def change_role(user_id: int):
+    """Give the account another role (not one's own: an administrator cannot demote themself)."""
+    user = _user_or_404(user_id)
+    form = RoleForm(prefix="role")
+    if not form.validate_on_submit():
+        flash("Choose one of the roles.", "error")
+        return redirect(url_for("admin.user", user_id=user.id))
+    role = Role(form.role.data)
+    return _act(user, lambda: admin.change_role(session=db.session, actor=current_user, user=user, role=role),
+                f"{user.username} is now {role.value}.")
+
+
+@bp.route("/users/<int:user_id>/deactivate", methods=["POST"])
+@role_required("admin")
+def deactivate(user_id: int):
+    """Stop the account from signing in; its sessions end and its API tokens are revoked."""
+    user = _user_or_404(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    return _act(user, lambda: admin.set_active(session=db.session, actor=current_user, user=user, active=False),
+                f"{user.username} is deactivated: they cannot sign in, and their API tokens are revoked.")
+
+
+@bp.route("/users/<int:user_id>/reactivate", methods=["POST"])
+@role_required("admin")
+def reactivate(user_id: int):
+    """Let the account sign in again."""
+    user = _user_or_404(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    return _act(user, lambda: admin.set_active(session=db.session, actor=current_user, user=user, active=True),
+                f"{user.username} is active again.")
+
+
+@bp.route("/users/<int:user_id>/password", methods=["POST"])
+@role_required("admin")
+def reset_password(user_id: int):
+    """Give the account a generated password, shown once on the page that answers."""
+    user = _user_or_404(user_id)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    password = admin.reset_password(session=db.session, actor=current_user, user=user)
+    flash(f"The password of {user.username} is reset.", "success")
+    return _user_page(user, new_password=password)
+
+
+@bp.route("/users/<int:user_id>/teacher", methods=["POST"])
+@role_required("admin")
+def link_teacher(user_id: int):
+    """Link a teacher account to its roster record (district and employee id)."""
+    user = _user_or_404(user_id)
+    form = LinkTeacherForm(prefix="link")
+    form.district.choices = _district_choices(db.session)
+    if not form.validate_on_submit():
+        return _user_page(user, status=400, link_form=form)
+    return _act(user, lambda: admin.link_teacher(session=db.session, actor=current_user, user=user,
+                                                 district_id=form.district.data, employee_id=form.employee_id.data),
+                f"{user.username} is linked to {form.district.data} {form.employee_id.data.strip()}.")
+
+
+@bp.route("/districts")
+@role_required("admin")
+def districts():
+    """Every rule file in DISTRICT_RULES with its check (ok, or each error located), school years and whether illustrative."""
+    folder = current_app.config["DISTRICT_RULES"]
+    return render_template("admin/districts.html", checks=admin.check_rule_files(folder), folder=folder)
