@@ -301,3 +301,17 @@ def test_signed_badge_from_a_trusted_issuer_verifies_and_maps_to_the_catalog(ced
     assert badge["catalog"]["credit_hours"] == "1.5"
     untrusted = hr.verify_badge(token, "reading.jwt", cedar)["credentials"][0]
     assert untrusted["trusted"] is False and untrusted["catalog"] is None
+
+
+def test_approval_a_year_late_owes_each_school_year_apart(session, filing, make_user, cedar):
+    _, _, request = filing()
+    decision = approve(session, cedar, request, make_user("hr"), today=date(2027, 8, 1),
+                       now=datetime(2027, 8, 1, tzinfo=UTC))
+    lines = decision.retro.lines
+    assert [line.school_year for line in lines] == ["2026-27", "2027-28"]
+    # 2026-27 whole year at step 1: 51,300.00 - 48,900.00
+    assert lines[0].amount == Decimal("2400.00")
+    # 2027-28 (no schedule adopted yet: 3% COLA), step 2: 54,098.69 - 51,626.69 = 2,472.00,
+    # for July 1 -> August 1, 2027: 2,472.00 x 31/366 = 76,632 / 366 = 209.377... -> 209.38
+    assert lines[1].amount == Decimal("209.38") and "31/366 days" in lines[1].explanation
+    assert decision.change_request.retro_amount == lines[0].amount + lines[1].amount

@@ -134,8 +134,8 @@ def decide(request_id: int):
 def evidence_file(evidence_id: int):
     """Download an evidence file."""
     evidence = db.session.get(EvidenceFile, evidence_id)
-    if evidence is None:
-        abort(404)
+    if evidence is None or _request_or_404(evidence.request_id).status == State.draft:
+        abort(404)  # a draft's files are the teacher's until the request is submitted
     return send_evidence(evidence)
 
 
