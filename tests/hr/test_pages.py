@@ -215,3 +215,22 @@ def test_teacher_adds_credit_to_a_returned_request(teacher_client, make_user, si
     closed = client.post(f"/requests/{request_id}/credits", data={"credit_kind": "graduate_credit", "credit_amount": "3"},
                          follow_redirects=True).get_data(as_text=True)
     assert "only to a draft or a request returned" in closed
+
+
+def test_bulk_approve_from_the_queue(teacher_client, make_user, make_teacher, sign_in, session, app):
+    _, _, client = teacher_client
+    good = int(re.search(r"/requests/(\d+)", file_request(client).headers["Location"]).group(1))
+    client.post(f"/requests/{good}/submit", data={"version": 1})
+    other_user = make_user("teacher")
+    make_teacher(user=other_user, district_id="cedar-valley")
+    other = sign_in(other_user)
+    short = int(re.search(r"/requests/(\d+)", file_request(other, hours="9").headers["Location"]).group(1))
+    other.post(f"/requests/{short}/submit", data={"version": 1})
+    officer = sign_in(make_user("hr"))
+    queue = officer.get("/hr/?district=cedar-valley").get_data(as_text=True)
+    assert "2 request(s) match." in queue
+    app.config["LANEWISE_TODAY"] = date(2026, 10, 15)
+    page = officer.post("/hr/bulk-approve", data={"request_id": [good, short], f"version-{good}": 2,
+                                                  f"version-{short}": 2}, follow_redirects=True).get_data(as_text=True)
+    assert f"Approved 1 request(s): #{good}" in page and f"#{short} not approved" in page
+    assert "1 request(s) match." in page  # only the short one still waits
