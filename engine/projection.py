@@ -297,10 +297,10 @@ def year_result(rules: DistrictRules, assumptions: Assumptions, sums: YearSums, 
         **{name: heads(pick(getattr(sums, name)), sums.unit)
            for name in ("participants", "micro_credentials", "role_holders", "leavers", "retirees", "hires")},
         "base_pay": money(pick(sums.base)),
-        "additions": {name: money(pick(values)) for name, values in sums.additions.items()},
         **{name: money(pick(figures[name])) for name in ("additions", "role_supplements", "pay", "fica", "retirement",
                                                         "health", "benefits", "program_cost", "total", "one_time", "recurring")},
-    } | {"additions_by_kind": {name: money(pick(values)) for name, values in sums.additions.items()}}
+        "additions_by_kind": {name: money(pick(values)) for name, values in sums.additions.items()},
+    }
 
 
 @dataclass
@@ -792,8 +792,11 @@ class _YearPlan:
     cell_lengths: np.ndarray
     cell_top: np.ndarray
     profile_matrix: np.ndarray | None = None   # profiles x groups, 1 where the group has the profile
+    hire_rows: int = 0
     merge_order: np.ndarray | None = None
     merge_starts: np.ndarray | None = None
+    merge_first: np.ndarray | None = None
+    merge_more: list = field(default_factory=list)
 
 
 def _plans(context: _Context, years: list[SchoolYear], states: np.ndarray) -> list[_YearPlan]:
@@ -808,6 +811,10 @@ def _plans(context: _Context, years: list[SchoolYear], states: np.ndarray) -> li
         plan = _YearPlan(year, len(states), context.base_cents(year, states).astype(np.float64), plain.astype(np.float64),
                          paid.astype(np.float64), context.profile_fte[states[:, PROFILE]].astype(np.float64),
                          context.role_eligible(states), top, starts, np.diff(np.r_[starts, len(states)]), top[starts])
+        plan.extra = plan.paid - plan.plain
+        plan.extra_columns = np.flatnonzero(np.any(plan.extra != 0, axis=0))
+        plan.eligible_weights = plan.eligible.astype(np.float64)
+        plan.top_weights = top.astype(np.float64)
         plans.append(plan)
         if k + 1 == len(years):
             break
@@ -816,13 +823,27 @@ def _plans(context: _Context, years: list[SchoolYear], states: np.ndarray) -> li
         matrix = np.zeros((len(profile_ids), len(states)))
         matrix[profile_inverse.ravel(), np.arange(len(states))] = 1.0
         plan.profile_matrix = matrix
+        hires = context.hire_states(profile_ids)
+        plan.hire_rows = len(hires)
         rows = np.concatenate([context.advance(following, states, earned=False),
-                               context.advance(following, states, earned=True), context.hire_states(profile_ids)])
+                               context.advance(following, states, earned=True), hires])
         keys, inverse = unique_rows(rows)
         plan.merge_order = np.argsort(inverse, kind="stable")
         plan.merge_starts = np.flatnonzero(np.r_[True, np.diff(inverse[plan.merge_order]) != 0])
+        # Rows that land on the same next state are added: the first of each run, then the 2nd, 3rd... where present.
+        lengths = np.diff(np.r_[plan.merge_starts, len(rows)])
+        plan.merge_first = plan.merge_order[plan.merge_starts]
+        plan.merge_more = []
+        for j in range(1, int(lengths.max())):
+            targets = np.flatnonzero(lengths > j)
+            plan.merge_more.append((targets, plan.merge_order[plan.merge_starts[targets] + j]))
         states = keys
     return plans
+
+
+def _dot(weights: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Weights (groups) x counts (groups x draws), in numpy's own loops: BLAS threads only contend here."""
+    return np.einsum("g,gd->d", weights, counts)
 
 
 def _cell_fractions(rng, cells: np.ndarray, rate) -> np.ndarray:
@@ -862,16 +883,20 @@ def _simulate(rules: DistrictRules, assumptions: Assumptions, roster: Roster, dr
         counts = np.repeat(initial.astype(np.float64), width, axis=1)
         for k, plan in enumerate(plans):
             got = collected[k]
+            groups = plan.groups
             cells = np.add.reduceat(counts, plan.cell_starts, axis=0)
             earners = counts * np.repeat(_cell_fractions(rng, cells, uptake), plan.cell_lengths, axis=0)
-            stayers = counts - earners
             headcount = counts.sum(axis=0)
             got["headcount"].append(headcount)
-            got["fte"].append(plan.fte @ counts)
-            got["base"].append(plan.base @ counts)
-            got["additions"].append(plan.plain.T @ stayers + plan.paid.T @ earners)
+            got["fte"].append(_dot(plan.fte, counts))
+            got["base"].append(_dot(plan.base, counts))
+            # plain x stayers + paid x earners, without forming the stayers.
+            additions = np.einsum("gk,gd->kd", plan.plain, counts)
+            if plan.extra_columns.size:
+                additions[plan.extra_columns] += np.einsum("gk,gd->kd", plan.extra[:, plan.extra_columns], earners)
+            got["additions"].append(additions)
             if context.role is not None:
-                eligible = counts[plan.eligible].sum(axis=0)
+                eligible = _dot(plan.eligible_weights, counts)
                 whole = np.floor(eligible + 1e-6).astype(np.int64)
                 holders = rng.binomial(whole, role_share) + (eligible - whole) * role_share
             else:
@@ -883,23 +908,30 @@ def _simulate(rules: DistrictRules, assumptions: Assumptions, roster: Roster, dr
                 for name in ("leavers", "retirees", "hires"):
                     got[name].append(np.zeros(width))
                 continue
-            at_top = counts[plan.top].sum(axis=0)
+            at_top = _dot(plan.top_weights, counts)
             retire_expected = attrition * retiree_share * headcount
             retire_rate = np.where(at_top > 0, np.minimum(1.0, retire_expected / np.maximum(at_top, 1e-9)), 0.0)
             others = headcount - at_top
             other_expected = attrition * headcount - np.minimum(retire_expected, at_top)
             other_rate = np.where(others > 0, np.minimum(1.0, other_expected / np.maximum(others, 1e-9)), 0.0)
             rate = np.where(plan.cell_top[:, None], retire_rate[None, :], other_rate[None, :])
-            leave_share = np.repeat(_cell_fractions(rng, cells, rate), plan.cell_lengths, axis=0)
-            leave_stayers = stayers * leave_share
-            leave_earners = earners * leave_share
-            leavers = leave_stayers + leave_earners
+            stay = np.repeat(1.0 - _cell_fractions(rng, cells, rate), plan.cell_lengths, axis=0)
+            # Rows: surviving stayers, surviving earners, hires; leavers are what the survivors are not.
+            rows = np.empty((2 * groups + plan.hire_rows, width))
+            survivors = rows[:groups]
+            np.multiply(counts, stay, out=survivors)
+            np.multiply(earners, stay, out=rows[groups:2 * groups])
+            leavers = counts - survivors
+            leavers_by_profile = np.einsum("pg,gd->pd", plan.profile_matrix, leavers)
             got["leavers"].append(leavers.sum(axis=0))
-            got["retirees"].append(leavers[plan.top].sum(axis=0))
-            hires = (plan.profile_matrix @ leavers)[:, None, :] * shares[None, :, None]
+            got["retirees"].append(_dot(plan.top_weights, leavers))
+            hires = leavers_by_profile[:, None, :] * shares[None, :, None]
+            rows[2 * groups:] = hires.reshape(-1, width)
             got["hires"].append(hires.sum(axis=(0, 1)))
-            rows = np.concatenate([stayers - leave_stayers, earners - leave_earners, hires.reshape(-1, width)])
-            counts = np.add.reduceat(rows[plan.merge_order], plan.merge_starts, axis=0)
+            survivors -= rows[groups:2 * groups]
+            counts = rows[plan.merge_first]
+            for targets, sources in plan.merge_more:
+                counts[targets] += rows[sources]
         if progress:
             progress(offset + share * (c + 1) / len(chunks), f"Monte Carlo: {sum(chunks[:c + 1])} of {draws} draws")
     out = []

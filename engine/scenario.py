@@ -13,9 +13,9 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from engine.money import round_money
-from engine.rules import (Addition, Budget, DistrictRules, Eligibility, Fica, Lane, MicroCredentialRule, Role, Row,
-                          Schedule, StepRules, dated_value)
-from engine.salary import RuleInputError, latest_schedule_year, schedule_for
+from engine.rules import (Addition, DistrictRules, Eligibility, Fica, Lane, MicroCredentialRule, Role, Row, Schedule,
+                          dated_value)
+from engine.salary import RuleInputError, cell_amount, latest_schedule_year, schedule_for
 from engine.school_year import SchoolYear
 
 Percent = Annotated[Decimal, Field(ge=0, le=100, description="a percentage, e.g. 4 for 4%")]
@@ -398,4 +398,13 @@ def resolve(rules: DistrictRules, scenario: Scenario) -> Assumptions:
 def prepare(rules: DistrictRules, scenario: Scenario) -> tuple[DistrictRules, Assumptions]:
     """The changed rules and the resolved assumptions a projection engine runs on."""
     changed = scenario_rules(rules, scenario)
-    return changed, resolve(changed, scenario)
+    assumptions = resolve(changed, scenario)
+    problems = []
+    for lane, _ in assumptions.hiring_lanes:
+        try:
+            cell_amount(changed, assumptions.first_year, assumptions.hiring_step, lane)
+        except RuleInputError as exc:
+            problems.append(f"hiring_step: hires in lane {lane} at step {assumptions.hiring_step}: {exc}")
+    if problems:
+        raise ScenarioError(problems)
+    return changed, assumptions

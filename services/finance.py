@@ -14,7 +14,7 @@ from sqlmodel import Session
 
 from engine.projection import bands, money, project
 from engine.rules import DistrictRules
-from engine.scenario import Scenario, ScenarioError, check
+from engine.scenario import Scenario, prepare
 from models.finance import BudgetRoster, ProjectionRun, RunStatus, ScenarioRecord
 from models.types import utcnow
 from services import roster as rosters
@@ -44,9 +44,7 @@ class FinanceError(ValueError):
 def save_scenario(*, session: Session, rules: DistrictRules, scenario: Scenario, roster_id: int,
                   created_by: int | None = None, scenario_id: int | None = None) -> ScenarioRecord:
     """Check a scenario against its district's rules and store it (new, or replacing `scenario_id`)."""
-    problems = check(rules, scenario)
-    if problems:
-        raise ScenarioError(problems)
+    prepare(rules, scenario)  # every problem raises ScenarioError, before anything is stored
     roster = session.get(BudgetRoster, roster_id)
     if roster is None or roster.district_id != scenario.district_id:
         raise FinanceError("choose a roster of the scenario's district")

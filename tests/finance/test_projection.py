@@ -173,6 +173,9 @@ def test_a_scenario_that_does_not_fit_the_rules_is_refused(shipped):
         prepare(rules, bad)
     assert any("hiring_lanes[0].lane" in p for p in caught.value.problems)
     assert any("lane_credits[0].lane" in p for p in caught.value.problems)
+    # Cedar Valley's step 6 is reserved: no one can be hired there.
+    with pytest.raises(ScenarioError, match="hiring_step: hires in lane BA at step 6"):
+        prepare(shipped["cedar-valley"], Scenario(name="Reserved", district_id="cedar-valley", hiring_step=6))
 
 
 @given(st.integers(0, 10_000), st.lists(st.integers(0, 500), min_size=1, max_size=30))
