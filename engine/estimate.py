@@ -6,13 +6,14 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from engine.money import ZERO, money_str
-from engine.rules import DistrictRules, Window, dated_value
+from engine.rules import DistrictRules, Lane, Window, dated_value
 from engine.salary import (
     ONE, Line, Placement, RuleInputError, addition_lines, base_credits, cell_amount, converted_credit,
     earned_lane, lanes_on, latest_schedule_year, lines_round, micro_credential_hours, next_lane, role_check,
     schedule_for,
 )
 from engine.school_year import SchoolYear
+from engine.windows import window_dates, window_on
 
 
 @dataclass(frozen=True)
@@ -161,8 +162,81 @@ def _step_cap(rules: DistrictRules, schedule) -> int:
     return min(last, rules.steps.max_step) if rules.steps.max_step else last
 
 
+@dataclass
+class _Progress:
+    """What a teacher holds as the timeline runs: credit, micro-credentials, lane and growth steps."""
+
+    degree: str
+    lane: str
+    credit: Decimal
+    mc_hours: Decimal = ZERO
+    mc_total: int = 0
+    growth: int = 0
+    mc_growth: int = 0
+    mc_progress: int = 0
+    credit_progress: Decimal = ZERO
+
+
+def _count_earned(rules: DistrictRules, new_mcs: int, new_credits: Decimal, events: list[str]) -> tuple[int, Decimal]:
+    """The micro-credentials and credit earned in one school year that count, by the yearly limits."""
+    counting = rules.counting
+    counted = new_mcs
+    if 0 < new_mcs < counting.min_micro_credentials_per_year:
+        events.append(f"{new_mcs} micro-credential(s) is below the minimum of "
+                      f"{counting.min_micro_credentials_per_year} a year: none count this year")
+        counted = 0
+    if counting.max_micro_credentials_per_year is not None and counted > counting.max_micro_credentials_per_year:
+        events.append(f"only {counting.max_micro_credentials_per_year} micro-credentials a year count ({counted} planned)")
+        counted = counting.max_micro_credentials_per_year
+    if counting.max_credits_per_year is not None and new_credits > counting.max_credits_per_year:
+        events.append(f"only {counting.max_credits_per_year} credit hours a year count ({new_credits} planned)")
+        new_credits = counting.max_credits_per_year
+    return counted, new_credits
+
+
+def _apply(rules: DistrictRules, year: SchoolYear, held: _Progress, start_lane: Lane, mcs: int, credits: Decimal,
+           events: list[str]) -> None:
+    """Moves lanes and growth steps for credit that takes effect in a school year."""
+    mc_rule, counting = rules.micro_credentials, rules.counting
+    held.mc_total += mcs
+    held.credit += credits
+    held.mc_hours += micro_credential_hours(rules, mcs)
+    if mc_rule.combine_with_other_credit:
+        lane_credit = held.credit + held.mc_hours
+    else:
+        lane_credit = max(held.credit, base_credits(start_lane, held.degree) + held.mc_hours)
+    target = earned_lane(rules, year, held.degree, lane_credit)
+    order = [lane.id for lane in lanes_on(rules, year)]
+    if held.lane in order and order.index(target.id) > order.index(held.lane):
+        moved_to = target.id
+        if counting.lane_changes_per_year == 1:
+            moved_to = order[order.index(held.lane) + 1]
+        events.append(f"{lane_credit} credit hours beyond the {held.degree}'s degree earn lane {moved_to}"
+                      + ("" if moved_to == target.id else f" (one lane change a year: {target.id} later)"))
+        held.lane = moved_to
+    if mc_rule.counts_toward == "growth_steps" and mc_rule.per_growth_step:
+        held.mc_progress += mcs
+        while held.mc_progress >= mc_rule.per_growth_step and (
+                mc_rule.max_growth_steps is None or held.mc_growth < mc_rule.max_growth_steps):
+            held.mc_progress -= mc_rule.per_growth_step
+            held.mc_growth += 1
+            held.growth += 1
+            events.append(f"{mc_rule.per_growth_step} micro-credentials complete a phase: growth step {held.growth}")
+    if counting.credit_hours_per_growth_step:
+        held.credit_progress += credits
+        while held.credit_progress >= counting.credit_hours_per_growth_step:
+            held.credit_progress -= counting.credit_hours_per_growth_step
+            held.growth += 1
+            events.append(f"{counting.credit_hours_per_growth_step} credit hours make growth step {held.growth}")
+
+
 def estimate(rules: DistrictRules, inputs: EstimateInput) -> Estimate:
-    """The year-by-year pay of a teacher over `inputs.years` school years, starting with this one."""
+    """The year-by-year pay of a teacher over `inputs.years` school years, starting with this one.
+
+    What a teacher earns in a school year is filed in a submission window; it takes effect
+    from the window's effective date, which may fall in the next school year (Dysart:
+    filed by the last day of school, effective the next July 1).
+    """
     if inputs.years < 1 or inputs.years > 50:
         raise RuleInputError("years must be between 1 and 50")
     if inputs.fte <= 0 or inputs.fte > 1:
@@ -175,20 +249,12 @@ def estimate(rules: DistrictRules, inputs: EstimateInput) -> Estimate:
     except KeyError:
         raise RuleInputError(f"unknown lane {inputs.lane!r} (lanes: {', '.join(l.id for l in rules.lanes)})") from None
     degree = inputs.degree or lane.degree
-    schedule, _, _ = schedule_for(rules, first_year)
     cell_amount(rules, first_year, inputs.step, lane.id)  # validates the starting cell
-    mc_rule = rules.micro_credentials
-    counting = rules.counting
-    credit = base_credits(lane, degree)
-    mc_hours = ZERO
-    mc_total = inputs.micro_credentials_held
-    growth = inputs.growth_steps
-    mc_growth = inputs.growth_steps
-    mc_progress = 0
-    credit_progress = ZERO
+    held = _Progress(degree=degree, lane=lane.id, credit=base_credits(lane, degree),
+                     mc_total=inputs.micro_credentials_held, growth=inputs.growth_steps, mc_growth=inputs.growth_steps)
     step = inputs.step
     service = inputs.years_of_service if inputs.years_of_service is not None else inputs.step
-    current_lane = lane.id
+    carried: tuple[int, Decimal] = (0, ZERO)  # earned last year, effective this year
     timeline: list[YearPay] = []
     cumulative = ZERO
     for k in range(inputs.years):
@@ -201,63 +267,40 @@ def estimate(rules: DistrictRules, inputs: EstimateInput) -> Estimate:
                 events.append(f"{year.label} is a step freeze: no one advances")
             else:
                 step = _next_step(schedule, step, rules.steps.advance_per_year, _step_cap(rules, schedule))
+        if carried != (0, ZERO):
+            events.append(f"{carried[0]} micro-credential(s) and {carried[1]} credit hours earned last year take effect")
+            _apply(rules, year, held, lane, carried[0], carried[1], events)
+        landing_mcs = carried[0]
+        carried = (0, ZERO)
         planned = inputs.plan_for(year.label)
-        new_mcs = planned.micro_credentials + (inputs.micro_credentials if k == 0 else 0)
-        new_credits = Decimal(planned.credits) + (Decimal(inputs.credits) if k == 0 else ZERO)
+        counted, new_credits = _count_earned(
+            rules, planned.micro_credentials + (inputs.micro_credentials if k == 0 else 0),
+            Decimal(planned.credits) + (Decimal(inputs.credits) if k == 0 else ZERO), events)
         window = window_for(rules, planned.window or (inputs.window if k == 0 else None))
-        counted = new_mcs
-        if 0 < new_mcs < counting.min_micro_credentials_per_year:
-            events.append(f"{new_mcs} micro-credential(s) is below the minimum of "
-                          f"{counting.min_micro_credentials_per_year} a year: none count this year")
-            counted = 0
-        if counting.max_micro_credentials_per_year is not None and counted > counting.max_micro_credentials_per_year:
-            events.append(f"only {counting.max_micro_credentials_per_year} micro-credentials a year count ({counted} planned)")
-            counted = counting.max_micro_credentials_per_year
-        if counting.max_credits_per_year is not None and new_credits > counting.max_credits_per_year:
-            events.append(f"only {counting.max_credits_per_year} credit hours a year count ({new_credits} planned)")
-            new_credits = counting.max_credits_per_year
-        mc_total += counted
-        before = (current_lane, growth)
-        # Lanes: credit (and micro-credential hours where they count toward lanes).
-        hours = micro_credential_hours(rules, counted)
-        credit += new_credits
-        mc_hours += hours
-        lane_credit = credit + mc_hours if mc_rule.combine_with_other_credit else max(credit, base_credits(lane, degree) + mc_hours)
-        target = earned_lane(rules, year, degree, lane_credit)
-        order = [l.id for l in lanes_on(rules, year)]
-        if current_lane in order and order.index(target.id) > order.index(current_lane):
-            moved_to = target.id
-            if counting.lane_changes_per_year == 1:
-                moved_to = order[order.index(current_lane) + 1]
-            events.append(f"{lane_credit} credit hours beyond the {degree}'s degree earn lane {moved_to}"
-                          + ("" if moved_to == target.id else f" (one lane change a year: {target.id} later)"))
-            current_lane = moved_to
-        # Growth steps: micro-credentials and credit counted apart.
-        if mc_rule.counts_toward == "growth_steps" and mc_rule.per_growth_step:
-            mc_progress += counted
-            while mc_progress >= mc_rule.per_growth_step and (mc_rule.max_growth_steps is None or mc_growth < mc_rule.max_growth_steps):
-                mc_progress -= mc_rule.per_growth_step
-                mc_growth += 1
-                growth += 1
-                events.append(f"{mc_rule.per_growth_step} micro-credentials complete a phase: growth step {growth}")
-        if counting.credit_hours_per_growth_step:
-            credit_progress += new_credits
-            while credit_progress >= counting.credit_hours_per_growth_step:
-                credit_progress -= counting.credit_hours_per_growth_step
-                growth += 1
-                events.append(f"{counting.credit_hours_per_growth_step} credit hours make growth step {growth}")
-        placement = Placement(step=step, lane=current_lane, fte=inputs.fte, degree=degree, band=inputs.band,
+        dates = window_dates(rules, window, year) if window is not None else None
+        before = (held.lane, held.growth)
+        share = ONE
+        if dates is not None and dates.school_year > year:
+            if counted or new_credits:
+                events.append(f"earned this year, filed in {window.name}: effective {dates.effective}")
+                carried = (counted, new_credits)
+        else:
+            _apply(rules, year, held, lane, counted, new_credits, events)
+            landing_mcs += counted
+            if dates is not None and (held.lane, held.growth) != before:
+                share = window.share_of_year
+        placement = Placement(step=step, lane=held.lane, fte=inputs.fte, degree=degree, band=inputs.band,
                               years_of_service=service, subjects=inputs.subjects, certifications=inputs.certifications,
-                              certified=inputs.certified, role=None, growth_steps=growth, micro_credentials_total=mc_total,
-                              achievements=inputs.achievements, ratings=inputs.ratings)
-        new_cell = cell_amount(rules, year, step, current_lane, growth)
-        share = window.share_of_year if (window is not None and (current_lane, growth) != before) else ONE
+                              certified=inputs.certified, role=None, growth_steps=held.growth,
+                              micro_credentials_total=held.mc_total, achievements=inputs.achievements,
+                              ratings=inputs.ratings)
+        new_cell = cell_amount(rules, year, step, held.lane, held.growth)
         if share != ONE:
             old_cell = cell_amount(rules, year, step, before[0], before[1])
             raw = (old_cell.amount + (new_cell.amount - old_cell.amount) * share) * inputs.fte
-            effective = year.date_in_year(*(int(p) for p in window.effective.split("-")))
-            text = (f"{old_cell.explanation}; from {effective} ({window.name}, {share} of the year): {new_cell.explanation}; "
-                    f"{money_str(old_cell.amount)} + ({money_str(new_cell.amount)} - {money_str(old_cell.amount)}) x {share}")
+            text = (f"{old_cell.explanation}; from {dates.effective} ({window.name}, {share} of the year): "
+                    f"{new_cell.explanation}; {money_str(old_cell.amount)} + ({money_str(new_cell.amount)} - "
+                    f"{money_str(old_cell.amount)}) x {share}")
         else:
             raw = new_cell.amount * inputs.fte
             text = new_cell.explanation
@@ -268,7 +311,7 @@ def estimate(rules: DistrictRules, inputs: EstimateInput) -> Estimate:
             raw = raw * inputs.days_worked / days
             text += f" x {inputs.days_worked} of {days} contract days (a partial year)"
         base = Line("Base salary", lines_round(rules, raw), text, kind="base")
-        additions = addition_lines(rules, year, placement, counted)
+        additions = addition_lines(rules, year, placement, landing_mcs)
         if inputs.role:
             additions += _role_lines(rules, year, placement, inputs.role, events)
         pay = YearPay(year, placement, base, additions, assumed=new_cell.assumed_years > 0, events=events)
@@ -331,20 +374,8 @@ def next_moves(rules: DistrictRules, inputs: EstimateInput, today) -> dict:
 
 def next_window(rules: DistrictRules, today) -> dict | None:
     """The next submission deadline on or after a date, and when a raise filed by it takes effect."""
-    month, day = (int(p) for p in rules.district.school_year_starts.split("-"))
-    candidates = []
-    for offset in (0, 1):
-        year = SchoolYear.containing(today, month, day).plus(offset)
-        for window in rules.submission_windows:
-            deadline = year.date_in_year(*(int(p) for p in window.deadline.split("-")))
-            effective = year.date_in_year(*(int(p) for p in window.effective.split("-")))
-            if deadline >= today:
-                candidates.append((deadline, effective, window, year))
-    if not candidates:
-        return None
-    deadline, effective, window, year = min(candidates, key=lambda c: c[0])
-    return {"window": window.id, "name": window.name, "school_year": year.label, "deadline": deadline.isoformat(),
-            "effective": effective.isoformat(), "share_of_year": str(window.share_of_year)}
+    found = window_on(rules, today)
+    return found.to_json() if found else None
 
 
 def best_next_steps(rules: DistrictRules, inputs: EstimateInput) -> list[dict]:

@@ -20,6 +20,7 @@ from engine.rules import DistrictRules, Window, dated_value
 from engine.salary import (ONE, Placement, RuleInputError, base_credits, cell_amount, converted_credit, earned_lane,
                            lanes_on, lines_round, micro_credential_hours, role_check)
 from engine.school_year import SchoolYear
+from engine.windows import WindowDates, month_day, open_windows, window_dates, window_on  # noqa: F401  (re-exported)
 
 KINDS = ("lane_change", "growth_step", "role")
 KIND_LABELS = {"lane_change": "Lane change", "growth_step": "Growth step", "role": "Role"}
@@ -62,21 +63,6 @@ class RequestFacts:
     window_id: str | None = None
     evidence_files: int = 0
     lane_changes_effective: tuple[date, ...] = ()
-
-
-@dataclass(frozen=True)
-class WindowDates:
-    """A submission window in one school year: its deadline, effective date and share of the year."""
-
-    window: Window
-    deadline: date
-    effective: date
-    school_year: SchoolYear
-
-    def to_json(self) -> dict:
-        return {"window": self.window.id, "name": self.window.name, "deadline": self.deadline.isoformat(),
-                "effective": self.effective.isoformat(), "school_year": self.school_year.label,
-                "share_of_year": str(self.window.share_of_year)}
 
 
 @dataclass
@@ -138,48 +124,6 @@ class Outcome:
         }
 
 
-def _month_day(text: str) -> tuple[int, int]:
-    month, day = (int(part) for part in text.split("-"))
-    return month, day
-
-
-def _nearest(month: int, day: int, anchor: date) -> date:
-    """The date with this month and day nearest to `anchor`."""
-    candidates = [date(anchor.year + k, month, day) for k in (-1, 0, 1)]
-    return min(candidates, key=lambda d: abs((d - anchor).days))
-
-
-def window_dates(rules: DistrictRules, window: Window, school_year: SchoolYear) -> WindowDates:
-    """A window's deadline in a school year and the effective date it gives."""
-    deadline = school_year.date_in_year(*_month_day(window.deadline))
-    effective = _nearest(*_month_day(window.effective), deadline)
-    month, day = _month_day(rules.district.school_year_starts)
-    return WindowDates(window, deadline, effective, SchoolYear.containing(effective, month, day))
-
-
-def window_on(rules: DistrictRules, filed_on: date, window_id: str | None = None) -> WindowDates | None:
-    """The window a request filed on a date falls in: the named one, else the one with the next deadline."""
-    month, day = _month_day(rules.district.school_year_starts)
-    candidates = []
-    for offset in (0, 1):
-        year = SchoolYear.containing(filed_on, month, day).plus(offset)
-        for window in rules.submission_windows:
-            if window_id and window.id != window_id:
-                continue
-            dates = window_dates(rules, window, year)
-            if dates.deadline >= filed_on:
-                candidates.append(dates)
-    if not candidates:
-        return None
-    return min(candidates, key=lambda d: (d.deadline, d.effective))
-
-
-def open_windows(rules: DistrictRules, filed_on: date) -> list[WindowDates]:
-    """Every window still open on a date, by deadline: what a teacher may choose from."""
-    found = [window_on(rules, filed_on, window.id) for window in rules.submission_windows]
-    return sorted((w for w in found if w is not None), key=lambda w: w.deadline)
-
-
 def step_in_year(rules: DistrictRules, step: int, placement_year: SchoolYear, school_year: SchoolYear) -> int:
     """The step a teacher placed in one year holds in a later year (one advance a year, none in freeze years)."""
     years = 0
@@ -195,7 +139,7 @@ def _credit_year(credit: CreditFact, rules: DistrictRules, fallback: SchoolYear)
     if credit.school_year:
         return credit.school_year
     if credit.earned_on:
-        month, day = _month_day(rules.district.school_year_starts)
+        month, day = month_day(rules.district.school_year_starts)
         return SchoolYear.containing(credit.earned_on, month, day).label
     return fallback.label
 

@@ -15,8 +15,9 @@ def test_json_holds_the_placement_the_pay_and_the_timeline():
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert (data["district"], data["school_year"], data["step"], data["lane"]) == ("dysart", "2026-27", 5, "BA")
-    # 58451.33 x 1.04 = 60789.38 (the first phase of 15 micro-credentials)
-    assert data["base_salary"] == "60789.38" and data["total"] == "60789.38"
+    # this year 58451.33; the phase of 15 takes effect next July 1: 59620.36 x 1.02 x 1.04 = 63245.28
+    assert data["base_salary"] == "58451.33" and data["total"] == "58451.33"
+    assert data["timeline"][1]["growth_steps"] == 1 and data["timeline"][1]["base_salary"] == "63245.28"
     assert [y["school_year"] for y in data["timeline"]] == ["2026-27", "2027-28", "2028-29"]
     assert all(set(y) >= {"school_year", "step", "lane", "base_salary", "total"} for y in data["timeline"])
     assert data["timeline"][1]["assumed"] and data["assumed_years"] == ["2027-28", "2028-29"]
@@ -26,7 +27,7 @@ def test_json_holds_the_placement_the_pay_and_the_timeline():
 def test_table_shows_each_year_and_marks_assumed_ones():
     result = CliRunner().invoke(estimate_command, ARGS)
     assert result.exit_code == 0, result.output
-    assert "Base salary       60789.38" in result.output
+    assert "Base salary       58451.33" in result.output
     assert "2028-29" in result.output and "* assumed" in result.output
 
 

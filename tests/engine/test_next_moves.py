@@ -1,0 +1,43 @@
+"""What moves a teacher next, by when, and which option pays most over the years."""
+from datetime import date
+from decimal import Decimal
+
+from engine import EstimateInput, best_next_steps, load_districts, next_moves, next_window
+
+DISTRICTS = load_districts()
+
+
+def test_dysart_deadline_on_the_last_day_of_school_takes_effect_next_july():
+    window = next_window(DISTRICTS["dysart"], date(2027, 3, 1))
+    assert (window["deadline"], window["effective"], window["school_year"]) == ("2027-05-22", "2027-07-01", "2027-28")
+
+
+def test_second_semester_window_is_next_in_november_and_pays_half_the_year():
+    window = next_window(DISTRICTS["cedar-valley"], date(2026, 11, 25))
+    assert (window["window"], window["deadline"], window["effective"]) == ("second-semester", "2027-01-20", "2027-01-01")
+    assert window["share_of_year"] == "0.5"
+
+
+def test_next_lane_says_how_much_credit_and_how_many_micro_credentials():
+    moves = next_moves(DISTRICTS["cedar-valley"], EstimateInput("2026-27", 5, "BA", credits=Decimal(6)), date(2026, 11, 25))
+    assert moves["next_lane"] == {"lane": "BA+15", "credits_needed": "9", "micro_credentials_needed": 9}
+
+
+def test_growth_step_progress_and_missing_role_requirements():
+    moves = next_moves(DISTRICTS["dysart"], EstimateInput("2026-27", 5, "BA", micro_credentials=6), date(2026, 11, 25))
+    assert moves["next_growth_step"] == {"growth_step": 1, "micro_credentials_needed": 9, "min_per_year": 5}
+    roles = {r["role"]: r for r in next_moves(DISTRICTS["harmony"], EstimateInput("2026-27", 2, "T", years_of_service=2),
+                                               date(2026, 11, 25))["roles"]}
+    assert not roles["mentor"]["eligible"]
+    assert "1 more year(s) of service (needs 3, has 2)" in roles["mentor"]["missing"]
+    assert "5 more micro-credential(s) (needs 5, has 0)" in roles["mentor"]["missing"]
+
+
+def test_best_next_step_ranks_options_by_gain_over_the_years():
+    options = best_next_steps(DISTRICTS["cedar-valley"], EstimateInput("2026-27", 5, "BA", years=10))
+    gains = [Decimal(o["gain_over_years"]) for o in options]
+    assert gains == sorted(gains, reverse=True)
+    by_kind = {o["kind"]: o for o in options}
+    # a lane's worth of credit (15 hours -> BA+15, 2400.00 a year more, growing with COLA) beats one micro-credential
+    assert Decimal(by_kind["credit"]["gain_this_year"]) == Decimal("2400.00")
+    assert Decimal(by_kind["credit"]["gain_over_years"]) > Decimal(by_kind["micro_credential"]["gain_over_years"])
