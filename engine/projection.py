@@ -21,8 +21,11 @@ follows the same words one teacher at a time):
    lane moves follow credit. Leavers are replaced by hires at the hiring step,
    split by the lane mix, with the leavers' pay profiles.
 
-Expected values split counts by largest remainder (whole teachers, exact and
-deterministic); Monte Carlo draws binomial counts per group with a fixed seed.
+Expected values count teachers in 1/10,000ths and split them by largest
+remainder: exact integers, deterministic, and the per-teacher reference gets the
+same cents. Monte Carlo draws uptake and leavers as binomials on the head count
+of each placement cell (step, lane) and draw, with a fixed seed, in fixed chunks
+of draws; the same seed gives the same bands.
 """
 from __future__ import annotations
 
@@ -317,9 +320,6 @@ class Projection:
     bands: list[dict] = field(default_factory=list)
     groups: int = 0
     seconds: float = 0.0
-
-    def totals_cents(self) -> list[int]:
-        return [round_half_up(Decimal(y["total"]) * 100) for y in self.years]
 
     def to_json(self) -> dict:
         return {"district": self.district_id, "scenario": self.scenario, "years": self.years, "draws": self.draws,

@@ -4,6 +4,8 @@ compare scenarios, and download the table."""
 from __future__ import annotations
 
 import secrets
+import time
+from decimal import Decimal
 from pathlib import Path
 
 from flask import (Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for)
@@ -79,6 +81,9 @@ def upload_roster():
         elif not upload.filename.lower().endswith((".csv", ".xlsx", ".xlsm")):
             flash("The roster must be a .csv or .xlsx file.", "error")
         else:
+            for stale in _uploads().iterdir():  # uploads never matched are dropped after a day
+                if stale.stat().st_mtime < time.time() - 86_400:
+                    stale.unlink(missing_ok=True)
             token = secrets.token_urlsafe(12)
             suffix = Path(upload.filename).suffix.lower()
             upload.save(_uploads() / f"{token}{suffix}")
@@ -214,8 +219,6 @@ def run(run_id: int):
     result = finance.run_result(record)
     figures, table, totals = {}, None, {}
     if result:
-        from decimal import Decimal
-
         totals = {"scenario": sum(Decimal(y["total"]) for y in result["years"]),
                   "baseline": sum(Decimal(y["total"]) for y in result["baseline"]),
                   "difference": sum(Decimal(y["total"]) for y in result["difference"]),
