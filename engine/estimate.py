@@ -429,7 +429,8 @@ def schedule_table(rules: DistrictRules, school_year: str) -> dict:
                 cells.append(None)
             else:
                 cells.append(money_str(cell_amount(rules, year, row.first, lane).amount))
-        rows.append({"step": row.step, "first_step": row.first, "reserved": row.reserved, "amounts": cells})
+        rows.append({"step": row.step, "first_step": row.first, "last_step": row.last, "reserved": row.reserved,
+                     "amounts": cells})
     return {"district": rules.id, "school_year": year.label, "kind": schedule.kind, "adopted": start,
             "assumed": assumed > 0, "illustrative": schedule.illustrative or rules.district.illustrative,
             "lanes": [{"id": l, "name": rules.lane(l).label} for l in schedule.lanes], "rows": rows,

@@ -233,13 +233,16 @@ def current_placement(*, session: Session, teacher_id: int) -> Placement | None:
                         .order_by(Placement.school_year.desc())).first()
 
 
-def growth_steps_held(*, session: Session, teacher_id: int, excluding: int | None = None) -> int:
-    """Growth steps the teacher holds from approved growth-step requests."""
+def growth_steps_held(*, session: Session, teacher_id: int, excluding: int | None = None,
+                      effective_before: date | None = None) -> int:
+    """Growth steps the teacher holds from approved growth-step requests (in effect before a date, if given)."""
     statement = select(func.max(ChangeRequest.new_growth_steps)).where(
         ChangeRequest.teacher_id == teacher_id, ChangeRequest.status == State.approved,
         ChangeRequest.kind == "growth_step")
     if excluding is not None:
         statement = statement.where(ChangeRequest.id != excluding)
+    if effective_before is not None:
+        statement = statement.where(ChangeRequest.effective_date < effective_before)
     return session.exec(statement).one() or 0
 
 
@@ -453,8 +456,11 @@ def _grant_credentials(session: Session, request_id: int, today: date) -> None:
 
 def _apply_placement(session: Session, rules: DistrictRules, teacher_id: int, outcome: Outcome,
                      facts: RequestFacts) -> None:
-    """Write the new lane into the placement of the effective school year and every later one."""
-    if outcome.new_lane == outcome.old_lane:
+    """Write the new lane into the placement of the effective school year and every later one.
+
+    A growth step changes no lane, but still opens the effective year's placement, so the
+    teacher's pages show the year from which it pays."""
+    if outcome.new_lane == outcome.old_lane and outcome.new_growth_steps == outcome.old_growth_steps:
         return
     rows = list(session.exec(select(Placement).where(Placement.teacher_id == teacher_id)))
     year_label = outcome.school_year

@@ -30,7 +30,7 @@ if [ -z "${LANEWISE_TEST_POSTGRES_URL:-}" ] && [ -x "$PG_BIN/initdb" ] && [ "$(i
     PGPORT=$("$PY" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
     runuser -u postgres -- "$PG_BIN/initdb" -D "$PGDIR/data" -A trust -U postgres >/dev/null
     runuser -u postgres -- "$PG_BIN/pg_ctl" -D "$PGDIR/data" -l "$PGDIR/log" -w \
-        -o "-h 127.0.0.1 -p $PGPORT -k $PGDIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off" start >/dev/null
+        -o "-h 127.0.0.1 -p $PGPORT -k $PGDIR -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c lock_timeout=60s" start >/dev/null
     export LANEWISE_TEST_POSTGRES_URL="postgresql+psycopg://postgres@127.0.0.1:$PGPORT/postgres"
     echo "PostgreSQL 15 on 127.0.0.1:$PGPORT"
 fi

@@ -70,17 +70,27 @@ def estimate_input(options: dict) -> tuple[DistrictRules, EstimateInput]:
     return rules, parsed.to_input()
 
 
-def teacher_options(*, teacher, placement, granted_micro_credentials: int, ratings: dict[str, str]) -> dict:
-    """Give the estimate options for a teacher's placement on the roster (what the CLI would be given)."""
+def teacher_options(*, session, teacher, placement) -> dict:
+    """Give the estimate options for a teacher's placement on the roster (what the CLI would be given):
+    granted micro-credentials, evaluation ratings and the growth steps HR has approved."""
+    from models import CredentialKind
+    from services import hr, teachers
+
+    granted = teachers.granted_totals(session=session, teacher_id=teacher.id)
     options = {
         "district": teacher.district_id,
         "school_year": placement.school_year,
         "step": placement.step,
         "lane": placement.lane,
         "fte": str(placement.fte),
-        "micro_credentials_held": granted_micro_credentials,
-        "ratings": ratings,
+        "micro_credentials_held": int(granted[CredentialKind.micro_credential]),
+        "ratings": teachers.evaluations(session=session, teacher_id=teacher.id),
     }
+    rules = districts().get(teacher.district_id)
+    if rules is not None:
+        # Growth steps in effect during the placement's school year (Dysart's take effect the next July 1).
+        options["growth_steps"] = hr.growth_steps_held(session=session, teacher_id=teacher.id,
+                                                       effective_before=rules.year(placement.school_year).end)
     if placement.years_of_service is not None:
         options["years_of_service"] = placement.years_of_service
     if placement.degree in DEGREES:
@@ -156,13 +166,7 @@ def schedule_figure(table: dict, step: int | None = None, lane: str | None = Non
 
 
 def _row_covers(row: dict, step: int) -> bool:
-    label = str(row["step"])
-    if "-" in label:
-        first, _, last = label.partition("-")
-        return int(first) <= step <= int(last) if last.strip().isdigit() else step >= int(first)
-    if label.endswith("+"):
-        return step >= int(label[:-1])
-    return str(step) == label
+    return row["first_step"] <= step and (row["last_step"] is None or step <= row["last_step"])
 
 
 def row_for_step(table: dict, step: int) -> dict | None:

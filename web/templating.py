@@ -16,8 +16,9 @@ NAVIGATION = {
         ("teacher.next_moves_page", "What moves me next"),
         ("teacher.best_next_steps_page", "Best next step"),
         ("teacher.schedule", "Schedule"),
+        ("requests.index", "My requests"),
     ],
-    Role.hr: [("hr.index", "HR")],
+    Role.hr: [("hr.index", "Requests"), ("hr.payroll", "Payroll")],
     Role.finance: [("finance.index", "Finance")],
     Role.admin: [("admin.index", "Admin")],
 }

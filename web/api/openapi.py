@@ -63,9 +63,10 @@ def _schemas() -> dict:
                 "type": "object", "required": ["id", "name"],
                 "properties": {"id": {"type": "string"}, "name": {"type": "string"}}}},
             "rows": {"type": "array", "items": {
-                "type": "object", "required": ["step", "first_step", "reserved", "amounts"],
+                "type": "object", "required": ["step", "first_step", "last_step", "reserved", "amounts"],
                 "properties": {
                     "step": {"type": ["integer", "string"]}, "first_step": {"type": "integer"},
+                    "last_step": {"type": ["integer", "null"], "description": "null for an open band such as 25+"},
                     "reserved": {"type": "boolean"},
                     "amounts": {"type": "array", "items": {"anyOf": [MONEY, {"type": "null"}]}},
                 }}},

@@ -4,7 +4,7 @@ from flask import jsonify, request, url_for
 from werkzeug.exceptions import BadRequest
 
 from engine import estimate, schedule_table
-from models import CredentialKind, EarnedCredentialPublic, PlacementPublic, TeacherPublic, UserPublic
+from models import EarnedCredentialPublic, PlacementPublic, TeacherPublic, UserPublic
 from services import teachers
 from web.access import api_user, problem, role_required
 from web.api import bp
@@ -107,12 +107,7 @@ def my_estimate():
     placement = teachers.placement_for(session=db.session, teacher_id=teacher.id) if teacher else None
     if placement is None:
         return problem(404, "Not Found", "Your account has no placement on a district's roster yet.")
-    granted = teachers.granted_totals(session=db.session, teacher_id=teacher.id)
-    options = teacher_options(
-        teacher=teacher, placement=placement,
-        granted_micro_credentials=int(granted[CredentialKind.micro_credential]),
-        ratings=teachers.evaluations(session=db.session, teacher_id=teacher.id),
-    )
+    options = teacher_options(session=db.session, teacher=teacher, placement=placement)
     years = request.args.get("years", "10")
     options["years"] = years if not years.isdigit() else int(years)
     try:

@@ -9,7 +9,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from engine import best_next_steps, estimate, next_moves
-from models import CredentialKind, CredentialStatus, Placement, Role, Teacher
+from models import CredentialStatus, Placement, Role, Teacher
 from services import teachers
 from web.access import role_required
 from web.estimating import ENGINE_INPUT_ERRORS, OptionError, districts, estimate_input, pay_figure, teacher_options
@@ -37,12 +37,7 @@ def _view_for(teacher: Teacher | None) -> TeacherView | None:
     rules = districts().get(teacher.district_id)
     options = None
     if placement is not None and rules is not None:
-        granted = teachers.granted_totals(session=db.session, teacher_id=teacher.id)
-        options = teacher_options(
-            teacher=teacher, placement=placement,
-            granted_micro_credentials=int(granted[CredentialKind.micro_credential]),
-            ratings=teachers.evaluations(session=db.session, teacher_id=teacher.id),
-        )
+        options = teacher_options(session=db.session, teacher=teacher, placement=placement)
     return TeacherView(teacher, placement, options, rules)
 
 
