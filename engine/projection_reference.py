@@ -15,7 +15,7 @@ from decimal import Decimal
 import numpy as np
 
 from engine.estimate import _next_step, _step_cap
-from engine.projection import (CREDIT_UNIT, HEAD_UNIT, HUNDRED, from_units, Projection, StateShape, YearSums, apportion,
+from engine.projection import (HEAD_UNIT, HUNDRED, from_units, Projection, StateShape, YearSums, apportion,
                                counted_micro_credentials, leaver_targets, profile_flags, round_half_up, service_years,
                                year_result)
 from engine.roster import Roster, RosterTeacher
