@@ -8,6 +8,8 @@ from decimal import Decimal
 import pytest
 from openpyxl import Workbook, load_workbook
 from sqlalchemy import func, select
+from werkzeug.datastructures import FileStorage
+from werkzeug.test import encode_multipart
 
 from engine.roster import RosterError, roster_csv, synthesize
 from models.finance import BudgetRoster, ProjectionRun, RosterEntry, RunStatus
@@ -214,3 +216,15 @@ def test_flask_roster_synth_writes_a_csv_that_imports(runner, tmp_path, session,
     assert record.teacher_count == 40
     stored = runner.invoke(args=["roster", "synth", "--district", "dysart", "--teachers", "25", "--db"])
     assert stored.exit_code == 0 and "stored roster" in stored.output
+
+
+def test_a_roster_file_larger_than_the_default_request_limit_uploads(client, login_as, app, districts):
+    app.config["FINANCE_UPLOAD_DIR"] = str(app.instance_path + "-test-uploads")
+    login_as("finance")
+    content = roster_csv(synthesize(districts["harmony"], 40_000, seed=1)).encode()
+    assert len(content) > app.config["MAX_CONTENT_LENGTH"]
+    # Encoded in memory: the test client would otherwise spool the body to a file it never closes.
+    boundary, body = encode_multipart({"csrf_token": csrf_token(client, "/finance/rosters/new"), "district_id": "harmony",
+                                       "name": "Big", "file": FileStorage(io.BytesIO(content), "big.csv")})
+    response = client.post("/finance/rosters/new", data=body, content_type=f"multipart/form-data; boundary={boundary}")
+    assert response.status_code == 302 and "/finance/rosters/map/" in response.headers["Location"]

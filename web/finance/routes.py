@@ -32,10 +32,11 @@ FIELD_LABELS = {
 }
 
 
-@bp.before_request
-def larger_uploads():
-    # Roster files are larger than the app's default request limit; only the upload takes more.
-    if request.endpoint == "finance.upload_roster":
+@bp.url_value_preprocessor
+def larger_uploads(endpoint, values):
+    # Roster files are larger than the app's default request limit; only the upload takes more. A URL value
+    # preprocessor runs before every before_request hook, so before CSRF protection reads the form.
+    if endpoint == "finance.upload_roster":
         request.max_content_length = UPLOAD_LIMIT
 
 
@@ -86,7 +87,10 @@ def upload_roster():
                     stale.unlink(missing_ok=True)
             token = secrets.token_urlsafe(12)
             suffix = Path(upload.filename).suffix.lower()
-            upload.save(_uploads() / f"{token}{suffix}")
+            try:
+                upload.save(_uploads() / f"{token}{suffix}")
+            finally:
+                upload.close()  # large uploads are spooled to a temporary file
             name = (request.form.get("name") or Path(upload.filename).stem).strip()
             return redirect(url_for("finance.map_roster", token=token, district_id=district_id, name=name))
     return render_template("finance/upload.html", districts=districts())
