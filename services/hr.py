@@ -25,8 +25,9 @@ from engine.money import ZERO, money_str
 from engine.requests_rules import CreditFact, Outcome, RequestFacts, assess, step_in_year
 from engine.retro import RetroPay, YearChange, retroactive_pay, reversal
 from engine.rules import DistrictRules
-from engine.salary import ONE, cell_amount, lines_round
+from engine.salary import ONE, cell_amount, converted_credit, lines_round
 from engine.school_year import SchoolYear
+from engine.windows import month_day
 from engine.workflow import Action, IllegalTransition, State, apply
 from models import CredentialKind, CredentialStatus, EarnedCredential, Evaluation, Placement, Teacher, User
 from models.hr import ChangeRequest, EvidenceFile, RequestAudit, RequestCredential
@@ -181,14 +182,62 @@ def verify_badge(data: bytes, filename: str, rules: DistrictRules | None) -> dic
         found = read_credentials(data, filename)
     except UnreadableCredential as error:
         return {"readable": False, "message": str(error), "credentials": []}
-    results = []
-    for credential in found:
-        result = verify_credential(credential, trusted_issuers=rules.trusted_issuers if rules else [])
+    def described(result) -> dict:
         match = map_to_catalog(result, rules.credential_catalog) if rules else None
         entry = result.as_json()
         entry["catalog"] = match.as_json() if match else None
-        results.append(entry)
+        entry["earned_on"] = _earned_on(result.credential.document)
+        entry["nested"] = [described(n) for n in result.nested]
+        return entry
+
+    results = [described(verify_credential(c, trusted_issuers=rules.trusted_issuers if rules else []))
+               for c in found]
     return {"readable": True, "message": "", "credentials": results}
+
+
+def _earned_on(document: dict) -> str | None:
+    """The date a credential was issued (OB 3.0 validFrom or issuanceDate, OB 2.0 issuedOn), ISO, if it says."""
+    for key in ("validFrom", "issuanceDate", "awardedDate", "issuedOn"):
+        value = document.get(key)
+        if isinstance(value, str) and len(value) >= 10:
+            try:
+                return date.fromisoformat(value[:10]).isoformat()
+            except ValueError:
+                continue
+    return None
+
+
+def record_verified_badges(*, session: Session, change_request: ChangeRequest, verification: dict,
+                           rules: DistrictRules) -> list[EarnedCredential]:
+    """Each valid badge from a trusted issuer that the district's catalog values becomes the teacher's granted
+    credit, attached to the request; an achievement the teacher already holds is not counted twice."""
+    month, day = month_day(rules.district.school_year_starts)
+    held = {(c.achievement_id, c.issuer) for c in session.exec(
+        select(EarnedCredential).where(EarnedCredential.teacher_id == change_request.teacher_id))}
+    added = []
+
+    def walk(entries: list[dict]) -> None:
+        for entry in entries:
+            walk(entry.get("nested") or [])
+            match, achievement = entry.get("catalog"), entry.get("achievement") or {}
+            key = (achievement.get("id"), (entry.get("issuer") or {}).get("id"))
+            if not match or key in held:
+                continue
+            held.add(key)
+            earned = date.fromisoformat(entry["earned_on"]) if entry.get("earned_on") else None
+            kind, amount = ((CredentialKind.micro_credential, Decimal(match["micro_credentials"]))
+                            if match["micro_credentials"] else (CredentialKind.graduate_credit, Decimal(match["credit_hours"])))
+            row = EarnedCredential(
+                teacher_id=change_request.teacher_id, kind=kind, amount=amount, status=CredentialStatus.granted,
+                title=(achievement.get("name") or "Verified badge")[:200], achievement_id=key[0], issuer=key[1],
+                earned_on=earned, school_year=SchoolYear.containing(earned, month, day).label if earned else None)
+            session.add(row)
+            session.flush()
+            session.add(RequestCredential(request_id=change_request.id, credential_id=row.id))
+            added.append(row)
+
+    walk(verification.get("credentials") or [])
+    return added
 
 
 def add_evidence(*, session: Session, change_request: ChangeRequest, actor: User, filename: str, data: bytes,
@@ -199,12 +248,15 @@ def add_evidence(*, session: Session, change_request: ChangeRequest, actor: User
     extension, content_type = check_evidence(filename, data)
     stored = secrets.token_hex(20)
     (evidence_folder(instance_path) / stored).write_bytes(data)
-    verification = json.dumps(verify_badge(data, filename, rules)) if extension in BADGE_TYPES else None
+    checked = verify_badge(data, filename, rules) if extension in BADGE_TYPES else None
+    verification = json.dumps(checked) if checked is not None else None
     safe_name = re.sub(r"[^A-Za-z0-9._ -]", "_", Path(filename).name)[:200] or f"evidence.{extension}"
     row = EvidenceFile(request_id=change_request.id, stored_name=stored, original_name=safe_name,
                        content_type=content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
                        uploaded_by=actor.id, verification=verification)
     session.add(row)
+    if checked is not None and rules is not None:
+        record_verified_badges(session=session, change_request=change_request, verification=checked, rules=rules)
     session.commit()
     session.refresh(row)
     return row
@@ -231,6 +283,24 @@ def current_placement(*, session: Session, teacher_id: int) -> Placement | None:
     """The teacher's latest placement."""
     return session.exec(select(Placement).where(Placement.teacher_id == teacher_id)
                         .order_by(Placement.school_year.desc())).first()
+
+
+def unused_granted_credit(*, session: Session, rules: DistrictRules, teacher_id: int,
+                          school_year: str) -> tuple[int, Decimal]:
+    """Micro-credentials and semester hours granted for a school year that no approved request has used yet."""
+    used = select(RequestCredential.credential_id).join(
+        ChangeRequest, ChangeRequest.id == RequestCredential.request_id).where(
+        ChangeRequest.teacher_id == teacher_id, ChangeRequest.status == State.approved)
+    rows = session.exec(select(EarnedCredential).where(
+        EarnedCredential.teacher_id == teacher_id, EarnedCredential.status == CredentialStatus.granted,
+        EarnedCredential.school_year == school_year, EarnedCredential.id.not_in(used)))
+    micro_credentials, hours = 0, ZERO
+    for row in rows:
+        if row.kind == CredentialKind.micro_credential:
+            micro_credentials += int(row.amount)
+        else:
+            hours += converted_credit(rules, str(row.kind), row.amount)
+    return micro_credentials, hours
 
 
 def growth_steps_held(*, session: Session, teacher_id: int, excluding: int | None = None,

@@ -91,6 +91,14 @@ def teacher_options(*, session, teacher, placement) -> dict:
         # Growth steps in effect during the placement's school year (Dysart's take effect the next July 1).
         options["growth_steps"] = hr.growth_steps_held(session=session, teacher_id=teacher.id,
                                                        effective_before=rules.year(placement.school_year).end)
+        # Credit granted this year that no approved request has used yet counts as this year's new credit.
+        micro_credentials, hours = hr.unused_granted_credit(session=session, rules=rules, teacher_id=teacher.id,
+                                                             school_year=placement.school_year)
+        if micro_credentials:
+            options["micro_credentials"] = micro_credentials
+            options["micro_credentials_held"] -= micro_credentials  # the engine adds this year's itself
+        if hours:
+            options["credits"] = str(hours)
     if placement.years_of_service is not None:
         options["years_of_service"] = placement.years_of_service
     if placement.degree in DEGREES:
