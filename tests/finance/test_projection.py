@@ -194,3 +194,27 @@ def test_apportion_hands_out_exactly_the_total(total, weights):
 def test_percent_of_rounds_half_up_to_the_cent():
     assert percent_of(1000, Decimal("7.65")) == 77  # 76.5 cents -> 77
     assert percent_of(np.array([1000, 200]), Decimal("12.5")).tolist() == [125, 25]
+
+
+def test_a_scenario_and_its_baseline_share_their_luck_so_the_difference_band_is_narrow(shipped, small_rosters):
+    from engine.projection import bands
+
+    rules, roster = shipped["cedar-valley"], small_rosters["cedar-valley"]
+    scenario = policy_scenario(rules, draws=300, seed=3)
+    chosen, baseline = project(rules, scenario, roster), project(rules, scenario.baseline(), roster)
+    difference = bands([y["school_year"] for y in chosen.years], chosen.totals_by_draw - baseline.totals_by_draw)[-1]
+    total = chosen.bands[-1]
+    spread = lambda band: Decimal(band["p95"]) - Decimal(band["p5"])  # noqa: E731
+    assert spread(difference) < spread(total) / 3
+    expected = Decimal(chosen.years[-1]["total"]) - Decimal(baseline.years[-1]["total"])
+    assert Decimal(difference["p5"]) <= expected <= Decimal(difference["p95"])
+
+
+@pytest.mark.parametrize("trials, chance", [(7, 0.15), (60, 0.08), (350, 0.3), (4000, 0.12), (25, 0.85)])
+def test_binomial_draws_by_inversion_match_the_binomial(trials, chance):
+    from engine.projection import binomial_quantile
+
+    draws = binomial_quantile(np.random.default_rng(8).random(100_000), trials, chance)
+    assert abs(draws.mean() - trials * chance) < 0.02 * trials * chance + 0.01
+    assert abs(draws.var() - trials * chance * (1 - chance)) < 0.05 * trials * chance * (1 - chance)
+    assert draws.min() >= 0 and draws.max() <= trials
