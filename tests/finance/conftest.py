@@ -20,6 +20,14 @@ def immediate_huey():
     huey.immediate = before
 
 
+@pytest.fixture(autouse=True)
+def upload_folder(request, tmp_path):
+    """Keep roster uploads written by tests in the test's own folder."""
+    if "app" in request.fixturenames:
+        request.getfixturevalue("app").config["FINANCE_UPLOAD_DIR"] = str(tmp_path / "finance-uploads")
+    return tmp_path / "finance-uploads"
+
+
 @pytest.fixture(scope="session")
 def shipped():
     return load_districts()

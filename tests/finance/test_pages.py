@@ -56,7 +56,6 @@ def confirm_mapping(client, location: str, overrides: dict | None = None):
 
 
 def test_a_roster_file_imports_after_its_columns_are_matched(client, login_as, session, app):
-    app.config["FINANCE_UPLOAD_DIR"] = str(app.instance_path + "-test-uploads")
     login_as("finance")
     location = upload(client, "cedar.csv", (DATA / "cedar-valley-roster.csv").read_bytes(), "cedar-valley")
     response = confirm_mapping(client, location)
@@ -68,7 +67,6 @@ def test_a_roster_file_imports_after_its_columns_are_matched(client, login_as, s
 
 
 def test_a_roster_with_one_bad_row_imports_nothing_and_names_the_row(client, login_as, session, app):
-    app.config["FINANCE_UPLOAD_DIR"] = str(app.instance_path + "-test-uploads")
     login_as("finance")
     # Its headers differ from Lanewise's ("Emp ID", "Campus", "Pay Band", "MCs"...): matched by name.
     location = upload(client, "harmony.csv", (DATA / "harmony-bad-row.csv").read_bytes(), "harmony")
@@ -84,7 +82,6 @@ def test_a_roster_with_one_bad_row_imports_nothing_and_names_the_row(client, log
 
 
 def test_an_unmatched_required_column_is_asked_for(client, login_as, app):
-    app.config["FINANCE_UPLOAD_DIR"] = str(app.instance_path + "-test-uploads")
     login_as("finance")
     content = b"Person,Grid Row,Track\nA1,3,BA\n"
     location = upload(client, "odd.csv", content, "cedar-valley")
@@ -219,7 +216,6 @@ def test_flask_roster_synth_writes_a_csv_that_imports(runner, tmp_path, session,
 
 
 def test_a_roster_file_larger_than_the_default_request_limit_uploads(client, login_as, app, districts):
-    app.config["FINANCE_UPLOAD_DIR"] = str(app.instance_path + "-test-uploads")
     login_as("finance")
     content = roster_csv(synthesize(districts["harmony"], 40_000, seed=1)).encode()
     assert len(content) > app.config["MAX_CONTENT_LENGTH"]
