@@ -11,12 +11,15 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install -q -e '.[test]'
 	touch $(STAMP)
 
+# The task worker (projection runs) starts beside gunicorn and stops with it.
 run: $(STAMP)
 	$(VENV)/bin/flask --app app setup-demo
+	$(VENV)/bin/flask --app app huey-worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/gunicorn --bind 127.0.0.1:$${PORT:-8000} --workers 2 'app:create_app()'
 
 dev: $(STAMP)
 	$(VENV)/bin/flask --app app setup-demo
+	$(VENV)/bin/flask --app app huey-worker & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/flask --app app run --debug
 
 test: $(STAMP)

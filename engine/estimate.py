@@ -146,7 +146,7 @@ def window_for(rules: DistrictRules, window_id: str | None) -> Window | None:
     raise RuleInputError(f"unknown submission window {window_id!r} (windows: {', '.join(w.id for w in rules.submission_windows)})")
 
 
-def _next_step(schedule, step: int, advance: int, cap: int) -> int:
+def next_step(schedule, step: int, advance: int, cap: int) -> int:
     """The step after advancing, skipping reserved rows, never past the cap."""
     target = min(step + advance, cap)
     while target < cap:
@@ -157,7 +157,8 @@ def _next_step(schedule, step: int, advance: int, cap: int) -> int:
     return target
 
 
-def _step_cap(rules: DistrictRules, schedule) -> int:
+def step_cap(rules: DistrictRules, schedule) -> int:
+    """The highest step a teacher can reach: the schedule's last row, or the rules' maximum step."""
     last = max(r.last if r.last is not None else r.first for r in schedule.rows if not r.reserved)
     return min(last, rules.steps.max_step) if rules.steps.max_step else last
 
@@ -266,7 +267,7 @@ def estimate(rules: DistrictRules, inputs: EstimateInput) -> Estimate:
             if year.label in rules.steps.freeze_years:
                 events.append(f"{year.label} is a step freeze: no one advances")
             else:
-                step = _next_step(schedule, step, rules.steps.advance_per_year, _step_cap(rules, schedule))
+                step = next_step(schedule, step, rules.steps.advance_per_year, step_cap(rules, schedule))
         if carried != (0, ZERO):
             events.append(f"{carried[0]} micro-credential(s) and {carried[1]} credit hours earned last year take effect")
             _apply(rules, year, held, lane, carried[0], carried[1], events)

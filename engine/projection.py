@@ -36,11 +36,11 @@ from typing import Callable
 
 import numpy as np
 
-from engine.estimate import _next_step, _step_cap
+from engine.estimate import next_step, step_cap
 from engine.money import CENT
 from engine.roster import Roster
 from engine.rules import DEGREES, DistrictRules, dated_value
-from engine.salary import Placement, _eligible, cell_amount, effective_step, lines_round, schedule_for
+from engine.salary import Placement, addition_applies, cell_amount, effective_step, lines_round, schedule_for
 from engine.scenario import Assumptions, Scenario, prepare
 from engine.school_year import SchoolYear
 
@@ -222,7 +222,7 @@ def profile_flags(rules: DistrictRules, band, subjects, certifications, certifie
     flags = []
     for addition in rules.additions:
         wide = addition.model_copy(update={"eligibility": addition.eligibility.model_copy(update={"degrees": None, "min_years": None, "roles": None})})
-        flags.append(int(_eligible(wide, rules, probe)))
+        flags.append(int(addition_applies(wide, rules, probe)))
     return tuple(flags)
 
 
@@ -489,8 +489,8 @@ class _Context:
         schedule, _, _ = schedule_for(rules, year)
         nxt[:, SERVICE] = np.minimum(nxt[:, SERVICE] + 1, shape.service_cap) if shape.use_service else 0
         if year.label not in rules.steps.freeze_years:
-            cap = _step_cap(rules, schedule)
-            table = np.array([_next_step(schedule, s, rules.steps.advance_per_year, cap)
+            cap = step_cap(rules, schedule)
+            table = np.array([next_step(schedule, s, rules.steps.advance_per_year, cap)
                               for s in range(int(states[:, STEP].max()) + 1)], dtype=np.int64)
             nxt[:, STEP] = table[states[:, STEP]]
         counted = self.counted if earned else 0

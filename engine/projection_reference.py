@@ -14,7 +14,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from engine.estimate import _next_step, _step_cap
+from engine.estimate import next_step, step_cap
 from engine.projection import (HEAD_UNIT, HUNDRED, from_units, Projection, StateShape, YearSums, apportion,
                                counted_micro_credentials, leaver_targets, profile_flags, round_half_up, service_years,
                                year_result)
@@ -91,7 +91,7 @@ def _advance(rules: DistrictRules, shape: StateShape, year: SchoolYear, teacher:
     schedule, _, _ = schedule_for(rules, year)
     teacher.service += 1
     if year.label not in rules.steps.freeze_years:
-        teacher.step = _next_step(schedule, teacher.step, rules.steps.advance_per_year, _step_cap(rules, schedule))
+        teacher.step = next_step(schedule, teacher.step, rules.steps.advance_per_year, step_cap(rules, schedule))
     teacher.mc_total += counted
     rule = rules.micro_credentials
     if shape.growth_mode and counted:

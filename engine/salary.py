@@ -239,7 +239,8 @@ def converted_credit(rules: DistrictRules, kind: str, amount: Decimal) -> Decima
 # --- additions and roles -------------------------------------------------------------------------
 
 
-def _eligible(addition: Addition, rules: DistrictRules, placement: Placement) -> bool:
+def addition_applies(addition: Addition, rules: DistrictRules, placement: Placement) -> bool:
+    """Whether every eligibility condition of an addition holds for a placement."""
     rule = addition.eligibility
     checks = [
         rule.bands is None or str(placement.band) in {str(b) for b in rule.bands},
@@ -259,7 +260,7 @@ def addition_lines(rules: DistrictRules, school_year: SchoolYear, placement: Pla
     on = school_year.start
     lines: list[tuple[Addition, Line]] = []
     for addition in rules.additions:
-        if not _eligible(addition, rules, placement):
+        if not addition_applies(addition, rules, placement):
             continue
         line = _addition_line(rules, school_year, placement, addition, micro_credentials_this_year, on)
         if line is not None and line.amount != 0:

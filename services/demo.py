@@ -59,7 +59,7 @@ def seed(*, session: Session, districts: dict, schedule_table) -> list[DemoLogin
                 step = _placeable_step(row, table, lanes[lane_index])
                 teachers.set_placement(session=session, placement=PlacementCreate(
                     teacher_id=teacher.id, school_year=school_year, step=step, lane=lanes[lane_index],
-                    fte=Decimal("1.00"), years_of_service=step, degree=None, band=None,
+                    fte=Decimal("1.00"), years_of_service=step, degree=None, band=_stipend_band(rules),
                 ))
                 teachers.set_evaluation(session=session, teacher_id=teacher.id, school_year=school_year,
                                         rating="effective")
@@ -74,6 +74,7 @@ def seed(*, session: Session, districts: dict, schedule_table) -> list[DemoLogin
             # The demo teacher sits in Dysart when it ships: its micro-credential growth steps show best.
             if first_teacher is None or (district_id == "dysart" and first_teacher.district_id != "dysart"):
                 first_teacher = teacher if index == 0 else first_teacher
+        _seed_budget_roster(session=session, rules=rules)
     logins = []
     for username, display_name, role, password in DEMO_ACCOUNTS:
         user = accounts.get_user_by_username(session=session, username=username)
@@ -91,6 +92,32 @@ def seed(*, session: Session, districts: dict, schedule_table) -> list[DemoLogin
             teacher_name = f"{first_teacher.name} ({first_teacher.district_id})"
         logins.append(DemoLogin(username=username, password=password, role=role.value, teacher=teacher_name))
     return logins
+
+
+DEMO_ROSTER = "Demo roster (synthetic, 2,000 teachers)"
+
+
+def _seed_budget_roster(*, session: Session, rules) -> None:
+    """A synthetic roster for finance to project, once per district."""
+    from sqlmodel import select
+
+    from engine.roster import synthesize
+    from models.finance import BudgetRoster
+    from services.roster import save_roster
+
+    exists = session.exec(select(BudgetRoster).where(BudgetRoster.district_id == rules.id,
+                                                     BudgetRoster.name == DEMO_ROSTER)).first()
+    if exists is None:
+        save_roster(session=session, rules=rules, name=DEMO_ROSTER, roster=synthesize(rules, 2000, seed=2026),
+                    source="flask setup-demo")
+
+
+def _stipend_band(rules) -> str | None:
+    # Demo teachers sit in a band that earns the per-micro-credential stipend, where the district has one.
+    for addition in rules.additions:
+        if addition.kind == "per_micro_credential" and addition.eligibility.bands:
+            return str(addition.eligibility.bands[0])
+    return None
 
 
 def _placeable_step(row: dict, table: dict, lane: str) -> int:
