@@ -3,27 +3,10 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import DDL, Column, Integer, String, event
+from sqlalchemy import Column, Integer, String
 from sqlmodel import Field, SQLModel
 
-from models.types import UTCDateTime, utcnow
-
-# Both databases refuse UPDATE and DELETE on the record, whatever the app does.
-ADMIN_EVENTS_GUARD_POSTGRESQL = [
-    """CREATE OR REPLACE FUNCTION admin_events_refuse_change() RETURNS trigger AS $$
-BEGIN
-    RAISE EXCEPTION 'admin_events is append-only: UPDATE and DELETE are refused';
-END;
-$$ LANGUAGE plpgsql""",
-    """CREATE TRIGGER admin_events_append_only BEFORE UPDATE OR DELETE ON admin_events
-FOR EACH ROW EXECUTE FUNCTION admin_events_refuse_change()""",
-]
-ADMIN_EVENTS_GUARD_SQLITE = [
-    """CREATE TRIGGER admin_events_no_update BEFORE UPDATE ON admin_events
-BEGIN SELECT RAISE(ABORT, 'admin_events is append-only: UPDATE refused'); END""",
-    """CREATE TRIGGER admin_events_no_delete BEFORE DELETE ON admin_events
-BEGIN SELECT RAISE(ABORT, 'admin_events is append-only: DELETE refused'); END""",
-]
+from models.types import UTCDateTime, guard_append_only, utcnow
 
 
 class AdminAction(StrEnum):
@@ -62,7 +45,5 @@ class AdminEvent(SQLModel, table=True):
     detail: str = Field(default="", max_length=300)
 
 
-for _statement in ADMIN_EVENTS_GUARD_POSTGRESQL:
-    event.listen(AdminEvent.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
-for _statement in ADMIN_EVENTS_GUARD_SQLITE:
-    event.listen(AdminEvent.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
+# Both databases refuse UPDATE and DELETE on it, whatever the app does.
+guard_append_only(AdminEvent.__table__)

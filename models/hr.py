@@ -3,27 +3,10 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import DDL, Column, Index, Integer, String, Text, UniqueConstraint, event
+from sqlalchemy import Column, Index, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.types import Money, UTCDateTime, utcnow
-
-# PostgreSQL and SQLite both refuse UPDATE and DELETE on the audit log, whatever the app does.
-AUDIT_GUARD_POSTGRESQL = [
-    """CREATE OR REPLACE FUNCTION request_audit_refuse_change() RETURNS trigger AS $$
-BEGIN
-    RAISE EXCEPTION 'request_audit is append-only: UPDATE and DELETE are refused';
-END;
-$$ LANGUAGE plpgsql""",
-    """CREATE TRIGGER request_audit_append_only BEFORE UPDATE OR DELETE ON request_audit
-FOR EACH ROW EXECUTE FUNCTION request_audit_refuse_change()""",
-]
-AUDIT_GUARD_SQLITE = [
-    """CREATE TRIGGER request_audit_no_update BEFORE UPDATE ON request_audit
-BEGIN SELECT RAISE(ABORT, 'request_audit is append-only: UPDATE refused'); END""",
-    """CREATE TRIGGER request_audit_no_delete BEFORE DELETE ON request_audit
-BEGIN SELECT RAISE(ABORT, 'request_audit is append-only: DELETE refused'); END""",
-]
+from models.types import Money, UTCDateTime, guard_append_only, utcnow
 
 
 # Fields a teacher gives when filing a request.
@@ -122,7 +105,5 @@ class RequestAudit(SQLModel, table=True):
     reason: str | None = Field(default=None, sa_column=Column(Text))
 
 
-for _statement in AUDIT_GUARD_POSTGRESQL:
-    event.listen(RequestAudit.__table__, "after_create", DDL(_statement).execute_if(dialect="postgresql"))
-for _statement in AUDIT_GUARD_SQLITE:
-    event.listen(RequestAudit.__table__, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
+# Both databases refuse UPDATE and DELETE on it, whatever the app does.
+guard_append_only(RequestAudit.__table__)

@@ -76,3 +76,33 @@ class UTCDateTime(TypeDecorator):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def append_only_guard(table: str) -> dict[str, list[str]]:
+    """SQL, per dialect, making the database itself refuse UPDATE and DELETE on a table (audit logs)."""
+    return {
+        "postgresql": [
+            f"""CREATE OR REPLACE FUNCTION {table}_refuse_change() RETURNS trigger AS $$
+BEGIN
+    RAISE EXCEPTION '{table} is append-only: UPDATE and DELETE are refused';
+END;
+$$ LANGUAGE plpgsql""",
+            f"""CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table}
+FOR EACH ROW EXECUTE FUNCTION {table}_refuse_change()""",
+        ],
+        "sqlite": [
+            f"""CREATE TRIGGER {table}_no_update BEFORE UPDATE ON {table}
+BEGIN SELECT RAISE(ABORT, '{table} is append-only: UPDATE refused'); END""",
+            f"""CREATE TRIGGER {table}_no_delete BEFORE DELETE ON {table}
+BEGIN SELECT RAISE(ABORT, '{table} is append-only: DELETE refused'); END""",
+        ],
+    }
+
+
+def guard_append_only(table_object) -> None:
+    """Create the append-only triggers whenever the table is created from the models (tests, create_all)."""
+    from sqlalchemy import DDL, event
+
+    for dialect, statements in append_only_guard(table_object.name).items():
+        for statement in statements:
+            event.listen(table_object, "after_create", DDL(statement).execute_if(dialect=dialect))

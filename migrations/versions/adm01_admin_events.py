@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 import models.types
-from models.admin import ADMIN_EVENTS_GUARD_POSTGRESQL, ADMIN_EVENTS_GUARD_SQLITE
+from models.types import append_only_guard
 
 revision: str = 'adm01'
 down_revision: str | None = 'fin01'
@@ -36,8 +36,7 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_admin_events_at'), ['at'], unique=False)
         batch_op.create_index(batch_op.f('ix_admin_events_target_user_id'), ['target_user_id'], unique=False)
     dialect = op.get_bind().dialect.name
-    guard = {"postgresql": ADMIN_EVENTS_GUARD_POSTGRESQL, "sqlite": ADMIN_EVENTS_GUARD_SQLITE}.get(dialect, [])
-    for statement in guard:
+    for statement in append_only_guard("admin_events").get(dialect, []):
         op.execute(statement)
 
 

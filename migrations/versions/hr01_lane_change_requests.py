@@ -12,7 +12,7 @@ import sqlmodel
 from alembic import op
 
 import models.types
-from models.hr import AUDIT_GUARD_POSTGRESQL, AUDIT_GUARD_SQLITE
+from models.types import append_only_guard
 
 revision: str = 'hr01'
 down_revision: str | None = '0001'
@@ -37,7 +37,7 @@ def upgrade() -> None:
     with op.batch_alter_table('request_audit', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_request_audit_request_id'), ['request_id'], unique=False)
     dialect = op.get_bind().dialect.name
-    for statement in AUDIT_GUARD_POSTGRESQL if dialect == "postgresql" else AUDIT_GUARD_SQLITE if dialect == "sqlite" else []:
+    for statement in append_only_guard("request_audit").get(dialect, []):
         op.execute(statement)
 
     op.create_table('change_requests',
