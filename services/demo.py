@@ -69,7 +69,7 @@ def seed(*, session: Session, districts: dict, schedule_table) -> list[DemoLogin
                     teachers.add_credential(session=session, status=status, credential=EarnedCredentialCreate(
                         teacher_id=teacher.id, kind=CredentialKind.micro_credential,
                         title=f"Demo micro-credential {number}", amount=Decimal(1), school_year=school_year,
-                        earned_on=date(2025, 9, number), issuer="Demo issuer",
+                        earned_on=date(int(school_year[:4]), 9, number), issuer="Demo issuer",
                     ))
             # The demo teacher sits in Dysart when it ships: its micro-credential growth steps show best.
             if first_teacher is None or (district_id == "dysart" and first_teacher.district_id != "dysart"):
