@@ -89,6 +89,15 @@ class EvidenceFile(SQLModel, table=True):
     verification: str | None = Field(default=None, sa_column=Column(Text))
 
 
+# A credential an approved request has used: its primary key makes "credit counts once" hold in the
+# database itself, even for two approvals at the same moment. A reversal frees it again.
+class CredentialUse(SQLModel, table=True):
+    __tablename__ = "credential_uses"
+
+    credential_id: int = Field(primary_key=True, foreign_key="earned_credentials.id", ondelete="CASCADE")
+    request_id: int = Field(foreign_key="change_requests.id", index=True, ondelete="CASCADE")
+
+
 # One move of a request: who, when, from which state to which, and why. Rows are never changed.
 class RequestAudit(SQLModel, table=True):
     __tablename__ = "request_audit"

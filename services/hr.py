@@ -18,7 +18,8 @@ from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import and_, func, or_, update
+from sqlalchemy import and_, delete, func, insert, or_, update
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from engine.money import ZERO, money_str
@@ -30,7 +31,7 @@ from engine.school_year import SchoolYear
 from engine.windows import month_day
 from engine.workflow import Action, IllegalTransition, State, apply
 from models import CredentialKind, CredentialStatus, EarnedCredential, Evaluation, Placement, Teacher, User
-from models.hr import ChangeRequest, EvidenceFile, RequestAudit, RequestCredential
+from models.hr import ChangeRequest, CredentialUse, EvidenceFile, RequestAudit, RequestCredential
 from models.types import utcnow
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
@@ -494,8 +495,11 @@ def transition(*, session: Session, rules: DistrictRules, request_id: int, expec
     if move.action == Action.approve:
         _grant_credentials(session, request_id, today)
         _apply_placement(session, rules, change_request.teacher_id, outcome, facts)
+        if rules.counting.credit_used_once:
+            _use_credentials(session, request_id, [credential_id for credential_id, _ in outcome.counted])
     if move.action == Action.reverse:
         _undo_placement(session, change_request)
+        session.execute(delete(CredentialUse).where(CredentialUse.request_id == request_id))
     session.commit()
     session.refresh(change_request)
     return decision
@@ -513,6 +517,19 @@ def _reversal_amount(rules: DistrictRules, change_request: ChangeRequest, today:
         changes.append(YearChange(nxt, change_request.old_annual, change_request.new_annual, nxt.start, ONE))
         nxt = nxt.plus(1)
     return retroactive_pay(rules, reversal(changes), max(today, effective))
+
+
+def _use_credentials(session: Session, request_id: int, credential_ids: list[int | None]) -> None:
+    """Mark the credit an approval counted as used; another approval using it first makes this one stale."""
+    rows = [{"credential_id": i, "request_id": request_id} for i in credential_ids if i is not None]
+    if not rows:
+        return
+    try:
+        session.execute(insert(CredentialUse), rows)
+        session.flush()
+    except IntegrityError:
+        session.rollback()
+        raise StaleRequest("some of this request's credit was used by another approval a moment ago; reload it") from None
 
 
 def _grant_credentials(session: Session, request_id: int, today: date) -> None:
