@@ -86,10 +86,14 @@ def register_extensions(app: Flask) -> None:
     def load_user(user_id: str):
         from services import accounts
 
-        if not user_id.isdigit():
+        # The session holds "<id>.<session version>": a deactivation or password reset ends older sessions.
+        number, _, version = user_id.partition(".")
+        if not (number.isdigit() and version.isdigit()):
             return None
-        user = accounts.get_user(session=db.session, user_id=int(user_id))
-        return user if user is not None and user.active else None
+        user = accounts.get_user(session=db.session, user_id=int(number))
+        if user is None or not user.active or user.session_version != int(version):
+            return None
+        return user
 
 
 def register_blueprints(app: Flask) -> None:

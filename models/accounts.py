@@ -43,6 +43,8 @@ class User(UserBase, table=True):
     id: int | None = Field(default=None, primary_key=True)
     password_hash: str = Field(max_length=255)
     active: bool = Field(default=True)
+    # Bumped when an account is deactivated or its password reset: every session signed before then ends.
+    session_version: int = Field(default=0, sa_column_kwargs={"server_default": "0"})
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
     # Flask-Login's user protocol, spelt out rather than inherited from UserMixin
@@ -60,7 +62,7 @@ class User(UserBase, table=True):
         return False
 
     def get_id(self) -> str:
-        return str(self.id)
+        return f"{self.id}.{self.session_version}"
 
 
 # A bearer token as listed on the account page: its name and first characters, never the secret.

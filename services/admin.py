@@ -168,6 +168,7 @@ def set_active(*, session: Session, actor: User, user: User, active: bool) -> Us
     session.add(user)
     detail = ""
     if not active:
+        user.session_version += 1  # open sessions end, and do not come back on reactivation
         revoked = session.exec(
             update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=utcnow())
         ).rowcount
@@ -182,6 +183,7 @@ def reset_password(*, session: Session, actor: User, user: User) -> str:
     """Give an account a new generated password, record it, and give the password (shown once)."""
     password = generate_password()
     user.password_hash = generate_password_hash(password)
+    user.session_version += 1  # whoever held the old password is signed out
     session.add(user)
     _record(session, actor=actor, action=AdminAction.password_reset, target=user)
     session.commit()

@@ -81,8 +81,9 @@ def test_a_deactivated_account_cannot_sign_in_and_its_session_and_token_stop_wor
 
     post_form(f"/admin/users/{user.id}", f"/admin/users/{user.id}/reactivate")
     assert sign_in(app.test_client(), user.username).status_code == 302
-    # Deactivating revoked the token: reactivating does not bring it back.
+    # Deactivating revoked the token and ended the session: reactivating brings back neither.
     assert app.test_client().get("/api/v1/me", headers=bearer).status_code == 401
+    assert own.get("/finance/").headers["Location"].startswith("/auth/login")
 
 
 def test_a_role_change_takes_effect_on_the_next_request(app, client, admin_user, post_form, make_user):
@@ -113,7 +114,10 @@ def test_an_admin_cannot_demote_or_deactivate_themself(client, admin_user, post_
 
 def test_a_reset_password_replaces_the_old_one(app, client, admin_user, post_form, make_user):
     user = make_user("teacher")
+    own = app.test_client()
+    assert sign_in(own, user.username).status_code == 302
     response = post_form(f"/admin/users/{user.id}", f"/admin/users/{user.id}/password")
+    assert own.get("/teacher/").headers["Location"].startswith("/auth/login")  # whoever held the old password is out
     assert response.status_code == 200
     password = shown_password(response.get_data(as_text=True))
     assert sign_in(app.test_client(), user.username, PASSWORD).status_code == 401
