@@ -347,7 +347,8 @@ def next_moves(rules: DistrictRules, inputs: EstimateInput, today) -> dict:
     lane = rules.lane(inputs.lane)
     degree = inputs.degree or lane.degree
     credit = base_credits(lane, degree) + Decimal(inputs.credits)
-    result: dict = {"school_year": year.label, "lane": lane.id, "next_lane": None, "next_growth_step": None,
+    result: dict = {"school_year": year.label, "lane": lane.id, "next_lane": None, "degree_lane": None,
+                    "next_growth_step": None,
                     "next_window": None, "roles": []}
     mc_rule = rules.micro_credentials
     found = next_lane(rules, year, degree, credit + micro_credential_hours(rules, inputs.micro_credentials))
@@ -357,6 +358,8 @@ def next_moves(rules: DistrictRules, inputs: EstimateInput, today) -> dict:
         if mc_rule.counts_toward == "lanes" and mc_rule.credit_hours_each > 0:
             entry["micro_credentials_needed"] = int(-(-needed // mc_rule.credit_hours_each))
         result["next_lane"] = entry
+    else:
+        result["degree_lane"] = _next_degree_lane(rules, year, degree, credit)
     if mc_rule.counts_toward == "growth_steps" and mc_rule.per_growth_step:
         if mc_rule.max_growth_steps is None or inputs.growth_steps < mc_rule.max_growth_steps:
             progress = inputs.micro_credentials % mc_rule.per_growth_step
@@ -371,6 +374,15 @@ def next_moves(rules: DistrictRules, inputs: EstimateInput, today) -> dict:
                           achievements=inputs.achievements, ratings=inputs.ratings, band=inputs.band)
     result["roles"] = [role_check(rules, role, year, placement).to_json() for role in rules.roles]
     return result
+
+
+def _next_degree_lane(rules: DistrictRules, year: SchoolYear, degree: str, credits: Decimal) -> dict | None:
+    """The next lane to the right when only a higher degree opens it, and the degree it needs."""
+    lanes = lanes_on(rules, year)
+    current = earned_lane(rules, year, degree, credits)
+    for lane in lanes[lanes.index(current) + 1:]:
+        return {"lane": lane.id, "degree": lane.degree}
+    return None
 
 
 def next_window(rules: DistrictRules, today) -> dict | None:

@@ -41,3 +41,11 @@ def test_best_next_step_ranks_options_by_gain_over_the_years():
     # a lane's worth of credit (15 hours -> BA+15, 2400.00 a year more, growing with COLA) beats one micro-credential
     assert Decimal(by_kind["credit"]["gain_this_year"]) == Decimal("2400.00")
     assert Decimal(by_kind["credit"]["gain_over_years"]) > Decimal(by_kind["micro_credential"]["gain_over_years"])
+
+
+def test_a_lane_only_a_degree_opens_says_which_degree():
+    moves = next_moves(DISTRICTS["dysart"], EstimateInput("2026-27", 5, "BA"), date(2026, 11, 25))
+    assert moves["next_lane"] is None
+    assert moves["degree_lane"] == {"lane": "MA", "degree": "master"}
+    top = next_moves(DISTRICTS["dysart"], EstimateInput("2026-27", 5, "MA"), date(2026, 11, 25))
+    assert top["next_lane"] is None and top["degree_lane"] is None

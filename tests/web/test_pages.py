@@ -78,6 +78,14 @@ def test_next_moves_and_best_next_step(client, login_as):
     assert "Options ranked by career gain" in page
 
 
+def test_next_moves_names_the_degree_a_lane_needs(client, login_as, make_user, make_teacher):
+    user = make_user("teacher")
+    user._teacher = make_teacher(user=user, district_id="dysart", step=5, lane="BA")
+    login_as("teacher", user=user)
+    page = client.get("/teacher/next").get_data(as_text=True)
+    assert "Lane <strong>MA</strong> needs a master&#39;s degree" in page or "Lane <strong>MA</strong> needs a master's degree" in page
+
+
 def test_schedule_highlights_the_teachers_cell(client, login_as):
     user = login_as("teacher")
     response = client.get("/teacher/schedule")
