@@ -208,14 +208,19 @@ def browser_login(page):
     """Give a function that signs the browser page in with an account made by make_user."""
 
     def login(user):
-        page.goto("/auth/login")
-        page.get_by_label("Account name").fill(user.username)
-        page.get_by_label("Password", exact=True).fill(PASSWORD)
-        page.get_by_role("button", name="Sign in").click()
-        page.wait_for_load_state()
+        sign_in(page, user)
         return user
 
     return login
+
+
+def sign_in(page, user) -> None:
+    """Sign a browser page in with an account made by make_user (any page: HR and teacher side by side)."""
+    page.goto("/auth/login")
+    page.get_by_label("Account name").fill(user.username)
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
 
 
 def pytest_configure(config):

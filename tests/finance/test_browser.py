@@ -9,17 +9,9 @@ from engine.roster import roster_csv, synthesize
 from engine.scenario import Scenario
 from services import finance
 from services import roster as rosters
-from tests.conftest import PASSWORD
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, user):
-    page.goto("/auth/login")
-    page.get_by_label("Account name").fill(user.username)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
 
 
 def test_finance_imports_builds_runs_compares_and_downloads(app, page, make_user, districts, tmp_path):

@@ -4,17 +4,9 @@ from datetime import date
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.conftest import sign_in
 
 pytestmark = pytest.mark.browser
-
-
-def sign_in(page, user):
-    page.goto("/auth/login")
-    page.get_by_label("Account name").fill(user.username)
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_load_state()
 
 
 def test_lane_change_from_request_to_payroll(app, page, browser, live_server, make_user, make_teacher, tmp_path):
