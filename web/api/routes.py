@@ -63,13 +63,18 @@ def post_estimate():
         options = request.get_json(force=False, silent=False)
     except BadRequest:
         return problem(400, "Bad Request", "Send a JSON object with Content-Type: application/json.")
+    return _estimate_response(options, "Invalid estimate options")
+
+
+def _estimate_response(options, title: str):
+    """The estimate for options as `flask estimate --json` prints it, or a problem naming what is wrong."""
     try:
         rules, inputs = estimate_input(options)
         return jsonify(estimate(rules, inputs).to_json())
     except OptionError as error:
         return _option_problem(error)
     except ENGINE_INPUT_ERRORS as error:
-        return problem(422, "Invalid estimate options", _engine_message(error))
+        return problem(422, title, _engine_message(error))
 
 
 def _engine_message(error: Exception) -> str:
@@ -110,12 +115,6 @@ def my_estimate():
     options = teacher_options(session=db.session, teacher=teacher, placement=placement)
     years = request.args.get("years", "10")
     options["years"] = years if not years.isdigit() else int(years)
-    try:
-        rules, inputs = estimate_input(options)
-        return jsonify(estimate(rules, inputs).to_json())
-    except OptionError as error:
-        return _option_problem(error)
-    except ENGINE_INPUT_ERRORS as error:
-        return problem(422, "Your placement cannot be estimated", _engine_message(error))
+    return _estimate_response(options, "Your placement cannot be estimated")
 
 
