@@ -23,10 +23,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 def _measure(task: str, district: str, teachers: int, draws: int, years: int, queue) -> None:
     from engine import load_districts
-    from engine.projection import project
-    from engine.projection_reference import project_reference
-    from engine.roster import synthesize
-    from engine.scenario import Policy, Scenario
+    from engine.budget.projection import project
+    from engine.budget.reference import project_reference
+    from engine.budget.roster import synthesize
+    from engine.budget.scenario import Policy, Scenario
 
     rules = load_districts()[district]
     roster = synthesize(rules, teachers, seed=42)

@@ -2,16 +2,15 @@
 from __future__ import annotations
 
 import json
-import sys
 from decimal import Decimal
 
 import click
 from pydantic import ValidationError
 
-from engine.load import load_districts
-from engine.loader import RuleFileError
-from engine.options import EstimateOptions, run_estimate
-from engine.salary import RuleInputError
+from engine.errors import RuleInputError
+from engine.rules.load import load_districts
+from engine.rules.reader import RuleFileError
+from engine.teacher.options import EstimateOptions, run_estimate
 
 
 @click.command("estimate")

@@ -34,7 +34,7 @@ def roster() -> None:
 @with_appcontext
 def synth(district: str, teachers: int, seed: int, out: str | None, into_db: bool, name: str | None) -> None:
     """A realistic synthetic roster as CSV (stdout or --out) and/or into the database."""
-    from engine.roster import roster_csv, synthesize
+    from engine.budget.roster import roster_csv, synthesize
 
     rules = _rules(district)
     made = synthesize(rules, teachers, seed)
@@ -64,7 +64,7 @@ def import_command(path: str, district: str, name: str | None) -> None:
     """Import a CSV or XLSX roster: every row checked; any bad row imports nothing."""
     from sqlmodel import Session
 
-    from engine.roster import RosterError
+    from engine.budget.roster import RosterError
     from services import roster as rosters
     from web.extensions import db
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 import yaml
 
-from engine.load import RULES_DIR, parse_rules, schema_text
-from engine.loader import RuleFileError
+from engine.rules.load import RULES_DIR, parse_rules, schema_text
+from engine.rules.reader import RuleFileError
 
 
 @click.group()

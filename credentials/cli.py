@@ -15,8 +15,8 @@ MARKS = {True: "ok", False: "FAIL", None: "--"}
 
 def _district_trust(district_id: str, rules_dir: Path) -> tuple[list[TrustedIssuer], list[CatalogEntry]]:
     """Trusted issuers and credential catalog from district_rules/<ID>.yaml."""
-    from engine.load import parse_rules
-    from engine.loader import RuleFileError
+    from engine.rules.load import parse_rules
+    from engine.rules.reader import RuleFileError
 
     path = Path(rules_dir) / f"{district_id}.yaml"
     try:

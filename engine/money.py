@@ -6,6 +6,8 @@ from decimal import Decimal
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
+ONE = Decimal(1)
+HUNDRED = Decimal(100)
 
 ROUNDING_MODES = {
     "half_up": decimal.ROUND_HALF_UP,

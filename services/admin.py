@@ -8,8 +8,8 @@ from sqlalchemy import func, or_, update
 from sqlmodel import Session, select
 from werkzeug.security import generate_password_hash
 
-from engine.load import parse_rules
-from engine.loader import RuleFileError
+from engine.rules.load import parse_rules
+from engine.rules.reader import RuleFileError
 from models import ApiToken, Role, Teacher, User, UserCreate
 from models.admin import AdminAction, AdminEvent
 from models.types import utcnow

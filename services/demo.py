@@ -101,7 +101,7 @@ def _seed_budget_roster(*, session: Session, rules) -> None:
     """A synthetic roster for finance to project, once per district."""
     from sqlmodel import select
 
-    from engine.roster import synthesize
+    from engine.budget.roster import synthesize
     from models.finance import BudgetRoster
     from services.roster import save_roster
 

@@ -12,9 +12,9 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlmodel import Session
 
-from engine.projection import bands, money, project
+from engine.budget.projection import bands, money, project
+from engine.budget.scenario import Scenario, prepare
 from engine.rules import DistrictRules
-from engine.scenario import Scenario, prepare
 from models.finance import BudgetRoster, ProjectionRun, RunStatus, ScenarioRecord
 from models.types import utcnow
 from services import roster as rosters

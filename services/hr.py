@@ -2,7 +2,7 @@
 version check, approval (placement, retroactive pay), the queue, history and the payroll export.
 
 Every function takes the session explicitly; the rules come from the caller. The engine
-(`engine.workflow`, `engine.requests_rules`, `engine.retro`) decides; this module stores.
+(`engine.hr.workflow`, `engine.hr.assess`, `engine.hr.retro`) decides; this module stores.
 """
 
 from __future__ import annotations
@@ -22,16 +22,31 @@ from sqlalchemy import and_, delete, func, insert, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from engine.money import ZERO, money_str
-from engine.requests_rules import CreditFact, Outcome, RequestFacts, assess, step_in_year
-from engine.retro import RetroPay, YearChange, retroactive_pay, reversal
+from engine.hr.assess import CreditFact, Outcome, RequestFacts, assess, step_in_year
+from engine.hr.retro import RetroPay, YearChange, retroactive_pay, reversal
+from engine.hr.workflow import Action, IllegalTransition, State, apply
+from engine.money import ONE, ZERO, money_str
+from engine.pay.cells import cell_amount, lines_round
+from engine.pay.credit import converted_credit
+from engine.pay.windows import month_day
 from engine.rules import DistrictRules
-from engine.salary import ONE, cell_amount, converted_credit, lines_round
 from engine.school_year import SchoolYear
-from engine.windows import month_day
-from engine.workflow import Action, IllegalTransition, State, apply
-from models import CredentialKind, CredentialStatus, EarnedCredential, Evaluation, Placement, Teacher, User
-from models.hr import ChangeRequest, CredentialUse, EvidenceFile, RequestAudit, RequestCredential
+from models import (
+    CredentialKind,
+    CredentialStatus,
+    EarnedCredential,
+    Evaluation,
+    Placement,
+    Teacher,
+    User,
+)
+from models.hr import (
+    ChangeRequest,
+    CredentialUse,
+    EvidenceFile,
+    RequestAudit,
+    RequestCredential,
+)
 from models.types import utcnow
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
@@ -177,7 +192,12 @@ def _is_json(data: bytes) -> bool:
 
 def verify_badge(data: bytes, filename: str, rules: DistrictRules | None) -> dict:
     """Open Badge verification of an evidence file, offline, as JSON: per credential, each check and the catalog value."""
-    from credentials import UnreadableCredential, map_to_catalog, read_credentials, verify_credential
+    from credentials import (
+        UnreadableCredential,
+        map_to_catalog,
+        read_credentials,
+        verify_credential,
+    )
 
     try:
         found = read_credentials(data, filename)

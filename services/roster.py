@@ -8,9 +8,9 @@ from decimal import Decimal
 from sqlalchemy import delete, func, insert, select
 from sqlmodel import Session
 
-from engine.roster import Roster, RosterTeacher, parse_roster, read_table
+from engine.budget.roster import Roster, RosterTeacher, parse_roster, read_table
+from engine.pay.cells import latest_schedule_year
 from engine.rules import DistrictRules
-from engine.salary import latest_schedule_year
 from models.finance import BudgetRoster, RosterEntry
 
 BATCH = 5000

@@ -15,9 +15,16 @@ from decimal import Decimal
 import pytest
 from sqlmodel import Session, SQLModel
 
-import models
 from app import create_app
-from models import CredentialKind, CredentialStatus, EarnedCredentialCreate, PlacementCreate, Role, TeacherCreate, UserCreate
+from models import (
+    CredentialKind,
+    CredentialStatus,
+    EarnedCredentialCreate,
+    PlacementCreate,
+    Role,
+    TeacherCreate,
+    UserCreate,
+)
 from services import accounts, teachers
 from web.extensions import make_engine
 

@@ -7,8 +7,14 @@ API and the CLI compute from the same inputs.
 from flask import abort, current_app
 from pydantic import ValidationError
 
-from engine import DistrictRules, EstimateInput, RuleFileError, RuleInputError, load_districts
-from engine.options import EstimateOptions
+from engine import (
+    DistrictRules,
+    EstimateInput,
+    RuleFileError,
+    RuleInputError,
+    load_districts,
+)
+from engine.teacher.options import EstimateOptions
 
 # What the engine raises for input it cannot use (an unknown lane, step or school year...).
 ENGINE_INPUT_ERRORS = (RuleInputError, KeyError, ValueError, LookupError)

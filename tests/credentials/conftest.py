@@ -9,7 +9,6 @@ import pytest
 from credentials import load_documents
 
 
-
 def obdata_dir() -> Path:
     """LANEWISE_OBDATA, else shared/obdata beside the repository."""
     default = Path(__file__).resolve().parents[2].parent / "shared" / "obdata"

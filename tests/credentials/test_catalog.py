@@ -5,7 +5,13 @@ from decimal import Decimal
 import pytest
 from pydantic import ValidationError
 
-from credentials import CatalogEntry, TrustedIssuer, map_to_catalog, read_credentials, verify_credential
+from credentials import (
+    CatalogEntry,
+    TrustedIssuer,
+    map_to_catalog,
+    read_credentials,
+    verify_credential,
+)
 
 ISSUER = "https://example.com/issuers/876543"
 TEAMWORK = "https://example.com/achievements/21st-century-skills/teamwork"

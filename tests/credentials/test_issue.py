@@ -11,7 +11,13 @@ import base58
 import pytest
 from nacl.signing import SigningKey
 
-from credentials import CatalogEntry, TrustedIssuer, map_to_catalog, read_credentials, verify_credential
+from credentials import (
+    CatalogEntry,
+    TrustedIssuer,
+    map_to_catalog,
+    read_credentials,
+    verify_credential,
+)
 from credentials.dataintegrity import hash_data
 
 ISSUER = "https://pd.example-district.org/issuers/1"

@@ -5,7 +5,7 @@ import pytest
 import yaml
 
 from engine import load_districts
-from engine.options import EstimateOptions, run_estimate
+from engine.teacher.options import EstimateOptions, run_estimate
 
 CASES = Path(__file__).parent / "cases"
 DISTRICTS = load_districts()

@@ -2,7 +2,13 @@
 from datetime import date
 from decimal import Decimal
 
-from engine import EstimateInput, best_next_steps, load_districts, next_moves, next_window
+from engine import (
+    EstimateInput,
+    best_next_steps,
+    load_districts,
+    next_moves,
+    next_window,
+)
 
 DISTRICTS = load_districts()
 

@@ -1,7 +1,8 @@
 """Properties every district's pay must keep, whatever the placement."""
 from decimal import Decimal
 
-from hypothesis import HealthCheck, assume, given, settings, strategies as st
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from engine import EstimateInput, RuleInputError, estimate, load_districts
 

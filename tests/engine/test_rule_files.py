@@ -8,7 +8,7 @@ from click.testing import CliRunner
 
 from cli.rules import rules
 from engine import RULES_DIR, parse_rules, schema_text
-from engine.loader import RuleFileError
+from engine.rules.reader import RuleFileError
 
 BROKEN = Path(__file__).parent / "broken"
 

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 
 from engine import load_districts
-from engine.roster import synthesize
+from engine.budget.roster import synthesize
 
 DATA = Path(__file__).resolve().parent / "data"
 

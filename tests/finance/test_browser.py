@@ -5,8 +5,8 @@ import io
 import pytest
 from openpyxl import load_workbook
 
-from engine.roster import roster_csv, synthesize
-from engine.scenario import Scenario
+from engine.budget.roster import roster_csv, synthesize
+from engine.budget.scenario import Scenario
 from services import finance
 from services import roster as rosters
 from tests.conftest import sign_in

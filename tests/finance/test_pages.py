@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from werkzeug.datastructures import FileStorage
 from werkzeug.test import encode_multipart
 
-from engine.roster import RosterError, roster_csv, synthesize
+from engine.budget.roster import RosterError, roster_csv, synthesize
 from models.finance import BudgetRoster, ProjectionRun, RosterEntry, RunStatus
 from services import finance
 from services import roster as rosters
@@ -192,7 +192,7 @@ def test_a_scenario_that_does_not_fit_is_shown_with_its_problems(client, login_a
 
 def test_a_failed_run_records_why(session, districts):
     roster = make_roster(session, districts, teachers=5)
-    from engine.scenario import Scenario
+    from engine.budget.scenario import Scenario
 
     record = finance.save_scenario(session=session, rules=districts["cedar-valley"], roster_id=roster.id,
                                    scenario=Scenario(name="x", district_id="cedar-valley", years=2))

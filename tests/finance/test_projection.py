@@ -7,12 +7,21 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from engine.projection import apportion, apportion_array, percent_of, project
-from engine.projection_reference import project_reference
-from engine.salary import latest_schedule_year, schedule_for
-from engine.roster import Roster, RosterTeacher, parse_roster, read_table
-from engine.scenario import (AddedLane, LaneCredits, LaneShare, NewRole, Policy, Scenario, ScenarioError,
-                             ScheduleChanges, prepare)
+from engine.budget.projection import apportion, apportion_array, percent_of, project
+from engine.budget.reference import project_reference
+from engine.budget.roster import Roster, RosterTeacher, parse_roster, read_table
+from engine.budget.scenario import (
+    AddedLane,
+    LaneCredits,
+    LaneShare,
+    NewRole,
+    Policy,
+    Scenario,
+    ScenarioError,
+    ScheduleChanges,
+    prepare,
+)
+from engine.pay.cells import latest_schedule_year, schedule_for
 from tests.finance.conftest import DATA
 
 DISTRICTS = ["cedar-valley", "dysart", "harmony", "prairie-ridge"]
@@ -197,7 +206,7 @@ def test_percent_of_rounds_half_up_to_the_cent():
 
 
 def test_a_scenario_and_its_baseline_share_their_luck_so_the_difference_band_is_narrow(shipped, small_rosters):
-    from engine.projection import bands
+    from engine.budget.projection import bands
 
     rules, roster = shipped["cedar-valley"], small_rosters["cedar-valley"]
     # A policy change (schedule changes move who sits in which cell, and so loosen the coupling).
@@ -214,7 +223,7 @@ def test_a_scenario_and_its_baseline_share_their_luck_so_the_difference_band_is_
 
 @pytest.mark.parametrize("trials, chance", [(7, 0.15), (60, 0.08), (350, 0.3), (4000, 0.12), (25, 0.85)])
 def test_binomial_draws_by_inversion_match_the_binomial(trials, chance):
-    from engine.projection import binomial_quantile
+    from engine.budget.projection import binomial_quantile
 
     draws = binomial_quantile(np.random.default_rng(8).random(100_000), trials, chance)
     assert abs(draws.mean() - trials * chance) < 0.02 * trials * chance + 0.01

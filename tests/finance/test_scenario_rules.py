@@ -4,7 +4,14 @@ from decimal import Decimal
 import pytest
 
 from engine import cell_amount
-from engine.scenario import AddedLane, LaneCredits, Policy, Scenario, ScheduleChanges, scenario_rules
+from engine.budget.scenario import (
+    AddedLane,
+    LaneCredits,
+    Policy,
+    Scenario,
+    ScheduleChanges,
+    scenario_rules,
+)
 
 
 def test_schedule_changes_are_new_rules_both_engines_read(shipped):

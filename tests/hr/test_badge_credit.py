@@ -7,7 +7,13 @@ from nacl.signing import SigningKey
 from credentials import CatalogEntry, TrustedIssuer
 from models import CredentialKind, CredentialStatus, EarnedCredentialCreate
 from services import hr, teachers
-from tests.credentials.test_issue import ISSUER, credential, multikey, sign_jwt, vc2_jwt_payload
+from tests.credentials.test_issue import (
+    ISSUER,
+    credential,
+    multikey,
+    sign_jwt,
+    vc2_jwt_payload,
+)
 
 ACHIEVEMENT = "https://pd.example-district.org/achievements/reading-k3"
 

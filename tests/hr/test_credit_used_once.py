@@ -6,7 +6,7 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import Session, select
 
-from engine.workflow import IllegalTransition
+from engine.hr.workflow import IllegalTransition
 from models.hr import ChangeRequest, CredentialUse
 from services import hr
 

@@ -5,7 +5,7 @@ from decimal import Decimal
 import pytest
 
 from engine import load_districts
-from engine.requests_rules import CreditFact, RequestFacts, assess, open_windows, window_on
+from engine.hr.assess import CreditFact, RequestFacts, assess, open_windows, window_on
 
 DISTRICTS = load_districts()
 CEDAR = DISTRICTS["cedar-valley"]

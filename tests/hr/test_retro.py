@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from engine import load_districts
-from engine.retro import YearChange, retroactive_pay, reversal
+from engine.hr.retro import YearChange, retroactive_pay, reversal
 from engine.rules import Rounding
 
 CASES = sorted((Path(__file__).parent / "retro_cases").glob("*.yaml"))

@@ -10,7 +10,7 @@ from sqlalchemy import delete, text, update
 from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session, select
 
-from engine.workflow import IllegalTransition
+from engine.hr.workflow import IllegalTransition
 from models import CredentialStatus, Placement
 from models.hr import ChangeRequest, RequestAudit
 from services import hr
@@ -285,7 +285,13 @@ def test_signed_badge_from_a_trusted_issuer_verifies_and_maps_to_the_catalog(ced
     from nacl.signing import SigningKey
 
     from credentials import CatalogEntry, TrustedIssuer
-    from tests.credentials.test_issue import ISSUER, credential, multikey, sign_jwt, vc2_jwt_payload
+    from tests.credentials.test_issue import (
+        ISSUER,
+        credential,
+        multikey,
+        sign_jwt,
+        vc2_jwt_payload,
+    )
 
     key = SigningKey.generate()
     rules = cedar.model_copy(update={

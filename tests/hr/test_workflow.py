@@ -4,7 +4,14 @@ from itertools import product
 
 import pytest
 
-from engine.workflow import ACTOR, Action, IllegalTransition, State, allowed_actions, apply
+from engine.hr.workflow import (
+    ACTOR,
+    Action,
+    IllegalTransition,
+    State,
+    allowed_actions,
+    apply,
+)
 
 NOW = datetime(2026, 9, 15, 10, 0, tzinfo=UTC)
 

@@ -9,7 +9,13 @@ from models.admin import ACTION_LABELS
 from services import admin
 from web.access import role_required
 from web.admin import bp
-from web.admin.forms import ConfirmForm, LinkTeacherForm, NewUserForm, RoleForm, UserFilterForm
+from web.admin.forms import (
+    ConfirmForm,
+    LinkTeacherForm,
+    NewUserForm,
+    RoleForm,
+    UserFilterForm,
+)
 from web.extensions import db
 
 

@@ -1,6 +1,6 @@
 """The OpenAPI 3.1 document of the JSON API; the request schema comes from the engine's option model."""
 
-from engine.options import EstimateOptions
+from engine.teacher.options import EstimateOptions
 
 MONEY = {"type": "string", "pattern": r"^-?\d+\.\d{2}$", "description": "dollars, a decimal string with 2 places"}
 SCHOOL_YEAR = {"type": "string", "pattern": r"^\d{4}-\d{2}$", "examples": ["2026-27"]}

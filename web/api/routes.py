@@ -9,7 +9,14 @@ from services import teachers
 from web.access import api_user, problem, role_required
 from web.api import bp
 from web.api.openapi import openapi_document
-from web.estimating import ENGINE_INPUT_ERRORS, OptionError, district_or_404, districts, estimate_input, teacher_options
+from web.estimating import (
+    ENGINE_INPUT_ERRORS,
+    OptionError,
+    district_or_404,
+    districts,
+    estimate_input,
+    teacher_options,
+)
 from web.extensions import db
 
 

@@ -10,7 +10,13 @@ from models import Role
 from services import accounts
 from web.access import role_required
 from web.auth import bp
-from web.auth.forms import LoginForm, LogoutForm, PasswordForm, RevokeTokenForm, TokenForm
+from web.auth.forms import (
+    LoginForm,
+    LogoutForm,
+    PasswordForm,
+    RevokeTokenForm,
+    TokenForm,
+)
 from web.extensions import db
 
 HOME_BY_ROLE = {

@@ -7,7 +7,15 @@ from decimal import Decimal, InvalidOperation
 
 from pydantic import ValidationError
 
-from engine.scenario import AddedLane, LaneCredits, LaneShare, NewRole, Policy, Scenario, ScheduleChanges
+from engine.budget.scenario import (
+    AddedLane,
+    LaneCredits,
+    LaneShare,
+    NewRole,
+    Policy,
+    Scenario,
+    ScheduleChanges,
+)
 
 
 class FormError(ValueError):

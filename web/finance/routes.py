@@ -8,12 +8,28 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from flask import (Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for)
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
-from engine.roster import FIELDS, REQUIRED, RosterError, guess_mapping, read_table
-from engine.salary import latest_schedule_year, schedule_for
-from engine.scenario import ScenarioError
+from engine.budget.roster import (
+    FIELDS,
+    REQUIRED,
+    RosterError,
+    guess_mapping,
+    read_table,
+)
+from engine.budget.scenario import ScenarioError
+from engine.pay.cells import latest_schedule_year, schedule_for
 from models.finance import RunStatus
 from services import finance
 from services import roster as rosters

@@ -5,7 +5,7 @@ from datetime import UTC, date, datetime
 
 from flask import abort, current_app, send_file
 
-from engine.workflow import LABELS, State
+from engine.hr.workflow import LABELS, State
 from models.types import utcnow
 from services import hr
 from web.estimating import districts

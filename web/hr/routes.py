@@ -6,8 +6,8 @@ from datetime import date, timedelta
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from engine.requests_rules import KIND_LABELS
-from engine.workflow import LABELS, Action, IllegalTransition, State, allowed_actions
+from engine.hr.assess import KIND_LABELS
+from engine.hr.workflow import LABELS, Action, IllegalTransition, State, allowed_actions
 from models import Teacher
 from models.hr import ChangeRequest, EvidenceFile
 from services import hr
@@ -15,7 +15,14 @@ from web.access import role_required
 from web.estimating import districts
 from web.extensions import db
 from web.hr import bp
-from web.hr.common import now, rules_for, send_evidence, status_label, today, verification_of
+from web.hr.common import (
+    now,
+    rules_for,
+    send_evidence,
+    status_label,
+    today,
+    verification_of,
+)
 from web.hr.forms import DecisionForm
 
 PAGE_SIZES = (25, 50, 100)

@@ -6,14 +6,22 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from engine.requests_rules import KIND_LABELS, assess, open_windows
-from engine.workflow import IllegalTransition, State, allowed_actions
+from engine.hr.assess import KIND_LABELS, assess, open_windows
+from engine.hr.workflow import IllegalTransition, State, allowed_actions
 from models.hr import ChangeRequest, EvidenceFile
 from services import hr, teachers
 from web.access import role_required
 from web.extensions import db
 from web.hr import requests_bp as bp
-from web.hr.common import evidence_root, now, rules_for, send_evidence, status_label, today, verification_of
+from web.hr.common import (
+    evidence_root,
+    now,
+    rules_for,
+    send_evidence,
+    status_label,
+    today,
+    verification_of,
+)
 from web.hr.forms import CreditForm, EvidenceForm, RequestForm
 
 EVIDENCE_LIMIT = hr.MAX_EVIDENCE_BYTES + 64 * 1024  # the file plus the form around it

@@ -2,11 +2,11 @@
 
 from pathlib import Path
 
+import plotly
 from flask import render_template, request, send_file
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-import plotly
 from engine import estimate, schedule_table
 from models import Role
 from services import teachers

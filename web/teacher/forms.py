@@ -1,7 +1,16 @@
 """The what-if planner's form: micro-credentials and credit per school year, and a role to aim for."""
 
 from flask_wtf import FlaskForm
-from wtforms import DecimalField, FieldList, Form, FormField, HiddenField, IntegerField, SelectField, SubmitField
+from wtforms import (
+    DecimalField,
+    FieldList,
+    Form,
+    FormField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SubmitField,
+)
 from wtforms.validators import NumberRange, Optional
 
 

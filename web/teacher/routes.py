@@ -12,7 +12,14 @@ from engine import best_next_steps, estimate, next_moves
 from models import CredentialStatus, Placement, Role, Teacher
 from services import teachers
 from web.access import role_required
-from web.estimating import ENGINE_INPUT_ERRORS, OptionError, districts, estimate_input, pay_figure, teacher_options
+from web.estimating import (
+    ENGINE_INPUT_ERRORS,
+    OptionError,
+    districts,
+    estimate_input,
+    pay_figure,
+    teacher_options,
+)
 from web.extensions import db
 from web.teacher import bp
 from web.teacher.forms import WhatIfForm

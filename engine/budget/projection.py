@@ -5,7 +5,7 @@ service, degree, pay profile) move together as one group with a count, so the
 cost grows with the number of distinct placements, not with head count. Money
 is integer cents (int64) inside; `finish` turns each year's sums into Decimal.
 
-The model, year by year (the per-teacher reference in `projection_reference`
+The model, year by year (the per-teacher reference in `engine.budget.reference`
 follows the same words one teacher at a time):
 
 1. During year k a share of teachers (uptake) earn `micro_credentials_per_participant`
@@ -36,12 +36,19 @@ from typing import Callable
 
 import numpy as np
 
-from engine.estimate import next_step, step_cap
+from engine.budget.roster import Roster
+from engine.budget.scenario import Assumptions, Scenario, prepare
 from engine.money import CENT
-from engine.roster import Roster
+from engine.pay.additions import Placement, addition_applies
+from engine.pay.cells import (
+    cell_amount,
+    effective_step,
+    lines_round,
+    next_step,
+    schedule_for,
+    step_cap,
+)
 from engine.rules import DEGREES, DistrictRules, dated_value
-from engine.salary import Placement, addition_applies, cell_amount, effective_step, lines_round, schedule_for
-from engine.scenario import Assumptions, Scenario, prepare
 from engine.school_year import SchoolYear
 
 HUNDRED = Decimal(100)
@@ -585,7 +592,6 @@ def initial_states(context: _Context, roster: Roster, first: SchoolYear) -> np.n
         known = roster.hire_ordinal > 0
         service = np.array(roster.step, dtype=np.int64)
         if known.any():
-            from datetime import date
 
             ordinals, inverse = np.unique(roster.hire_ordinal[known], return_inverse=True)
             years = np.array([service_years(int(o), first, 0) for o in ordinals], dtype=np.int64)

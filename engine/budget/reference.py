@@ -1,8 +1,8 @@
 """The plain per-teacher projection: every teacher an object, every figure from the
 rules engine's own Decimal functions. Slow on purpose; the vectorised engine in
-`engine.projection` must agree with it to the cent on expected values.
+`engine.budget.projection` must agree with it to the cent on expected values.
 
-It follows the model described in `engine.projection` one teacher at a time.
+It follows the model described in `engine.budget.projection` one teacher at a time.
 Whole-teacher splits (who earns micro-credentials, who leaves, where hires go)
 use the same largest-remainder rule over the same ordering of teacher states,
 because expected values must be whole teachers to be exact cents.
@@ -14,15 +14,33 @@ from decimal import Decimal
 
 import numpy as np
 
-from engine.estimate import next_step, step_cap
-from engine.projection import (HEAD_UNIT, HUNDRED, from_units, Projection, StateShape, YearSums, apportion,
-                               counted_micro_credentials, leaver_targets, profile_flags, round_half_up, service_years,
-                               year_result)
-from engine.roster import Roster, RosterTeacher
+from engine.budget.projection import (
+    HEAD_UNIT,
+    HUNDRED,
+    Projection,
+    StateShape,
+    YearSums,
+    apportion,
+    counted_micro_credentials,
+    from_units,
+    leaver_targets,
+    profile_flags,
+    round_half_up,
+    service_years,
+    year_result,
+)
+from engine.budget.roster import Roster, RosterTeacher
+from engine.budget.scenario import Assumptions, Scenario, prepare
+from engine.errors import RuleInputError
+from engine.pay.additions import Placement, addition_lines, role_check
+from engine.pay.cells import cell_amount, lines_round, next_step, schedule_for, step_cap
+from engine.pay.credit import (
+    base_credits,
+    earned_lane,
+    lanes_on,
+    micro_credential_hours,
+)
 from engine.rules import DEGREES, DistrictRules, dated_value
-from engine.salary import (Placement, RuleInputError, addition_lines, base_credits, cell_amount, earned_lane,
-                           lanes_on, lines_round, micro_credential_hours, role_check, schedule_for)
-from engine.scenario import Assumptions, Scenario, prepare
 from engine.school_year import SchoolYear
 
 

@@ -8,11 +8,17 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from engine.loader import Document, RuleError, RuleFileError, dotted, read_document
 from engine.rules import DistrictRules
+from engine.rules.reader import (
+    Document,
+    RuleError,
+    RuleFileError,
+    dotted,
+    read_document,
+)
 
 _DATE_REPR = re.compile(r"datetime\.date\((\d+), (\d+), (\d+)\)")
-RULES_DIR = Path(__file__).resolve().parent.parent / "district_rules"
+RULES_DIR = Path(__file__).resolve().parents[2] / "district_rules"
 
 
 def _loc_path(loc: tuple) -> tuple:

@@ -12,10 +12,21 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from engine.errors import RuleInputError
 from engine.money import round_money
-from engine.rules import (Addition, DistrictRules, Eligibility, Fica, Lane, MicroCredentialRule, Role, Row, Schedule,
-                          dated_value)
-from engine.salary import RuleInputError, cell_amount, latest_schedule_year, schedule_for
+from engine.pay.cells import cell_amount, latest_schedule_year, schedule_for
+from engine.rules import (
+    Addition,
+    DistrictRules,
+    Eligibility,
+    Fica,
+    Lane,
+    MicroCredentialRule,
+    Role,
+    Row,
+    Schedule,
+    dated_value,
+)
 from engine.school_year import SchoolYear
 
 Percent = Annotated[Decimal, Field(ge=0, le=100, description="a percentage, e.g. 4 for 4%")]

@@ -6,8 +6,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from engine.estimate import Estimate, EstimateInput, PlanYear, estimate
 from engine.rules import DistrictRules
+from engine.teacher.estimate import Estimate, EstimateInput, PlanYear, estimate
 
 SchoolYearLabel = Annotated[str, Field(pattern=r"^\d{4}-\d{2}$", description="a school year such as 2026-27")]
 

@@ -15,12 +15,26 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from engine.money import ZERO, money_str
-from engine.rules import DistrictRules, Window, dated_value
-from engine.salary import (ONE, Placement, RuleInputError, base_credits, cell_amount, converted_credit, earned_lane,
-                           lanes_on, lines_round, micro_credential_hours, role_check)
+from engine.errors import RuleInputError
+from engine.money import ONE, ZERO, money_str
+from engine.pay.additions import Placement, role_check
+from engine.pay.cells import cell_amount, lines_round
+from engine.pay.credit import (
+    base_credits,
+    converted_credit,
+    earned_lane,
+    lanes_on,
+    micro_credential_hours,
+)
+from engine.pay.windows import (  # noqa: F401  (re-exported)
+    WindowDates,
+    month_day,
+    open_windows,
+    window_dates,
+    window_on,
+)
+from engine.rules import DistrictRules, dated_value
 from engine.school_year import SchoolYear
-from engine.windows import WindowDates, month_day, open_windows, window_dates, window_on  # noqa: F401  (re-exported)
 
 KINDS = ("lane_change", "growth_step", "role")
 KIND_LABELS = {"lane_change": "Lane change", "growth_step": "Growth step", "role": "Role"}

@@ -18,6 +18,47 @@ from credentials.catalog import CatalogEntry, TrustedIssuer
 from engine.money import CENT
 from engine.school_year import SchoolYear
 
+__all__ = [
+    "Money",
+    "Percent",
+    "Hours",
+    "Count",
+    "MonthDay",
+    "DEGREES",
+    "Degree",
+    "STATUSES",
+    "CreditKind",
+    "Strict",
+    "Cited",
+    "dated_value",
+    "DatedMoney",
+    "DatedPercent",
+    "Source",
+    "District",
+    "Requirement",
+    "Lane",
+    "Row",
+    "GrowthRule",
+    "Schedule",
+    "MicroCredentialRule",
+    "Conversion",
+    "Counting",
+    "Window",
+    "StepRules",
+    "Eligibility",
+    "Addition",
+    "Stack",
+    "RatingRule",
+    "Role",
+    "Rounding",
+    "Pay",
+    "Fica",
+    "Budget",
+    "DistrictRules",
+    "DEGREES",
+    "STATUSES",
+]
+
 # --- value types -------------------------------------------------------------
 
 Money = Annotated[Decimal, Field(ge=0, decimal_places=2, description="an amount in dollars, at most two decimals, >= 0")]

@@ -16,7 +16,7 @@ The method (written out so payroll can check it by hand):
    the result is exactly (new - old) x share, the figure the teacher was shown.
 3. The daily rate is the annual amount / contract_days, so the amount for one school
    year = (new annual - old annual) / contract_days x contract days paid x FTE,
-   rounded once by the district's pay-line rounding (`engine.salary.lines_round`).
+   rounded once by the district's pay-line rounding (`engine.pay.cells.lines_round`).
 4. A change effective in an earlier school year is one line per school year: each
    later year runs from its first day with that year's old and new annual amounts.
    The total is the sum of the rounded lines. Positive: owed to the teacher;
@@ -28,9 +28,9 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from engine.money import ZERO, money_str
+from engine.money import ONE, ZERO, money_str
+from engine.pay.cells import lines_round
 from engine.rules import DistrictRules
-from engine.salary import ONE, lines_round
 from engine.school_year import SchoolYear
 
 

@@ -16,9 +16,11 @@ from typing import Iterable, Iterator
 
 import numpy as np
 
+from engine.errors import RuleInputError
 from engine.money import CENT
+from engine.pay.cells import cell_amount, schedule_for
+from engine.pay.credit import degree_rank
 from engine.rules import DEGREES, DistrictRules
-from engine.salary import RuleInputError, cell_amount, degree_rank, schedule_for
 from engine.school_year import SchoolYear
 
 # The roster's fields, in file order, with the header names districts commonly use for them.
@@ -345,7 +347,7 @@ def parse_roster(rules: DistrictRules, headers: list[str], rows: list[tuple[int,
     unmapped = [name for name in REQUIRED if not mapping.get(name) or mapping[name] not in headers]
     if unmapped:
         raise RosterError([], 0, unmapped)
-    from engine.salary import latest_schedule_year
+    from engine.pay.cells import latest_schedule_year
 
     year = school_year or latest_schedule_year(rules)
     checker = _Checker(rules, year, today or date.today())
@@ -392,7 +394,7 @@ SUBJECT_POOL = ["math", "science", "ela", "social_studies", "special_education",
 def synthesize(rules: DistrictRules, teachers: int, seed: int, school_year: SchoolYear | None = None,
                schools: int | None = None) -> Roster:
     """A realistic synthetic roster: experience skewed young, degrees and lanes rising with it, some part-time."""
-    from engine.salary import latest_schedule_year
+    from engine.pay.cells import latest_schedule_year
 
     if teachers < 1:
         raise ValueError("expected at least one teacher")

@@ -1,0 +1,1 @@
+"""Finance: rosters, scenarios and the budget projection with its per-teacher reference."""

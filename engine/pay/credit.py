@@ -1,0 +1,78 @@
+"""Credit and lanes: which lane a degree and credit earn, the next lane, and other learning
+(micro-credentials, PD hours, workshop points, CPE hours) turned into semester hours."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from engine.errors import RuleInputError
+from engine.money import ZERO
+from engine.pay.cells import schedule_for
+from engine.rules import DEGREES, DistrictRules, Lane
+from engine.school_year import SchoolYear
+
+
+def degree_rank(degree: str) -> int:
+    return DEGREES.index(degree)
+
+
+def lane_qualifies(lane: Lane, degree: str, credits: Decimal) -> bool:
+    """Whether a degree and credit beyond it meet a lane's requirement (or an equivalent)."""
+    for need in [lane] + list(lane.equivalent):
+        if degree_rank(degree) > degree_rank(need.degree):
+            return True
+        if degree == need.degree and credits >= need.credits:
+            return True
+    return False
+
+
+def lanes_on(rules: DistrictRules, school_year: SchoolYear) -> list[Lane]:
+    """The lanes of the schedule in force, left to right."""
+    schedule, _, _ = schedule_for(rules, school_year)
+    return [rules.lane(lane_id) for lane_id in schedule.lanes]
+
+
+def earned_lane(rules: DistrictRules, school_year: SchoolYear, degree: str, credits: Decimal) -> Lane:
+    """The rightmost lane a degree and credit beyond it earn."""
+    best = None
+    for lane in lanes_on(rules, school_year):
+        if lane_qualifies(lane, degree, credits):
+            best = lane
+    if best is None:
+        raise RuleInputError(f"no lane on the {school_year.label} schedule accepts a {degree} degree")
+    return best
+
+
+def base_credits(lane: Lane, degree: str) -> Decimal:
+    """The credit beyond the degree that sitting in a lane already shows."""
+    return Decimal(lane.credits) if lane.degree == degree else ZERO
+
+
+def next_lane(rules: DistrictRules, school_year: SchoolYear, degree: str, credits: Decimal) -> tuple[Lane, Decimal] | None:
+    """The next lane to the right reachable with more credit at this degree, and the credit still needed."""
+    current = earned_lane(rules, school_year, degree, credits)
+    lanes = lanes_on(rules, school_year)
+    for lane in lanes[lanes.index(current) + 1:]:
+        needs = [lane] + list(lane.equivalent)
+        for need in needs:
+            if need.degree == degree and need.credits > credits:
+                return lane, Decimal(need.credits) - credits
+    return None
+
+
+def micro_credential_hours(rules: DistrictRules, count: int) -> Decimal:
+    """Graduate-equivalent hours of a number of micro-credentials, where they count toward lanes."""
+    rule = rules.micro_credentials
+    if rule.counts_toward != "lanes":
+        return ZERO
+    return rule.credit_hours_each * count
+
+
+def converted_credit(rules: DistrictRules, kind: str, amount: Decimal) -> Decimal:
+    """Semester hours for PD hours, workshop points or CPE hours by the district's conversion."""
+    if kind == "graduate_credit":
+        return amount
+    for conversion in rules.conversions:
+        if conversion.kind == kind:
+            hours = amount / conversion.per_credit
+            return Decimal(int(hours)) if conversion.whole_credits_only else hours
+    return ZERO
