@@ -152,6 +152,14 @@ def _recipient_check(credential: Credential, expected: str | None) -> Check:
     return Check("recipient", False, f"not issued to {expected}")
 
 
+def recipient_check(credential: Credential, identities: list[str]) -> Check:
+    """Whether the credential is made out to any of a person's identities (email, DID); not checked with none."""
+    if not identities:
+        return Check("recipient", None, "not checked: no email or DID on the roster to compare with")
+    found = [_recipient_check(credential, identity) for identity in identities]
+    return next((check for check in found if check.passed), found[0])
+
+
 def _as_list(value) -> list:
     """A JSON value as a list: lists as they are, one value wrapped, absent as empty."""
     if value is None:

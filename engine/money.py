@@ -35,3 +35,8 @@ def round_money(amount: Decimal, unit: Decimal = CENT, mode: str = "half_up") ->
 def money_str(amount: Decimal) -> str:
     """A money amount as a string with two decimals, as the JSON output carries it."""
     return str(amount.quantize(CENT))
+
+
+def quantity_str(amount: Decimal) -> str:
+    """Hours or credit without trailing zeros: 9, 7.5 (never 9.00 or 9E+1)."""
+    return f"{amount.normalize():f}"

@@ -6,7 +6,7 @@ from decimal import Decimal
 from sqlalchemy import Column, Index, Integer, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from models.types import Money, UTCDateTime, guard_append_only, utcnow
+from models.types import ExactDecimal, Money, UTCDateTime, guard_append_only, utcnow
 
 
 # Fields a teacher gives when filing a request.
@@ -56,6 +56,7 @@ class ChangeRequest(ChangeRequestBase, table=True):
     new_lane: str | None = Field(default=None, max_length=40)
     old_growth_steps: int | None = None
     new_growth_steps: int | None = None
+    new_micro_credential_growth_steps: int | None = None
     old_annual: Decimal | None = Field(default=None, sa_type=Money)
     new_annual: Decimal | None = Field(default=None, sa_type=Money)
     retro_amount: Decimal | None = Field(default=None, sa_type=Money)
@@ -73,12 +74,15 @@ class RequestCredential(SQLModel, table=True):
     credential_id: int = Field(foreign_key="earned_credentials.id", index=True, ondelete="CASCADE")
 
 
-# An evidence file, stored in the instance folder under a random name and served only to its teacher and HR.
+# An evidence file for a request or a ledger item, stored in the instance folder under a random name and
+# served only to its teacher and HR.
 class EvidenceFile(SQLModel, table=True):
     __tablename__ = "request_evidence"
 
     id: int | None = Field(default=None, primary_key=True)
-    request_id: int = Field(foreign_key="change_requests.id", index=True, ondelete="CASCADE")
+    request_id: int | None = Field(default=None, foreign_key="change_requests.id", index=True, ondelete="CASCADE")
+    credential_id: int | None = Field(default=None, foreign_key="earned_credentials.id", index=True,
+                                      ondelete="CASCADE")
     stored_name: str = Field(max_length=80, sa_column_kwargs={"unique": True})
     original_name: str = Field(max_length=255)
     content_type: str = Field(max_length=100)
@@ -89,13 +93,23 @@ class EvidenceFile(SQLModel, table=True):
     verification: str | None = Field(default=None, sa_column=Column(Text))
 
 
-# A credential an approved request has used: its primary key makes "credit counts once" hold in the
-# database itself, even for two approvals at the same moment. A reversal frees it again.
+# How much of a ledger item an approved request used. The item's used_amount (checked by the database
+# against its amount) is the sum of these; a reversal deletes its rows and gives the amount back.
 class CredentialUse(SQLModel, table=True):
     __tablename__ = "credential_uses"
 
     credential_id: int = Field(primary_key=True, foreign_key="earned_credentials.id", ondelete="CASCADE")
-    request_id: int = Field(foreign_key="change_requests.id", index=True, ondelete="CASCADE")
+    request_id: int = Field(primary_key=True, foreign_key="change_requests.id", index=True, ondelete="CASCADE")
+    amount: Decimal = Field(sa_type=ExactDecimal(14, 4))
+
+
+# One reviewer's approval of a request, where the district's rules need more than one (a committee).
+class RequestReview(SQLModel, table=True):
+    __tablename__ = "request_reviews"
+
+    request_id: int = Field(primary_key=True, foreign_key="change_requests.id", ondelete="CASCADE")
+    reviewer_id: int = Field(primary_key=True, foreign_key="users.id", ondelete="CASCADE")
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
 
 
 # One move of a request: who, when, from which state to which, and why. Rows are never changed.

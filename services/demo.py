@@ -21,6 +21,8 @@ from services import accounts, teachers
 DEMO_ACCOUNTS = (
     ("teacher", "Demo Teacher", Role.teacher, "teacher-demo-1"),
     ("hr", "Demo HR officer", Role.hr, "hr-demo-1"),
+    # A second HR reviewer: Dysart's growth steps go to a committee of two.
+    ("hr2", "Demo HR reviewer", Role.hr, "hr-demo-2"),
     ("finance", "Demo finance officer", Role.finance, "finance-demo-1"),
     ("admin", "Demo administrator", Role.admin, "admin-demo-1"),
 )

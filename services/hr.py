@@ -13,40 +13,24 @@ import io
 import json
 import re
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
 
-from sqlalchemy import and_, delete, func, insert, or_, update
+from sqlalchemy import and_, delete, func, or_, update
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
-from engine.hr.assess import CreditFact, Outcome, RequestFacts, assess, step_in_year
-from engine.hr.retro import RetroPay, YearChange, retroactive_pay, reversal
+from engine.hr.assess import Outcome, RequestFacts, assess, change_retro
+from engine.hr.retro import RetroPay
 from engine.hr.workflow import Action, IllegalTransition, State, apply
-from engine.money import ONE, ZERO, money_str
-from engine.pay.cells import cell_amount, lines_round
-from engine.pay.credit import converted_credit
-from engine.pay.windows import month_day
+from engine.money import ZERO, money_str
 from engine.rules import DistrictRules
-from engine.school_year import SchoolYear
-from models import (
-    CredentialKind,
-    CredentialStatus,
-    EarnedCredential,
-    Evaluation,
-    Placement,
-    Teacher,
-    User,
-)
-from models.hr import (
-    ChangeRequest,
-    CredentialUse,
-    EvidenceFile,
-    RequestAudit,
-    RequestCredential,
-)
+from engine.teacher.record import CreditItem
+from models import CredentialKind, CredentialStatus, EarnedCredential, Placement, Teacher, User
+from models.hr import ChangeRequest, EvidenceFile, RequestAudit, RequestCredential, RequestReview
+from services import ledger
 from models.types import utcnow
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
@@ -98,44 +82,51 @@ def _audit(session: Session, request_id: int, action: str, from_status: str | No
                              at=at, reason=reason))
 
 
-def create_request(*, session: Session, teacher: Teacher, actor: User, kind: str, target_lane: str | None = None,
-                   role: str | None = None, window_id: str | None = None, note: str = "",
-                   credential_ids: list[int] = (), new_credits: list[NewCredit] = ()) -> ChangeRequest:
-    """Open a draft request for a teacher, with the credentials it rests on; give it."""
+def open_credit(*, session: Session, teacher_id: int) -> list[EarnedCredential]:
+    """A teacher's credit still awaiting HR's decision: what a new request rests on unless the teacher says otherwise."""
+    return list(session.exec(select(EarnedCredential).where(
+        EarnedCredential.teacher_id == teacher_id, EarnedCredential.status == CredentialStatus.submitted)
+        .order_by(EarnedCredential.school_year, EarnedCredential.id)))
+
+
+def create_request(*, session: Session, rules: DistrictRules, teacher: Teacher, actor: User, kind: str, today: date,
+                   target_lane: str | None = None, role: str | None = None, window_id: str | None = None,
+                   note: str = "", credential_ids: list[int] = (), new_credits: list[NewCredit] = ()) -> ChangeRequest:
+    """Open a draft request for a teacher, with the credit it rests on; give it."""
     row = ChangeRequest(teacher_id=teacher.id, district_id=teacher.district_id, school=teacher.school, kind=kind,
                         target_lane=target_lane or None, role=role or None, window_id=window_id or None, note=note)
     session.add(row)
     session.flush()
-    attach_credentials(session=session, change_request=row, credential_ids=credential_ids, new_credits=new_credits,
-                       commit=False)
+    attach_credentials(session=session, rules=rules, change_request=row, actor=actor, today=today,
+                       credential_ids=credential_ids, new_credits=new_credits, commit=False)
     _audit(session, row.id, "create", None, State.draft, actor, row.created_at)
     session.commit()
     session.refresh(row)
     return row
 
 
-def attach_credentials(*, session: Session, change_request: ChangeRequest, credential_ids: list[int] = (),
-                       new_credits: list[NewCredit] = (), commit: bool = True) -> None:
-    """Link a teacher's own credentials to a request, recording newly declared credit as submitted."""
+def attach_credentials(*, session: Session, rules: DistrictRules, change_request: ChangeRequest, actor: User | None,
+                       today: date, credential_ids: list[int] = (), new_credits: list[NewCredit] = (),
+                       commit: bool = True) -> None:
+    """Link a teacher's own ledger items to a request, recording newly declared credit in the ledger as submitted."""
     own = {c.id for c in session.exec(select(EarnedCredential).where(
         EarnedCredential.teacher_id == change_request.teacher_id))}
     linked = set(session.exec(select(RequestCredential.credential_id).where(
         RequestCredential.request_id == change_request.id)))
     for credential_id in credential_ids:
         if credential_id not in own:
-            raise NotAllowed(f"credential {credential_id} is not this teacher's")
+            raise NotAllowed(f"credit #{credential_id} is not on this teacher's ledger")
         if credential_id not in linked:
             session.add(RequestCredential(request_id=change_request.id, credential_id=credential_id))
             linked.add(credential_id)
-    school_year = None
+    teacher = session.get(Teacher, change_request.teacher_id)
     for credit in new_credits:
-        if credit.earned_on:
-            school_year = SchoolYear.containing(credit.earned_on).label
-        row = EarnedCredential(teacher_id=change_request.teacher_id, kind=CredentialKind(credit.kind),
-                               title=credit.title, amount=credit.amount, earned_on=credit.earned_on,
-                               school_year=school_year, status=CredentialStatus.submitted, submitted_on=credit.earned_on)
-        session.add(row)
-        session.flush()
+        try:
+            row = ledger.record_credit(session=session, rules=rules, teacher=teacher, actor=actor, kind=credit.kind,
+                                       amount=credit.amount, today=today, title=credit.title,
+                                       earned_on=credit.earned_on, commit=False)
+        except ledger.CreditRefused as error:
+            raise NotAllowed(str(error)) from None
         session.add(RequestCredential(request_id=change_request.id, credential_id=row.id))
     if commit:
         session.commit()
@@ -146,7 +137,6 @@ def request_credentials(*, session: Session, request_id: int) -> list[EarnedCred
     statement = (select(EarnedCredential).join(RequestCredential, RequestCredential.credential_id == EarnedCredential.id)
                  .where(RequestCredential.request_id == request_id).order_by(EarnedCredential.id))
     return list(session.exec(statement))
-
 
 # --- evidence ------------------------------------------------------------------------------------
 
@@ -190,14 +180,11 @@ def _is_json(data: bytes) -> bool:
     return True
 
 
-def verify_badge(data: bytes, filename: str, rules: DistrictRules | None) -> dict:
-    """Open Badge verification of an evidence file, offline, as JSON: per credential, each check and the catalog value."""
-    from credentials import (
-        UnreadableCredential,
-        map_to_catalog,
-        read_credentials,
-        verify_credential,
-    )
+def verify_badge(data: bytes, filename: str, rules: DistrictRules | None, identities: list[str] = ()) -> dict:
+    """Open Badge verification of an evidence file, offline, as JSON: per credential, each check, whether it is made
+    out to one of `identities` (the teacher's email or DID), and the catalog value."""
+    from credentials import UnreadableCredential, map_to_catalog, read_credentials, verify_credential
+    from credentials.verify import recipient_check
 
     try:
         found = read_credentials(data, filename)
@@ -208,6 +195,10 @@ def verify_badge(data: bytes, filename: str, rules: DistrictRules | None) -> dic
         entry = result.as_json()
         entry["catalog"] = match.as_json() if match else None
         entry["earned_on"] = _earned_on(result.credential.document)
+        entry["credential_key"] = credential_key(result.credential.document)
+        check = recipient_check(result.credential, identities)
+        entry["recipient_matches"] = check.passed
+        entry["recipient"] = check.message
         entry["nested"] = [described(n) for n in result.nested]
         return entry
 
@@ -228,33 +219,61 @@ def _earned_on(document: dict) -> str | None:
     return None
 
 
-def record_verified_badges(*, session: Session, change_request: ChangeRequest, verification: dict,
-                           rules: DistrictRules) -> list[EarnedCredential]:
-    """Each valid badge from a trusted issuer that the district's catalog values becomes the teacher's granted
-    credit, attached to the request; an achievement the teacher already holds is not counted twice."""
-    month, day = month_day(rules.district.school_year_starts)
-    held = {(c.achievement_id, c.issuer) for c in session.exec(
-        select(EarnedCredential).where(EarnedCredential.teacher_id == change_request.teacher_id))}
+def teacher_identities(teacher: Teacher) -> list[str]:
+    """Who a badge must be made out to for this teacher: the email and DID on the roster."""
+    return [value for value in (teacher.email, teacher.did) if value]
+
+
+def credential_key(document: dict) -> str:
+    """A credential's identity: its `id`, or the SHA-256 of its content when it has none."""
+    ident = document.get("id") if isinstance(document.get("id"), str) else None
+    if ident:
+        return ident[:128]
+    return "sha256:" + hashlib.sha256(json.dumps(document, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def record_verified_badges(*, session: Session, teacher: Teacher, verification: dict, rules: DistrictRules,
+                           actor: User | None, today: date, change_request: ChangeRequest | None = None
+                           ) -> list[EarnedCredential]:
+    """Each valid badge the district's catalog values goes on the teacher's ledger, once for all teachers (held by
+    a unique key). It is granted by itself only where the rule file says so and only when it is made out to this
+    teacher and its issuer is trusted; otherwise it is submitted, and its checks inform HR's decision."""
     added = []
 
     def walk(entries: list[dict]) -> None:
         for entry in entries:
             walk(entry.get("nested") or [])
             match, achievement = entry.get("catalog"), entry.get("achievement") or {}
-            key = (achievement.get("id"), (entry.get("issuer") or {}).get("id"))
-            if not match or key in held:
+            if not match or not entry.get("valid"):
                 continue
-            held.add(key)
+            key = entry.get("credential_key")
+            if key and session.exec(select(EarnedCredential.id).where(EarnedCredential.credential_key == key)).first():
+                entry["ledger"] = "already on a ledger: a credential counts once"
+                continue
+            to_teacher = entry.get("recipient_matches") is True
+            grant = rules.review.verified_badges_grant and entry.get("trusted") and to_teacher
             earned = date.fromisoformat(entry["earned_on"]) if entry.get("earned_on") else None
             kind, amount = ((CredentialKind.micro_credential, Decimal(match["micro_credentials"]))
                             if match["micro_credentials"] else (CredentialKind.graduate_credit, Decimal(match["credit_hours"])))
-            row = EarnedCredential(
-                teacher_id=change_request.teacher_id, kind=kind, amount=amount, status=CredentialStatus.granted,
-                title=(achievement.get("name") or "Verified badge")[:200], achievement_id=key[0], issuer=key[1],
-                earned_on=earned, school_year=SchoolYear.containing(earned, month, day).label if earned else None)
-            session.add(row)
-            session.flush()
-            session.add(RequestCredential(request_id=change_request.id, credential_id=row.id))
+            try:
+                with session.begin_nested():
+                    row = ledger.record_credit(
+                        session=session, rules=rules, teacher=teacher, actor=actor, kind=kind, amount=amount,
+                        today=today, title=(achievement.get("name") or "Verified badge"), earned_on=earned,
+                        status=CredentialStatus.granted if grant else CredentialStatus.submitted,
+                        achievement_id=achievement.get("id"), issuer=(entry.get("issuer") or {}).get("id"),
+                        credential_key=key, commit=False)
+            except IntegrityError:
+                entry["ledger"] = "already on a ledger: a credential counts once"
+                continue
+            except ledger.CreditRefused as error:
+                entry["ledger"] = f"not recorded: {error}"
+                continue
+            entry["ledger"] = ("granted: verified, trusted issuer, made out to this teacher" if grant else
+                               "submitted for HR's decision" + ("" if to_teacher else
+                                                                " (not shown to be made out to this teacher)"))
+            if change_request is not None:
+                session.add(RequestCredential(request_id=change_request.id, credential_id=row.id))
             added.append(row)
 
     walk(verification.get("credentials") or [])
@@ -262,14 +281,15 @@ def record_verified_badges(*, session: Session, change_request: ChangeRequest, v
 
 
 def add_evidence(*, session: Session, change_request: ChangeRequest, actor: User, filename: str, data: bytes,
-                 instance_path: str | Path, rules: DistrictRules | None) -> EvidenceFile:
+                 instance_path: str | Path, rules: DistrictRules | None, today: date | None = None) -> EvidenceFile:
     """Store an evidence file under a random name, verify it if it may be an Open Badge, and give its record."""
     if change_request.status not in (State.draft, State.returned, State.submitted):
         raise EvidenceRefused("evidence can be added only while the request is a draft, submitted or returned")
     extension, content_type = check_evidence(filename, data)
     stored = secrets.token_hex(20)
     (evidence_folder(instance_path) / stored).write_bytes(data)
-    checked = verify_badge(data, filename, rules) if extension in BADGE_TYPES else None
+    teacher = session.get(Teacher, change_request.teacher_id)
+    checked = verify_badge(data, filename, rules, teacher_identities(teacher)) if extension in BADGE_TYPES else None
     verification = json.dumps(checked) if checked is not None else None
     safe_name = re.sub(r"[^A-Za-z0-9._ -]", "_", Path(filename).name)[:200] or f"evidence.{extension}"
     row = EvidenceFile(request_id=change_request.id, stored_name=stored, original_name=safe_name,
@@ -277,10 +297,60 @@ def add_evidence(*, session: Session, change_request: ChangeRequest, actor: User
                        uploaded_by=actor.id, verification=verification)
     session.add(row)
     if checked is not None and rules is not None:
-        record_verified_badges(session=session, change_request=change_request, verification=checked, rules=rules)
+        record_verified_badges(session=session, teacher=teacher, verification=checked, rules=rules, actor=actor,
+                               today=today or utcnow().date(), change_request=change_request)
+        row.verification = json.dumps(checked)
     session.commit()
     session.refresh(row)
     return row
+
+
+def record_credit_with_evidence(*, session: Session, rules: DistrictRules, teacher: Teacher, actor: User, today: date,
+                                instance_path: str | Path, filename: str, data: bytes, kind: str | None = None,
+                                amount: Decimal | None = None, title: str = "",
+                                earned_on: date | None = None) -> tuple[list[EarnedCredential], EvidenceFile]:
+    """Put credit on a teacher's ledger with its evidence: a badge the district's catalog values becomes its own
+    entry (see `record_verified_badges`); any other file backs the credit the teacher declares. HR decides."""
+    extension, content_type = check_evidence(filename, data)
+    checked = verify_badge(data, filename, rules, teacher_identities(teacher)) if extension in BADGE_TYPES else None
+    rows = []
+    if checked is not None:
+        rows = record_verified_badges(session=session, teacher=teacher, verification=checked, rules=rules,
+                                      actor=actor, today=today)
+    if not rows:
+        if not kind or not amount:
+            why = "; ".join(c.get("ledger", "") for c in (checked or {}).get("credentials", []) if c.get("ledger"))
+            raise EvidenceRefused(why or "say what credit this file shows: its kind and amount")
+        try:
+            rows = [ledger.record_credit(session=session, rules=rules, teacher=teacher, actor=actor, kind=kind,
+                                         amount=amount, today=today, title=title, earned_on=earned_on, commit=False)]
+        except ledger.CreditRefused as error:
+            raise EvidenceRefused(str(error)) from None
+    stored = secrets.token_hex(20)
+    (evidence_folder(instance_path) / stored).write_bytes(data)
+    safe_name = re.sub(r"[^A-Za-z0-9._ -]", "_", Path(filename).name)[:200] or f"evidence.{extension}"
+    evidence = EvidenceFile(credential_id=rows[0].id, stored_name=stored, original_name=safe_name,
+                            content_type=content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+                            uploaded_by=actor.id, verification=json.dumps(checked) if checked is not None else None)
+    session.add(evidence)
+    try:
+        session.commit()
+    except Exception:
+        session.rollback()
+        (evidence_folder(instance_path) / stored).unlink(missing_ok=True)
+        raise
+    for row in rows:
+        session.refresh(row)
+    return rows, evidence
+
+
+def credit_evidence(*, session: Session, teacher_id: int) -> dict[int, list[EvidenceFile]]:
+    """The evidence files behind each of a teacher's ledger items."""
+    found: dict[int, list[EvidenceFile]] = {}
+    for evidence in session.exec(select(EvidenceFile).join(EarnedCredential, EarnedCredential.id == EvidenceFile.credential_id)
+                                 .where(EarnedCredential.teacher_id == teacher_id).order_by(EvidenceFile.id)):
+        found.setdefault(evidence.credential_id, []).append(evidence)
+    return found
 
 
 def evidence_files(*, session: Session, request_id: int) -> list[EvidenceFile]:
@@ -301,40 +371,9 @@ def teacher_of(*, session: Session, change_request: ChangeRequest) -> Teacher:
 
 
 def current_placement(*, session: Session, teacher_id: int) -> Placement | None:
-    """The teacher's latest placement."""
+    """The teacher's latest placement as HR entered it."""
     return session.exec(select(Placement).where(Placement.teacher_id == teacher_id)
                         .order_by(Placement.school_year.desc())).first()
-
-
-def unused_granted_credit(*, session: Session, rules: DistrictRules, teacher_id: int,
-                          school_year: str) -> tuple[int, Decimal]:
-    """Micro-credentials and semester hours granted for a school year that no approved request has used yet."""
-    used = select(RequestCredential.credential_id).join(
-        ChangeRequest, ChangeRequest.id == RequestCredential.request_id).where(
-        ChangeRequest.teacher_id == teacher_id, ChangeRequest.status == State.approved)
-    rows = session.exec(select(EarnedCredential).where(
-        EarnedCredential.teacher_id == teacher_id, EarnedCredential.status == CredentialStatus.granted,
-        EarnedCredential.school_year == school_year, EarnedCredential.id.not_in(used)))
-    micro_credentials, hours = 0, ZERO
-    for row in rows:
-        if row.kind == CredentialKind.micro_credential:
-            micro_credentials += int(row.amount)
-        else:
-            hours += converted_credit(rules, str(row.kind), row.amount)
-    return micro_credentials, hours
-
-
-def growth_steps_held(*, session: Session, teacher_id: int, excluding: int | None = None,
-                      effective_before: date | None = None) -> int:
-    """Growth steps the teacher holds from approved growth-step requests (in effect before a date, if given)."""
-    statement = select(func.max(ChangeRequest.new_growth_steps)).where(
-        ChangeRequest.teacher_id == teacher_id, ChangeRequest.status == State.approved,
-        ChangeRequest.kind == "growth_step")
-    if excluding is not None:
-        statement = statement.where(ChangeRequest.id != excluding)
-    if effective_before is not None:
-        statement = statement.where(ChangeRequest.effective_date < effective_before)
-    return session.exec(statement).one() or 0
 
 
 def filed_on(change_request: ChangeRequest, today: date) -> date:
@@ -342,92 +381,49 @@ def filed_on(change_request: ChangeRequest, today: date) -> date:
     return change_request.first_submitted_at.date() if change_request.first_submitted_at else today
 
 
-def request_facts(*, session: Session, change_request: ChangeRequest, today: date) -> RequestFacts | None:
-    """The facts the rules judge a request by, or None when the teacher has no placement."""
-    evidence = session.exec(select(func.count()).select_from(EvidenceFile).where(
-        EvidenceFile.request_id == change_request.id)).one()
-    return _facts(session, change_request.teacher_id, kind=change_request.kind,
-                  filed=filed_on(change_request, today), target_lane=change_request.target_lane,
-                  role=change_request.role, window_id=change_request.window_id,
-                  credentials=request_credentials(session=session, request_id=change_request.id),
-                  evidence=evidence, excluding=change_request.id)
+def _evidence_count(session: Session, request_id: int) -> int:
+    return session.exec(select(func.count()).select_from(EvidenceFile).where(
+        EvidenceFile.request_id == request_id)).one()
 
 
-def preview_facts(*, session: Session, teacher: Teacher, kind: str, today: date, target_lane: str | None = None,
-                  role: str | None = None, window_id: str | None = None, credential_ids: list[int] = (),
-                  new_credits: list[NewCredit] = (), evidence_files: int = 0) -> RequestFacts | None:
-    """The facts of a request not yet saved: what the teacher sees before filing."""
-    own = [c for c in session.exec(select(EarnedCredential).where(EarnedCredential.teacher_id == teacher.id))
-           if c.id in set(credential_ids)]
-    declared = [EarnedCredential(teacher_id=teacher.id, kind=CredentialKind(c.kind), title=c.title, amount=c.amount,
-                                 earned_on=c.earned_on, status=CredentialStatus.submitted) for c in new_credits]
-    return _facts(session, teacher.id, kind=kind, filed=today, target_lane=target_lane or None, role=role or None,
-                  window_id=window_id or None, credentials=own + declared, evidence=evidence_files, excluding=None)
-
-
-def _facts(session: Session, teacher_id: int, *, kind: str, filed: date, target_lane, role, window_id,
-           credentials: list[EarnedCredential], evidence: int, excluding: int | None) -> RequestFacts | None:
-    placement = current_placement(session=session, teacher_id=teacher_id)
-    if placement is None:
+def request_facts(*, session: Session, rules: DistrictRules, change_request: ChangeRequest,
+                  today: date) -> RequestFacts | None:
+    """The facts the rules judge a request by, or None when the teacher has no placement: the teacher's record
+    without this request, with the credit filed with it as what the decision would grant."""
+    teacher = session.get(Teacher, change_request.teacher_id)
+    record = ledger.teacher_record(session=session, rules=rules, teacher=teacher, excluding_request=change_request.id,
+                                   pending_request=change_request.id)
+    if record is None:
         return None
-    others = [ChangeRequest.teacher_id == teacher_id, ChangeRequest.status == State.approved]
-    if excluding is not None:
-        others.append(ChangeRequest.id != excluding)
-    used = {}
-    for credential_id, request_id in session.exec(
-            select(RequestCredential.credential_id, RequestCredential.request_id)
-            .join(ChangeRequest, ChangeRequest.id == RequestCredential.request_id).where(*others)):
-        used[credential_id] = request_id
-    credits = tuple(CreditFact(c.id, str(c.kind), c.amount, str(c.status), c.earned_on, c.school_year, c.title,
-                               used.get(c.id) if c.id is not None else None)
-                    for c in credentials)
-    lane_changes = tuple(session.exec(select(ChangeRequest.effective_date).where(
-        *others, ChangeRequest.kind == "lane_change")))
-    ratings = tuple(session.exec(select(Evaluation.school_year, Evaluation.rating).where(
-        Evaluation.teacher_id == teacher_id)))
-    granted_mcs = session.exec(select(func.count()).select_from(EarnedCredential).where(
-        EarnedCredential.teacher_id == teacher_id, EarnedCredential.status == CredentialStatus.granted,
-        EarnedCredential.kind == CredentialKind.micro_credential)).one()
-    return RequestFacts(
-        kind=kind, filed_on=filed, placement_year=placement.school_year,
-        step=placement.step, lane=placement.lane, degree=placement.degree, fte=placement.fte,
-        growth_steps=growth_steps_held(session=session, teacher_id=teacher_id, excluding=excluding),
-        years_of_service=placement.years_of_service, ratings=tuple(tuple(r) for r in ratings),
-        micro_credentials_held=granted_mcs, credits=credits, target_lane=target_lane,
-        role=role, window_id=window_id, evidence_files=evidence,
-        lane_changes_effective=tuple(d for d in lane_changes if d is not None))
+    return RequestFacts(kind=change_request.kind, filed_on=filed_on(change_request, today), record=record,
+                        target_lane=change_request.target_lane, role=change_request.role,
+                        window_id=change_request.window_id, evidence_files=_evidence_count(session, change_request.id),
+                        request_id=change_request.id)
+
+
+def preview_facts(*, session: Session, rules: DistrictRules, teacher: Teacher, kind: str, today: date,
+                  target_lane: str | None = None, role: str | None = None, window_id: str | None = None,
+                  credential_ids: list[int] = (), new_credits: list[NewCredit] = (),
+                  evidence_files: int = 0) -> RequestFacts | None:
+    """The facts of a request not yet saved: what the teacher sees before filing."""
+    record = ledger.teacher_record(session=session, rules=rules, teacher=teacher)
+    if record is None:
+        return None
+    chosen = set(credential_ids)
+    credits = [replace(c, pending=c.id in chosen and c.status == "submitted") for c in record.credits]
+    for number, credit in enumerate(new_credits, start=1):
+        credits.append(CreditItem(-number, credit.kind, credit.amount, "submitted",
+                                  ledger.school_year_of(rules, credit.earned_on or today), credit.earned_on,
+                                  credit.title, pending=True))
+    return RequestFacts(kind=kind, filed_on=today, record=replace(record, credits=tuple(credits)),
+                        target_lane=target_lane or None, role=role or None, window_id=window_id or None,
+                        evidence_files=evidence_files)
 
 
 def assess_request(*, session: Session, rules: DistrictRules, change_request: ChangeRequest, today: date) -> Outcome | None:
     """What the district's rules say the request gives, or None without a placement."""
-    facts = request_facts(session=session, change_request=change_request, today=today)
+    facts = request_facts(session=session, rules=rules, change_request=change_request, today=today)
     return assess(rules, facts) if facts else None
-
-
-def year_changes(rules: DistrictRules, outcome: Outcome, facts: RequestFacts, until: date) -> list[YearChange]:
-    """The change year by year, from its effective date to the school year `until` falls in."""
-    first = outcome.window.school_year
-    last = SchoolYear.containing(until - timedelta(days=1), first.start.month, first.start.day)
-    changes = []
-    year = first
-    placement_year = rules.year(facts.placement_year)
-    while year <= last:
-        if year == first:
-            old, new = outcome.old_annual, outcome.new_annual
-            effective, share = outcome.effective, outcome.share_of_year
-        else:
-            step = step_in_year(rules, facts.step, placement_year, year) if year >= placement_year else facts.step
-            old = lines_round(rules, cell_amount(rules, year, step, outcome.old_lane, outcome.old_growth_steps).amount * facts.fte)
-            if outcome.kind == "role":
-                new = old + (outcome.new_annual - outcome.old_annual)  # the role supplement on top
-            else:
-                new = lines_round(rules, cell_amount(rules, year, step, outcome.new_lane,
-                                                     outcome.new_growth_steps).amount * facts.fte)
-            effective, share = year.start, ONE
-        changes.append(YearChange(year, old, new, effective, share))
-        year = year.plus(1)
-    return changes
-
 
 # --- transitions ---------------------------------------------------------------------------------
 
@@ -452,9 +448,11 @@ def transition(*, session: Session, rules: DistrictRules, request_id: int, expec
     """Apply one workflow action, if legal and the request is still at `expected_version`; record it in the audit log.
 
     The write is `UPDATE ... WHERE id = ? AND version = ?`: when two HR users act at once,
-    exactly one update matches and the other gets StaleRequest.
+    exactly one update matches and the other gets StaleRequest. Where the district's rules
+    need more than one reviewer, each approval before the last is recorded as a review.
     """
-    now = now or utcnow()
+    if now is None:
+        now = utcnow() if today is None else datetime.combine(today, utcnow().time(), tzinfo=UTC)
     today = today or now.date()
     change_request = session.get(ChangeRequest, request_id)
     if change_request is None:
@@ -467,8 +465,7 @@ def transition(*, session: Session, rules: DistrictRules, request_id: int, expec
         raise NotAllowed("only the teacher who filed a request may act on it")
     if role == "hr" and rules.id != change_request.district_id:
         raise NotAllowed("these rules are not the request's district's")
-    workflow_role = "hr" if role in ("hr",) else "teacher" if role == "teacher" else role
-    move = apply(change_request.status, action, actor_role=workflow_role, actor_id=actor.id, at=now, reason=reason,
+    move = apply(change_request.status, action, actor_role=role, actor_id=actor.id, at=now, reason=reason,
                  requires_pre_approval=rules.counting.requires_pre_approval)
     values: dict = {"status": move.to_state.value, "version": ChangeRequest.version + 1}
     decision = Decision(change_request)
@@ -481,28 +478,34 @@ def transition(*, session: Session, rules: DistrictRules, request_id: int, expec
         values.update(decided_at=now, decided_by=actor.id, reason=move.reason)
     elif move.action == Action.withdraw:
         values["reason"] = move.reason
-    facts = outcome = None
+    outcome = facts = None
     if move.action in (Action.approve, Action.pre_approve):
-        facts = request_facts(session=session, change_request=change_request, today=today)
+        facts = request_facts(session=session, rules=rules, change_request=change_request, today=today)
         outcome = assess(rules, facts) if facts else None
         if outcome is None or not outcome.passes:
             problems = "; ".join(outcome.missing) if outcome else "the teacher has no placement"
             raise IllegalTransition(f"the request does not meet the district's rules: {problems}")
-    if move.action == Action.approve:
-        new_rate_from = max(today, outcome.effective)
-        changes = year_changes(rules, outcome, facts, new_rate_from)
-        retro = retroactive_pay(rules, changes, new_rate_from, facts.fte)
+    if move.action == Action.approve and _reviews_short(session, rules, change_request, actor, now, decision):
+        values = {"version": ChangeRequest.version + 1}
+        move = replace(move, to_state=move.from_state)
+    elif move.action == Action.approve:
+        change = outcome.change(request_id)
+        retro = change_retro(rules, facts.record, change, today)
         decision.retro = retro
         values.update(
             decided_at=now, decided_by=actor.id, reason=move.reason, school_year=outcome.school_year,
             effective_date=outcome.effective, share_of_year=str(outcome.share_of_year), old_step=outcome.old_step,
             old_lane=outcome.old_lane, new_lane=outcome.new_lane, old_growth_steps=outcome.old_growth_steps,
-            new_growth_steps=outcome.new_growth_steps, old_annual=outcome.old_annual, new_annual=outcome.new_annual,
-            retro_amount=retro.amount,
+            new_growth_steps=outcome.new_growth_steps,
+            new_micro_credential_growth_steps=outcome.new_micro_credential_growth_steps,
+            old_annual=outcome.old_annual, new_annual=outcome.new_annual, retro_amount=retro.amount,
+            recovered_amount=None,
             retro_explanation=json.dumps({"lines": [line.to_json() for line in retro.lines],
                                           "assessment": outcome.explanation}))
     if move.action == Action.reverse:
-        recovered = _reversal_amount(rules, change_request, today)
+        teacher = session.get(Teacher, change_request.teacher_id)
+        record = ledger.teacher_record(session=session, rules=rules, teacher=teacher, excluding_request=request_id)
+        recovered = change_retro(rules, record, ledger.change_of(change_request), today, reverse=True)
         values.update(decided_at=now, decided_by=actor.id, reason=move.reason, recovered_amount=recovered.amount)
         decision.retro = recovered
     result = session.execute(update(ChangeRequest)
@@ -511,88 +514,49 @@ def transition(*, session: Session, rules: DistrictRules, request_id: int, expec
     if result.rowcount != 1:
         session.rollback()
         raise StaleRequest(f"request #{request_id} was changed by someone else a moment ago; reload it")
-    _audit(session, request_id, move.action.value, move.from_state.value, move.to_state.value, actor, now, move.reason)
-    if move.action == Action.approve:
-        _grant_credentials(session, request_id, today)
-        _apply_placement(session, rules, change_request.teacher_id, outcome, facts)
-        if rules.counting.credit_used_once:
-            _use_credentials(session, request_id, [credential_id for credential_id, _ in outcome.counted])
-    if move.action == Action.reverse:
-        _undo_placement(session, change_request)
-        session.execute(delete(CredentialUse).where(CredentialUse.request_id == request_id))
-    session.commit()
+    action_name = "review" if move.action == Action.approve and move.to_state == move.from_state else move.action.value
+    _audit(session, request_id, action_name, move.from_state.value, move.to_state.value, actor, now, move.reason)
+    try:
+        if action_name == Action.approve.value:
+            for credential in request_credentials(session=session, request_id=request_id):
+                if credential.status == CredentialStatus.submitted:
+                    ledger.decide_credit(session=session, credential_id=credential.id, actor=actor, grant=True,
+                                         today=today, reason=f"granted with request #{request_id}", commit=False)
+            if rules.counting.credit_used_once:
+                ledger.use_credit(session=session, request_id=request_id, uses=outcome.uses, actor=actor)
+        if move.action == Action.reverse:
+            ledger.release_credit(session=session, request_id=request_id, actor=actor)
+            session.execute(delete(RequestReview).where(RequestReview.request_id == request_id))
+        session.commit()
+    except (ledger.CreditConflict, IntegrityError):
+        session.rollback()
+        raise StaleRequest("some of this request's credit was used by another approval a moment ago; reload it") from None
     session.refresh(change_request)
     return decision
 
 
-def _reversal_amount(rules: DistrictRules, change_request: ChangeRequest, today: date) -> RetroPay:
-    """The overpayment to recover when an approved move is reversed: what was paid above the old rate."""
-    effective = change_request.effective_date
-    year = rules.year(change_request.school_year)
-    changes = [YearChange(year, change_request.old_annual, change_request.new_annual, effective,
-                          Decimal(change_request.share_of_year or "1"))]
-    # Later school years at the same difference: the reversal recovers each year's payments.
-    nxt = year.plus(1)
-    while nxt.start < today:
-        changes.append(YearChange(nxt, change_request.old_annual, change_request.new_annual, nxt.start, ONE))
-        nxt = nxt.plus(1)
-    return retroactive_pay(rules, reversal(changes), max(today, effective))
+def _reviews_short(session: Session, rules: DistrictRules, change_request: ChangeRequest, actor: User, now: datetime,
+                   decision: Decision) -> bool:
+    """Record this reviewer's approval where the rules need several; True while more reviewers are still needed."""
+    needed = rules.review.needed(change_request.kind)
+    if needed <= 1:
+        return False
+    reviewers = set(session.exec(select(RequestReview.reviewer_id).where(
+        RequestReview.request_id == change_request.id)))
+    if actor.id in reviewers:
+        raise NotAllowed(f"you have already approved this request; {rules.district.name} needs {needed} "
+                         f"different reviewers for a {change_request.kind.replace('_', ' ')}")
+    session.add(RequestReview(request_id=change_request.id, reviewer_id=actor.id, at=now))
+    if len(reviewers) + 1 >= needed:
+        return False
+    decision.notes.append(f"approval {len(reviewers) + 1} of {needed}: another reviewer must approve it too")
+    return True
 
 
-def _use_credentials(session: Session, request_id: int, credential_ids: list[int | None]) -> None:
-    """Mark the credit an approval counted as used; another approval using it first makes this one stale."""
-    rows = [{"credential_id": i, "request_id": request_id} for i in credential_ids if i is not None]
-    if not rows:
-        return
-    try:
-        session.execute(insert(CredentialUse), rows)
-        session.flush()
-    except IntegrityError:
-        session.rollback()
-        raise StaleRequest("some of this request's credit was used by another approval a moment ago; reload it") from None
-
-
-def _grant_credentials(session: Session, request_id: int, today: date) -> None:
-    # HR's approval is the decision on transcript credit and hours filed with the request.
-    for credential in request_credentials(session=session, request_id=request_id):
-        if credential.status == CredentialStatus.submitted and credential.kind != CredentialKind.micro_credential:
-            credential.status = CredentialStatus.granted
-            credential.decided_on = today
-            session.add(credential)
-
-
-def _apply_placement(session: Session, rules: DistrictRules, teacher_id: int, outcome: Outcome,
-                     facts: RequestFacts) -> None:
-    """Write the new lane into the placement of the effective school year and every later one.
-
-    A growth step changes no lane, but still opens the effective year's placement, so the
-    teacher's pages show the year from which it pays."""
-    if outcome.new_lane == outcome.old_lane and outcome.new_growth_steps == outcome.old_growth_steps:
-        return
-    rows = list(session.exec(select(Placement).where(Placement.teacher_id == teacher_id)))
-    year_label = outcome.school_year
-    target = next((p for p in rows if p.school_year == year_label), None)
-    if target is None:
-        latest = max(rows, key=lambda p: p.school_year)
-        years = rules.year(year_label).start.year - rules.year(latest.school_year).start.year
-        target = Placement(teacher_id=teacher_id, school_year=year_label, step=outcome.old_step, lane=outcome.new_lane,
-                           fte=latest.fte, degree=latest.degree, band=latest.band,
-                           years_of_service=None if latest.years_of_service is None else latest.years_of_service + years)
-        session.add(target)
-    for row in rows + [target]:
-        if row.school_year >= year_label:
-            row.lane = outcome.new_lane
-            session.add(row)
-
-
-def _undo_placement(session: Session, change_request: ChangeRequest) -> None:
-    if change_request.new_lane == change_request.old_lane:
-        return
-    for row in session.exec(select(Placement).where(Placement.teacher_id == change_request.teacher_id,
-                                                    Placement.school_year >= change_request.school_year,
-                                                    Placement.lane == change_request.new_lane)):
-        row.lane = change_request.old_lane
-        session.add(row)
+def reviews(*, session: Session, request_id: int) -> list[RequestReview]:
+    """The reviewers who have approved a request that needs several."""
+    return list(session.exec(select(RequestReview).where(RequestReview.request_id == request_id)
+                             .order_by(RequestReview.at)))
 
 
 @dataclass
@@ -773,9 +737,7 @@ def payroll_xlsx(rows: list[dict]) -> bytes:
 
 def approved_changes(*, session: Session, teacher_id: int) -> list[ChangeRequest]:
     """A teacher's approved changes, by effective date: what the dashboard shows as "lane X from date Y"."""
-    return list(session.exec(select(ChangeRequest).where(ChangeRequest.teacher_id == teacher_id,
-                                                         ChangeRequest.status == State.approved)
-                             .order_by(ChangeRequest.effective_date, ChangeRequest.id)))
+    return ledger.approved_changes(session=session, teacher_id=teacher_id)
 
 
 def teacher_history(*, session: Session, teacher_id: int) -> dict:

@@ -3,6 +3,7 @@
 from collections import defaultdict
 from decimal import Decimal
 
+from sqlalchemy import func, or_
 from sqlmodel import Session, select
 
 from models import (
@@ -16,6 +17,8 @@ from models import (
     Teacher,
     TeacherCreate,
 )
+from models.teachers import PlacementBase, TeacherEvent
+from models.types import utcnow
 
 
 def create_teacher(*, session: Session, teacher: TeacherCreate) -> Teacher:
@@ -137,3 +140,100 @@ def granted_totals(*, session: Session, teacher_id: int) -> dict[CredentialKind,
         if row.status == CredentialStatus.granted:
             totals[CredentialKind(row.kind)] += row.amount
     return {kind: totals[kind] for kind in CredentialKind}
+
+
+# --- HR keeps the records: every change is a line in teacher_events -------------------------------
+
+PROFILE_FIELDS = ("name", "school", "hire_date", "email", "did", "subjects", "certifications", "certified")
+PLACEMENT_FIELDS = ("step", "lane", "fte", "degree", "band", "years_of_service")
+
+
+def _event(session: Session, teacher_id: int, action: str, detail: str, actor) -> None:
+    session.add(TeacherEvent(teacher_id=teacher_id, action=action, detail=detail, actor_id=actor.id if actor else None,
+                             actor_username=actor.username if actor else "system", at=utcnow()))
+
+
+def _changes(before: dict, after: dict) -> str:
+    return "; ".join(f"{key.replace('_', ' ')} {before.get(key) if before.get(key) not in (None, '') else '—'} -> "
+                     f"{value if value not in (None, '') else '—'}"
+                     for key, value in after.items() if before.get(key) != value)
+
+
+def hire(*, session: Session, teacher: TeacherCreate, placement: PlacementBase, actor) -> Teacher:
+    """Add a new hire to the roster with their first placement, recorded in the teacher's log."""
+    row = Teacher.model_validate(teacher)
+    session.add(row)
+    session.flush()
+    placed = Placement.model_validate(placement, update={"teacher_id": row.id})
+    session.add(placed)
+    _event(session, row.id, "hired", f"added to the roster: {row.name} ({row.employee_id}), {placed.school_year} "
+                                     f"step {placed.step}, lane {placed.lane}, FTE {placed.fte}", actor)
+    session.commit()
+    session.refresh(row)
+    return row
+
+
+def update_profile(*, session: Session, teacher: Teacher, changes: dict, actor, reason: str = "") -> str:
+    """Change a teacher's profile (name, school, hire date, identity, subjects, certification); give what changed."""
+    before = {key: getattr(teacher, key) for key in PROFILE_FIELDS}
+    after = {key: value for key, value in changes.items() if key in PROFILE_FIELDS}
+    detail = _changes(before, after)
+    if not detail:
+        return ""
+    for key, value in after.items():
+        setattr(teacher, key, value)
+    session.add(teacher)
+    _event(session, teacher.id, "profile", detail + (f" ({reason})" if reason else ""), actor)
+    session.commit()
+    return detail
+
+
+def place(*, session: Session, teacher: Teacher, school_year: str, values: dict, actor, reason: str = "") -> str:
+    """Set a teacher's placement for a school year (step, lane, FTE, degree, band, years of service); give what changed."""
+    row = session.exec(select(Placement).where(Placement.teacher_id == teacher.id,
+                                               Placement.school_year == school_year)).first()
+    before = {key: getattr(row, key) for key in PLACEMENT_FIELDS} if row else {}
+    after = {key: values.get(key) for key in PLACEMENT_FIELDS}
+    detail = _changes(before, after)
+    if not detail:
+        return ""
+    row = row or Placement(teacher_id=teacher.id, school_year=school_year, step=after["step"], lane=after["lane"])
+    for key, value in after.items():
+        setattr(row, key, value)
+    session.add(row)
+    _event(session, teacher.id, "placement", f"{school_year}: {detail}" + (f" ({reason})" if reason else ""), actor)
+    session.commit()
+    return detail
+
+
+def rate(*, session: Session, teacher: Teacher, school_year: str, rating: str, actor) -> None:
+    """Record a teacher's evaluation rating for a school year, in the teacher's log."""
+    before = evaluations(session=session, teacher_id=teacher.id).get(school_year)
+    set_evaluation(session=session, teacher_id=teacher.id, school_year=school_year, rating=rating)
+    _event(session, teacher.id, "rating", f"{school_year}: rating {before or '—'} -> {rating}", actor)
+    session.commit()
+
+
+def link_account(*, session: Session, teacher: Teacher, user, actor) -> None:
+    """Link a teacher account to a roster record (one account, one record)."""
+    teacher.user_id = user.id
+    session.add(teacher)
+    _event(session, teacher.id, "linked", f"linked to account {user.username}", actor)
+    session.commit()
+
+
+def teacher_events(*, session: Session, teacher_id: int) -> list[TeacherEvent]:
+    """Every change HR made to a teacher's record, oldest first."""
+    return list(session.exec(select(TeacherEvent).where(TeacherEvent.teacher_id == teacher_id).order_by(TeacherEvent.id)))
+
+
+def search(*, session: Session, district_ids: list[str] | None = None, text: str = "", limit: int = 100) -> list[Teacher]:
+    """Teachers by name, employee id or school, in the given districts, by name."""
+    statement = select(Teacher).order_by(Teacher.name, Teacher.id).limit(limit)
+    if district_ids is not None:
+        statement = statement.where(Teacher.district_id.in_(district_ids))
+    if text:
+        like = f"%{text.lower()}%"
+        statement = statement.where(or_(func.lower(Teacher.name).like(like), func.lower(Teacher.employee_id).like(like),
+                                        func.lower(Teacher.school).like(like)))
+    return list(session.exec(statement))

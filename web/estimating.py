@@ -4,16 +4,15 @@ Pages, forms and the API all read options through `estimate_input`, so the page,
 API and the CLI compute from the same inputs.
 """
 
+from dataclasses import dataclass
+from datetime import date
+
 from flask import abort, current_app
 from pydantic import ValidationError
 
-from engine import (
-    DistrictRules,
-    EstimateInput,
-    RuleFileError,
-    RuleInputError,
-    load_districts,
-)
+from engine import DistrictRules, Estimate, EstimateInput, RuleFileError, RuleInputError, SchoolYear, load_districts
+from engine.teacher.record import TeacherRecord
+from engine.teacher.state import Walk, walk
 from engine.teacher.options import EstimateOptions
 
 # What the engine raises for input it cannot use (an unknown lane, step or school year...).
@@ -76,45 +75,38 @@ def estimate_input(options: dict) -> tuple[DistrictRules, EstimateInput]:
     return rules, parsed.to_input()
 
 
-def teacher_options(*, session, teacher, placement) -> dict:
-    """Give the estimate options for a teacher's placement on the roster (what the CLI would be given):
-    granted micro-credentials, evaluation ratings and the growth steps HR has approved."""
-    from models import CredentialKind
-    from services import hr, teachers
+@dataclass
+class TeacherContext:
+    """A teacher on the roster as every teacher page, the API and HR read them: their rules, their record (None
+    without a placement), today's date and the school year their pages start from."""
 
-    granted = teachers.granted_totals(session=session, teacher_id=teacher.id)
-    options = {
-        "district": teacher.district_id,
-        "school_year": placement.school_year,
-        "step": placement.step,
-        "lane": placement.lane,
-        "fte": str(placement.fte),
-        "micro_credentials_held": int(granted[CredentialKind.micro_credential]),
-        "ratings": teachers.evaluations(session=session, teacher_id=teacher.id),
-    }
+    teacher: object
+    rules: DistrictRules | None
+    record: TeacherRecord | None
+    today: date
+    first: SchoolYear | None
+
+    def walk(self, years: int = 10, **options) -> Walk:
+        return Walk(self.first, years, today=self.today, **options)
+
+
+def teacher_context(*, session, teacher, today: date) -> TeacherContext:
+    """The teacher's rules and record, and the school year that holds today (or their first placement, if later)."""
+    from services import ledger
+
     rules = districts().get(teacher.district_id)
-    if rules is not None:
-        # Growth steps in effect during the placement's school year (Dysart's take effect the next July 1).
-        options["growth_steps"] = hr.growth_steps_held(session=session, teacher_id=teacher.id,
-                                                       effective_before=rules.year(placement.school_year).end)
-        # Credit granted this year that no approved request has used yet counts as this year's new credit.
-        micro_credentials, hours = hr.unused_granted_credit(session=session, rules=rules, teacher_id=teacher.id,
-                                                             school_year=placement.school_year)
-        if micro_credentials:
-            options["micro_credentials"] = micro_credentials
-            options["micro_credentials_held"] -= micro_credentials  # the engine adds this year's itself
-        if hours:
-            options["credits"] = str(hours)
-    if placement.years_of_service is not None:
-        options["years_of_service"] = placement.years_of_service
-    if placement.degree in DEGREES:
-        options["degree"] = placement.degree
-    if placement.band:
-        options["band"] = placement.band
-    return options
+    record = ledger.teacher_record(session=session, rules=rules, teacher=teacher) if rules else None
+    first = None
+    if record is not None:
+        first = max(rules.year(ledger.school_year_of(rules, today)), rules.year(record.first_placement.school_year))
+    return TeacherContext(teacher, rules, record, today, first)
 
 
-DEGREES = ("bachelor", "master", "specialist", "doctorate")
+def timeline(context: TeacherContext, plan: Walk, record: TeacherRecord | None = None) -> Estimate:
+    """The teacher's pay year by year (the engine's walk of their record), as the pages and the API show it."""
+    record = record or context.record
+    placed = record.placement_on_or_before(plan.first) or record.first_placement
+    return Estimate(context.rules, walk(context.rules, record, plan), placed.fte)
 
 
 # --- chart figures: plain Plotly JSON, drawn in the browser by static/charts.js -----------------

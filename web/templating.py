@@ -15,10 +15,11 @@ NAVIGATION = {
         ("teacher.what_if", "What if"),
         ("teacher.next_moves_page", "What moves me next"),
         ("teacher.best_next_steps_page", "Best next step"),
+        ("teacher.credits", "My credit"),
         ("teacher.schedule", "Schedule"),
         ("requests.index", "My requests"),
     ],
-    Role.hr: [("hr.index", "Requests"), ("hr.payroll", "Payroll")],
+    Role.hr: [("hr.index", "Requests"), ("hr.teachers", "Teachers"), ("hr.payroll", "Payroll")],
     Role.finance: [("finance.index", "Finance")],
     Role.admin: [("admin.index", "Admin")],
 }
@@ -36,9 +37,20 @@ def money(value, places: int = 2) -> str:
     return f"{sign}${abs(amount):,.{places}f}"
 
 
+def quantity(value) -> str:
+    """Hours, points or a count without trailing zeros: 15, 7.5."""
+    if value is None or value == "":
+        return ""
+    try:
+        return f"{Decimal(str(value)).normalize():f}"
+    except InvalidOperation:
+        return str(value)
+
+
 def register_template_helpers(app: Flask) -> None:
-    """Make `money`, the CSRF token and the navigation available to every template."""
+    """Make `money`, `quantity`, the CSRF token and the navigation available to every template."""
     app.add_template_filter(money, "money")
+    app.add_template_filter(quantity, "quantity")
     app.add_template_global(generate_csrf, "csrf_token")
 
     @app.context_processor

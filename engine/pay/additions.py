@@ -20,9 +20,11 @@ class Line:
     amount: Decimal
     explanation: str
     kind: str = "addition"
+    illustrative: bool = False
 
     def to_json(self) -> dict:
-        return {"name": self.name, "kind": self.kind, "amount": money_str(self.amount), "explanation": self.explanation}
+        return {"name": self.name, "kind": self.kind, "amount": money_str(self.amount), "explanation": self.explanation,
+                "illustrative": self.illustrative}
 
 
 @dataclass(frozen=True)
@@ -43,6 +45,7 @@ class Placement:
     micro_credentials_total: int = 0
     achievements: tuple[str, ...] = ()
     ratings: tuple[tuple[str, str], ...] = ()
+    days_worked: int | None = None
 
     def degree_of(self, rules: DistrictRules) -> str:
         return self.degree or rules.lane(self.lane).degree
@@ -51,28 +54,51 @@ class Placement:
         return self.years_of_service if self.years_of_service is not None else self.step
 
 
+def _listed(values) -> str:
+    items = [str(v).replace("_", " ") for v in values]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def addition_reasons(addition: Addition, rules: DistrictRules, placement: Placement) -> list[str]:
+    """Why an addition does not apply to a placement: one reason per condition that fails (none when it applies)."""
+    rule = addition.eligibility
+    reasons = []
+    if rule.bands is not None and str(placement.band) not in {str(b) for b in rule.bands}:
+        which = f"band {placement.band} is" if placement.band else "no pay band is given; it"
+        reasons.append(f"{which} not eligible: pay band {_listed(rule.bands)} only")
+    if rule.subjects is not None and not set(rule.subjects) & set(placement.subjects):
+        reasons.append(f"for teachers of {_listed(rule.subjects)}")
+    if rule.degrees is not None and placement.degree_of(rules) not in rule.degrees:
+        reasons.append(f"needs a {_listed(rule.degrees)} degree (has {placement.degree_of(rules)})")
+    if rule.certifications is not None and not set(rule.certifications) & set(placement.certifications):
+        reasons.append(f"needs the {_listed(rule.certifications)} certification")
+    if rule.certified is not None and rule.certified != placement.certified:
+        reasons.append("for certified teachers only" if rule.certified else "applies only to non-certified teachers")
+    if rule.roles is not None and placement.role not in rule.roles:
+        reasons.append(f"for the {_listed(rule.roles)} role only")
+    if rule.min_years is not None and placement.service_years() < rule.min_years:
+        reasons.append(f"needs {rule.min_years} years of service (has {placement.service_years()})")
+    return reasons
+
+
 def addition_applies(addition: Addition, rules: DistrictRules, placement: Placement) -> bool:
     """Whether every eligibility condition of an addition holds for a placement."""
-    rule = addition.eligibility
-    checks = [
-        rule.bands is None or str(placement.band) in {str(b) for b in rule.bands},
-        rule.subjects is None or bool(set(rule.subjects) & set(placement.subjects)),
-        rule.degrees is None or placement.degree_of(rules) in rule.degrees,
-        rule.certifications is None or bool(set(rule.certifications) & set(placement.certifications)),
-        rule.certified is None or rule.certified == placement.certified,
-        rule.roles is None or placement.role in rule.roles,
-        rule.min_years is None or placement.service_years() >= rule.min_years,
-    ]
-    return all(checks)
+    return not addition_reasons(addition, rules, placement)
 
 
 def addition_lines(rules: DistrictRules, school_year: SchoolYear, placement: Placement,
-                   micro_credentials_this_year: int = 0) -> list[Line]:
-    """Every addition that applies in a school year, each rounded once; non-stacking groups keep the largest."""
+                   micro_credentials_this_year: int = 0, not_applied: list[dict] | None = None) -> list[Line]:
+    """Every addition that applies in a school year, each rounded once; non-stacking groups keep the largest.
+
+    `not_applied`, when given, collects each addition that does not apply and why."""
     on = school_year.start
     lines: list[tuple[Addition, Line]] = []
     for addition in rules.additions:
-        if not addition_applies(addition, rules, placement):
+        reasons = addition_reasons(addition, rules, placement)
+        if reasons:
+            if not_applied is not None:
+                not_applied.append({"name": addition.name, "reason": "; ".join(reasons),
+                                    "illustrative": addition.illustrative})
             continue
         line = _addition_line(rules, school_year, placement, addition, micro_credentials_this_year, on)
         if line is not None and line.amount != 0:
@@ -94,27 +120,41 @@ def addition_lines(rules: DistrictRules, school_year: SchoolYear, placement: Pla
     return sorted(kept, key=lambda line: order.get(by_name.get(line.name), 0))
 
 
-def _fte_text(placement: Placement) -> str:
-    return "" if placement.fte == ONE else f" x FTE {placement.fte}"
+def _fte_text(placement: Placement, rules: DistrictRules | None = None) -> str:
+    text = "" if placement.fte == ONE else f" x FTE {placement.fte}"
+    if placement.days_worked is not None and rules is not None:
+        text += f" x {placement.days_worked} of {rules.pay.contract_days} contract days"
+    return text
+
+
+def annual_share(rules: DistrictRules, placement: Placement, amount: Decimal) -> Decimal:
+    """An annual amount for this placement before rounding: x FTE, and x days worked / contract days in a
+    partial year (multiplied before it divides, so it is rounded once, by the caller)."""
+    amount = amount * placement.fte
+    if placement.days_worked is not None:
+        amount = amount * placement.days_worked / rules.pay.contract_days
+    return amount
 
 
 def _addition_line(rules, school_year, placement, addition, mcs, on) -> Line | None:
-    fte = placement.fte
     if addition.kind in ("flat", "deduction"):
         amount = dated_value(addition.amount, on)
         if amount is None:
             return None
-        value = lines_round(rules, amount * fte)
+        value = lines_round(rules, annual_share(rules, placement, amount))
         sign = -1 if addition.kind == "deduction" else 1
-        return Line(addition.name, sign * value, f"{'-' if sign < 0 else ''}{money_str(amount)}{_fte_text(placement)}")
+        return Line(addition.name, sign * value,
+                    f"{'-' if sign < 0 else ''}{money_str(amount)}{_fte_text(placement, rules)}",
+                    illustrative=addition.illustrative)
     if addition.kind == "percent":
         percent = dated_value(addition.percent, on)
         if percent is None:
             return None
         cell = cell_amount(rules, school_year, placement.step, addition.of_lane)
-        value = lines_round(rules, cell.amount * percent / HUNDRED * fte)
+        value = lines_round(rules, annual_share(rules, placement, cell.amount * percent) / HUNDRED)
         return Line(addition.name, value, f"{percent}% of the {addition.of_lane} schedule at step {cell.step_used} "
-                                          f"({money_str(cell.amount)}){_fte_text(placement)} = {money_str(value)}")
+                                          f"({money_str(cell.amount)}){_fte_text(placement, rules)} = {money_str(value)}",
+                    illustrative=addition.illustrative or cell.illustrative)
     if addition.kind == "per_micro_credential":
         amount = dated_value(addition.amount, on)
         if amount is None or mcs <= 0:
@@ -122,7 +162,8 @@ def _addition_line(rules, school_year, placement, addition, mcs, on) -> Line | N
         counted = min(mcs, addition.per_year_cap) if addition.per_year_cap is not None else mcs
         value = lines_round(rules, amount * counted)
         capped = f" ({mcs} earned; at most {addition.per_year_cap} a year count)" if addition.per_year_cap is not None and mcs > counted else ""
-        return Line(addition.name, value, f"{counted} micro-credential(s) earned this year x {money_str(amount)}{capped}")
+        return Line(addition.name, value, f"{counted} micro-credential(s) earned this year x {money_str(amount)}{capped}",
+                    illustrative=addition.illustrative)
     if addition.kind == "longevity":
         amount = dated_value(addition.amount, on)
         years = placement.service_years()
@@ -130,9 +171,10 @@ def _addition_line(rules, school_year, placement, addition, mcs, on) -> Line | N
         if amount is None or not reached:
             return None
         times = len(reached) if addition.cumulative else 1
-        value = lines_round(rules, amount * times * fte)
+        value = lines_round(rules, annual_share(rules, placement, amount * times))
         return Line(addition.name, value, f"{years} years of service reach {', '.join(map(str, reached))}: "
-                                          f"{times} x {money_str(amount)}{_fte_text(placement)}")
+                                          f"{times} x {money_str(amount)}{_fte_text(placement, rules)}",
+                    illustrative=addition.illustrative)
     return None
 
 
@@ -170,3 +212,13 @@ def role_check(rules: DistrictRules, role: Role, school_year: SchoolYear, placem
         if have < stack.count:
             missing.append(f"{stack.count - have} more from the {stack.name} stack")
     return RoleCheck(role, not missing, missing)
+
+
+def role_line(rules: DistrictRules, role: Role, school_year: SchoolYear, placement: Placement) -> Line | None:
+    """A role's supplement in a school year, by FTE like every annual amount, rounded once; None when it pays nothing."""
+    amount = dated_value(role.supplement, school_year.start)
+    if not amount:
+        return None
+    value = lines_round(rules, annual_share(rules, placement, amount))
+    return Line(f"Role: {role.name}", value, f"role supplement {money_str(amount)}{_fte_text(placement, rules)}",
+                kind="role", illustrative=role.illustrative)

@@ -20,6 +20,7 @@ class Cell:
     schedule_start: str
     assumed_years: int
     explanation: str
+    illustrative: bool = False
 
 
 def latest_schedule_year(rules: DistrictRules) -> SchoolYear:
@@ -92,7 +93,11 @@ def cell_amount(rules: DistrictRules, school_year: SchoolYear, step: int, lane: 
         raw, growth_text = _apply_growth(rules, schedule, school_year, raw, growth_steps, assumed)
         text += growth_text
     amount = _cells_round(rules, raw) if (schedule.kind != "grid" or assumed) else raw
-    return Cell(amount, used, start, assumed, f"{text} = {money_str(amount)} (schedule of {start})")
+    # Illustrative when any value it used is: the schedule, the lane, the growth rule, or an assumed COLA.
+    illustrative = (schedule.illustrative or rules.district.illustrative or rules.lane(lane).illustrative
+                    or (schedule.kind == "growth" and growth_steps > 0 and schedule.growth.illustrative)
+                    or (assumed > 0 and rules.budget.illustrative))
+    return Cell(amount, used, start, assumed, f"{text} = {money_str(amount)} (schedule of {start})", illustrative)
 
 
 def _apply_growth(rules, schedule, school_year, placement, growth_steps, assumed) -> tuple[Decimal, str]:

@@ -54,6 +54,7 @@ __all__ = [
     "Pay",
     "Fica",
     "Budget",
+    "Review",
     "DistrictRules",
     "DEGREES",
     "STATUSES",
@@ -439,6 +440,19 @@ class Budget(Cited):
     ratings: list[str] = ["ineffective", "developing", "effective", "highly_effective"]
 
 
+class Review(Cited):
+    """Who decides: how many HR reviewers each kind of request needs, and what a verified badge does by itself."""
+
+    reviewers: dict[Literal["lane_change", "growth_step", "role"], Annotated[int, Field(ge=1, le=9)]] = Field(
+        {}, description="distinct HR approvals a request needs (a committee); 1 when not given")
+    verified_badges_grant: bool = Field(
+        False, description="true: a verified badge from a trusted issuer, made out to the teacher, is granted credit "
+                           "without an HR decision; false: it is recorded as submitted and informs HR's decision")
+
+    def needed(self, kind: str) -> int:
+        return self.reviewers.get(kind, 1)
+
+
 # --- the whole file ----------------------------------------------------------------------------
 
 
@@ -457,6 +471,7 @@ class DistrictRules(Strict):
     roles: list[Role] = []
     pay: Pay = Pay()
     budget: Budget = Budget()
+    review: Review = Review()
     trusted_issuers: list[TrustedIssuer] = []
     credential_catalog: list[CatalogEntry] = []
 

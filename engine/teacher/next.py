@@ -1,58 +1,94 @@
-"""What moves a teacher next (credit for the next lane or growth step, the next window,
-missing role requirements) and the best next step, ranked by what it adds."""
+"""What moves a teacher next (credit for the next lane or growth step, the next window and
+from when it pays, missing role requirements) and the best next step, ranked by what it adds.
+Both read the teacher's record through the same functions as the timeline and HR's decision."""
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 from decimal import Decimal
 
 from engine.errors import RuleInputError
-from engine.money import money_str
-from engine.pay.additions import Placement, role_check
-from engine.pay.credit import (
-    base_credits,
-    earned_lane,
-    lanes_on,
-    micro_credential_hours,
-    next_lane,
-)
+from engine.money import ZERO, money_str, quantity_str
+from engine.pay.additions import role_check
+from engine.pay.credit import earned_lane, lanes_on, next_lane
 from engine.pay.windows import window_on
 from engine.rules import DistrictRules
 from engine.school_year import SchoolYear
-from engine.teacher.estimate import EstimateInput, estimate
+from engine.teacher.progress import earn, lane_credit, pools
+from engine.teacher.record import MICRO_CREDENTIAL, CreditItem, TeacherRecord
+from engine.teacher.state import Walk, opening_position, walk
 
 
-def next_moves(rules: DistrictRules, inputs: EstimateInput, today) -> dict:
-    """Credit still needed for the next lane or growth step, the next window and its effective date, missing role requirements."""
-    year = rules.year(inputs.school_year)
-    lane = rules.lane(inputs.lane)
-    degree = inputs.degree or lane.degree
-    credit = base_credits(lane, degree) + Decimal(inputs.credits)
-    result: dict = {"school_year": year.label, "lane": lane.id, "next_lane": None, "degree_lane": None,
-                    "next_growth_step": None,
-                    "next_window": None, "roles": []}
+def next_window(rules: DistrictRules, today: date) -> dict | None:
+    """The next submission deadline on or after a date, and when a raise filed by it takes effect."""
+    found = window_on(rules, today)
+    return found.to_json() if found else None
+
+
+def with_planned(record: TeacherRecord, school_year: str, micro_credentials: int = 0,
+                 hours: Decimal = ZERO) -> TeacherRecord:
+    """The record with more credit planned in a school year (what-if, next and best all plan this way)."""
+    extra = []
+    low = min([c.id for c in record.credits if c.id is not None and c.id < 0], default=0)
+    if micro_credentials:
+        extra.append(CreditItem(low - 1, MICRO_CREDENTIAL, Decimal(micro_credentials), "planned", school_year,
+                                title=f"{micro_credentials} more micro-credential(s)"))
+    if hours:
+        extra.append(CreditItem(low - 2, "graduate_credit", Decimal(hours), "planned", school_year,
+                                title=f"{hours} more credit hours"))
+    return replace(record, credits=record.credits + tuple(extra))
+
+
+def micro_credentials_to_next_phase(rules: DistrictRules, record: TeacherRecord, year: SchoolYear, today: date,
+                                    position, opening: int, assume_granted: bool = True) -> int:
+    """How many more micro-credentials earned this school year complete the next phase, by the same count HR
+    applies (the yearly minimum and cap, what approvals used); submitted ones hold their place when assumed."""
+    rule = rules.micro_credentials
+    when = window_on(rules, today) if today else None
+    limit = rule.per_growth_step + rules.counting.min_micro_credentials_per_year
+    for needed in range(limit + 1):
+        planned = with_planned(record, year.label, needed)
+        pool = pools(rules, planned.credits, when.effective if when else year.start, assume_granted=assume_granted,
+                     opening_micro_credentials=opening)
+        if earn(rules, year, position, pool, kinds=("growth_step",)).growth_added:
+            return needed
+    return limit
+
+
+def next_moves(rules: DistrictRules, record: TeacherRecord, school_year: SchoolYear, today: date) -> dict:
+    """Credit still needed for the next lane or growth step (by the same count HR applies), the next window and
+    its effective date, and each role's missing requirements."""
+    now = walk(rules, record, Walk(school_year, 1, today=today, assume_filing=False))[0]
+    position = now.position
+    _, opening = opening_position(rules, record, school_year)
+    window = window_on(rules, today)
+    effective = window.effective if window else school_year.start
+    pool = pools(rules, record.credits, effective, assume_granted=True, opening_micro_credentials=opening)
+    result: dict = {"school_year": school_year.label, "lane": position.lane, "next_lane": None, "degree_lane": None,
+                    "next_growth_step": None, "next_window": window.to_json() if window else None, "roles": [],
+                    "notes": list(pool.notes)}
+    base, hours, mc_hours = lane_credit(rules, position, pool)
+    credit = base + hours + mc_hours
+    found = next_lane(rules, school_year, position.degree, credit)
     mc_rule = rules.micro_credentials
-    found = next_lane(rules, year, degree, credit + micro_credential_hours(rules, inputs.micro_credentials))
     if found:
         target, needed = found
-        entry = {"lane": target.id, "credits_needed": str(needed)}
+        entry = {"lane": target.id, "credits_needed": quantity_str(needed), "credit_counted": quantity_str(credit)}
         if mc_rule.counts_toward == "lanes" and mc_rule.credit_hours_each > 0:
             entry["micro_credentials_needed"] = int(-(-needed // mc_rule.credit_hours_each))
         result["next_lane"] = entry
     else:
-        result["degree_lane"] = _next_degree_lane(rules, year, degree, credit)
+        result["degree_lane"] = _next_degree_lane(rules, school_year, position.degree, credit)
     if mc_rule.counts_toward == "growth_steps" and mc_rule.per_growth_step:
-        if mc_rule.max_growth_steps is None or inputs.growth_steps < mc_rule.max_growth_steps:
-            progress = inputs.micro_credentials % mc_rule.per_growth_step
-            result["next_growth_step"] = {"growth_step": inputs.growth_steps + 1,
-                                          "micro_credentials_needed": mc_rule.per_growth_step - progress,
-                                          "min_per_year": rules.counting.min_micro_credentials_per_year}
-    window = next_window(rules, today)
-    if window:
-        result["next_window"] = window
-    placement = Placement(step=inputs.step, lane=lane.id, degree=degree, years_of_service=inputs.years_of_service,
-                          micro_credentials_total=inputs.micro_credentials_held + inputs.micro_credentials,
-                          achievements=inputs.achievements, ratings=inputs.ratings, band=inputs.band)
-    result["roles"] = [role_check(rules, role, year, placement).to_json() for role in rules.roles]
+        room = mc_rule.max_growth_steps is None or position.micro_credential_growth_steps < mc_rule.max_growth_steps
+        if room:
+            have = int(pool.micro_credential_count)
+            needed = micro_credentials_to_next_phase(rules, record, school_year, today, position, opening)
+            result["next_growth_step"] = {
+                "growth_step": position.growth_steps + 1, "micro_credentials_needed": needed,
+                "micro_credentials_counted": have, "per_phase": mc_rule.per_growth_step,
+                "min_per_year": rules.counting.min_micro_credentials_per_year}
+    result["roles"] = [role_check(rules, role, school_year, now.placement).to_json() for role in rules.roles]
     return result
 
 
@@ -65,42 +101,41 @@ def _next_degree_lane(rules: DistrictRules, year: SchoolYear, degree: str, credi
     return None
 
 
-def next_window(rules: DistrictRules, today) -> dict | None:
-    """The next submission deadline on or after a date, and when a raise filed by it takes effect."""
-    found = window_on(rules, today)
-    return found.to_json() if found else None
-
-
-def best_next_steps(rules: DistrictRules, inputs: EstimateInput) -> list[dict]:
-    """The options the rules allow, ranked by what they add over the timeline."""
-    baseline = estimate(rules, inputs)
-    options: list[tuple[str, str, EstimateInput]] = []
+def best_next_steps(rules: DistrictRules, record: TeacherRecord, plan: Walk) -> list[dict]:
+    """The options the rules allow, ranked by what they add over the timeline (the same walk as what-if)."""
+    baseline = walk(rules, record, plan)
+    label = plan.first.label
+    options: list[tuple[str, str, TeacherRecord, Walk]] = []
     one = max(1, rules.counting.min_micro_credentials_per_year)
     options.append(("micro_credential", f"{one} more micro-credential{'s' if one > 1 else ''} this year",
-                    replace(inputs, micro_credentials=inputs.micro_credentials + one)))
+                    with_planned(record, label, one), plan))
     mc_rule = rules.micro_credentials
-    if mc_rule.counts_toward == "growth_steps" and mc_rule.per_growth_step:
-        options.append(("stack", f"a phase of {mc_rule.per_growth_step} micro-credentials this year",
-                        replace(inputs, micro_credentials=inputs.micro_credentials + mc_rule.per_growth_step)))
-    moves = next_moves(rules, inputs, baseline.now.school_year.start)
+    moves = next_moves(rules, record, plan.first, plan.today or plan.first.start)
+    if mc_rule.counts_toward == "growth_steps" and mc_rule.per_growth_step and moves["next_growth_step"]:
+        n = moves["next_growth_step"]["micro_credentials_needed"]
+        if n and n != one:
+            options.append(("stack", f"{n} more micro-credentials this year, for growth step "
+                                     f"{moves['next_growth_step']['growth_step']}", with_planned(record, label, n), plan))
     if moves["next_lane"]:
         needed = Decimal(moves["next_lane"]["credits_needed"])
         options.append(("credit", f"{needed} credit hours for lane {moves['next_lane']['lane']}",
-                        replace(inputs, credits=Decimal(inputs.credits) + needed)))
+                        with_planned(record, label, hours=needed), plan))
         if "micro_credentials_needed" in moves["next_lane"]:
             n = moves["next_lane"]["micro_credentials_needed"]
             options.append(("micro_credentials_for_lane", f"{n} micro-credentials for lane {moves['next_lane']['lane']}",
-                            replace(inputs, micro_credentials=inputs.micro_credentials + n)))
+                            with_planned(record, label, n), plan))
     for role in rules.roles:
-        options.append(("role", f"qualify for {role.name}", replace(inputs, role=role.id)))
+        options.append(("role", f"qualify for {role.name}", record, replace(plan, aim_role=role.id)))
     ranked = []
-    for kind, label, option in options:
+    for kind, text, option, option_plan in options:
         try:
-            result = estimate(rules, option)
+            result = walk(rules, option, option_plan)
         except RuleInputError:
             continue
-        gain = result.career_total - baseline.career_total
-        ranked.append({"kind": kind, "option": label, "gain_over_years": money_str(gain),
-                       "gain_this_year": money_str(result.now.total - baseline.now.total), "years": len(result.timeline)})
+        gain = sum((y.total for y in result), ZERO) - sum((y.total for y in baseline), ZERO)
+        first_gain = next((y for y in result if y.total != baseline[result.index(y)].total), None)
+        ranked.append({"kind": kind, "option": text, "gain_over_years": money_str(gain),
+                       "gain_this_year": money_str(result[0].total - baseline[0].total), "years": len(result),
+                       "pays_from": first_gain.school_year.label if first_gain else None})
     ranked.sort(key=lambda o: Decimal(o["gain_over_years"]), reverse=True)
     return ranked

@@ -2,15 +2,21 @@
 from datetime import date
 from decimal import Decimal
 
-from engine import (
-    EstimateInput,
-    best_next_steps,
-    load_districts,
-    next_moves,
-    next_window,
-)
+from engine import EstimateInput, load_districts, next_window
+from engine.teacher import next as next_steps
+from engine.teacher.estimate import record_from_inputs
+from engine.teacher.state import Walk
 
 DISTRICTS = load_districts()
+
+
+def next_moves(rules, inputs: EstimateInput, today: date) -> dict:
+    return next_steps.next_moves(rules, record_from_inputs(rules, inputs), rules.year(inputs.school_year), today)
+
+
+def best_next_steps(rules, inputs: EstimateInput) -> list[dict]:
+    plan = Walk(rules.year(inputs.school_year), inputs.years)
+    return next_steps.best_next_steps(rules, record_from_inputs(rules, inputs), plan)
 
 
 def test_dysart_deadline_on_the_last_day_of_school_takes_effect_next_july():
@@ -26,12 +32,14 @@ def test_second_semester_window_is_next_in_november_and_pays_half_the_year():
 
 def test_next_lane_says_how_much_credit_and_how_many_micro_credentials():
     moves = next_moves(DISTRICTS["cedar-valley"], EstimateInput("2026-27", 5, "BA", credits=Decimal(6)), date(2026, 11, 25))
-    assert moves["next_lane"] == {"lane": "BA+15", "credits_needed": "9", "micro_credentials_needed": 9}
+    assert moves["next_lane"] == {"lane": "BA+15", "credits_needed": "9", "credit_counted": "6",
+                                  "micro_credentials_needed": 9}
 
 
 def test_growth_step_progress_and_missing_role_requirements():
     moves = next_moves(DISTRICTS["dysart"], EstimateInput("2026-27", 5, "BA", micro_credentials=6), date(2026, 11, 25))
-    assert moves["next_growth_step"] == {"growth_step": 1, "micro_credentials_needed": 9, "min_per_year": 5}
+    assert moves["next_growth_step"] == {"growth_step": 1, "micro_credentials_needed": 9, "micro_credentials_counted": 6,
+                                         "per_phase": 15, "min_per_year": 5}
     roles = {r["role"]: r for r in next_moves(DISTRICTS["harmony"], EstimateInput("2026-27", 2, "T", years_of_service=2),
                                                date(2026, 11, 25))["roles"]}
     assert not roles["mentor"]["eligible"]

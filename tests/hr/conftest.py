@@ -34,8 +34,8 @@ def filing(session, make_user, make_teacher, app, cedar, evidence_root):
             user = make_user("teacher")
             teacher = make_teacher(user=user, district_id="cedar-valley")
         new = [] if credential_ids else [hr.NewCredit("graduate_credit", Decimal(hours), "Reading M.Ed. courses", earned_on)]
-        request = hr.create_request(session=session, teacher=teacher, actor=user, kind="lane_change",
-                                    credential_ids=credential_ids or [], new_credits=new)
+        request = hr.create_request(session=session, rules=cedar, teacher=teacher, actor=user, kind="lane_change",
+                                    today=SEPT_15.date(), credential_ids=credential_ids or [], new_credits=new)
         if evidence:
             hr.add_evidence(session=session, change_request=request, actor=user, filename="transcript.pdf", data=PDF,
                             instance_path=evidence_root, rules=None)

@@ -31,8 +31,9 @@ def test_the_second_request_on_used_credit_is_refused(session, filing, make_user
                       action="approve", actor=officer, today=date(2026, 10, 15))
     session.refresh(second)
     assert second.status == "submitted"
-    facts = hr.request_facts(session=session, change_request=second, today=date(2026, 10, 15))
-    assert [credit.used_by for credit in facts.credits] == [first.id]
+    facts = hr.request_facts(session=session, rules=cedar, change_request=second, today=date(2026, 10, 15))
+    [used] = [c for c in facts.record.credits if c.id == credit.id]
+    assert used.used == used.amount == 15
 
 
 def test_reversing_an_approval_frees_its_credit(session, filing, make_user, cedar):

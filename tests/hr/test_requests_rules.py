@@ -5,22 +5,28 @@ from decimal import Decimal
 import pytest
 
 from engine import load_districts
-from engine.hr.assess import CreditFact, RequestFacts, assess, open_windows, window_on
+from engine.hr.assess import RequestFacts, assess
+from engine.pay.windows import open_windows, window_on
+from engine.teacher.record import ApprovedChange, CreditItem, Opening, PlacementRecord, TeacherRecord
 
 DISTRICTS = load_districts()
 CEDAR = DISTRICTS["cedar-valley"]
 DYSART = DISTRICTS["dysart"]
 
 
-def credit(id=1, kind="graduate_credit", amount="15", status="granted", earned_on=date(2026, 6, 1), **extra):
-    return CreditFact(id, kind, Decimal(amount), status, earned_on, **extra)
+def credit(id=1, kind="graduate_credit", amount="15", status="granted", earned_on=date(2026, 6, 1),
+           school_year=None, used="0", pending=False):
+    label = school_year or f"{earned_on.year - (earned_on.month < 7)}-{(earned_on.year - (earned_on.month < 7) + 1) % 100:02d}"
+    return CreditItem(id, kind, Decimal(amount), status, label, earned_on, used=Decimal(used), pending=pending)
 
 
-def facts(**changes):
-    base = dict(kind="lane_change", filed_on=date(2026, 9, 15), placement_year="2026-27", step=1, lane="BA",
-                credits=(credit(),), evidence_files=1)
-    base.update(changes)
-    return RequestFacts(**base)
+def facts(credits=(credit(),), placement_year="2026-27", step=1, lane="BA", growth_steps=0, years_of_service=None,
+          changes=(), **request):
+    record = TeacherRecord(placements=(PlacementRecord(placement_year, step, lane, years_of_service=years_of_service),),
+                           credits=tuple(credits), changes=tuple(changes), opening=Opening(growth_steps=growth_steps))
+    base = dict(kind="lane_change", filed_on=date(2026, 9, 15), evidence_files=1)
+    base.update(request)
+    return RequestFacts(record=record, **base)
 
 
 @pytest.mark.parametrize("filed,window,effective,share", [
@@ -58,9 +64,16 @@ def test_not_enough_credit_says_what_is_missing():
 
 
 def test_credit_used_by_an_approved_request_cannot_back_another():
-    outcome = assess(CEDAR, facts(credits=(credit(used_by=41),)))
+    outcome = assess(CEDAR, facts(credits=(credit(used="15"),)))
     assert not outcome.passes
-    assert "already used by approved request #41" in outcome.refused[0][1]
+    assert any("attach the credit" in m for m in outcome.missing)
+
+
+def test_surplus_credit_stays_for_the_next_lane():
+    # 18 hours: BA -> BA+15 uses 15 of them; 3 stay on the ledger for BA+30.
+    outcome = assess(CEDAR, facts(credits=(credit(amount="18"),)))
+    assert outcome.passes and outcome.new_lane == "BA+15"
+    assert outcome.uses == {1: Decimal("15")}
 
 
 def test_expired_and_too_old_credit_is_refused():
@@ -79,7 +92,8 @@ def test_denied_and_ungranted_micro_credentials_do_not_count():
 
 
 def test_one_lane_change_a_year():
-    outcome = assess(CEDAR, facts(lane_changes_effective=(date(2026, 7, 1),)))
+    earlier = ApprovedChange(40, "lane_change", date(2026, 7, 1), new_lane="BA")
+    outcome = assess(CEDAR, facts(changes=(earlier,)))
     assert not outcome.passes
     assert any("1 lane change(s) a school year" in m for m in outcome.missing)
     jump = assess(CEDAR, facts(credits=(credit(amount="30"),)))
@@ -87,19 +101,18 @@ def test_one_lane_change_a_year():
 
 
 def test_yearly_credit_cap():
-    outcome = assess(CEDAR, facts(credits=(credit(amount="40"),), target_lane="BA+30",
-                                  lane_changes_effective=()))
+    outcome = assess(CEDAR, facts(credits=(credit(amount="40"),), target_lane="BA+30"))
     assert any("only 30" in line for line in outcome.explanation)
 
 
 def test_pending_credit_needs_evidence():
-    outcome = assess(CEDAR, facts(credits=(credit(status="submitted"),), evidence_files=0))
+    outcome = assess(CEDAR, facts(credits=(credit(status="submitted", pending=True),), evidence_files=0))
     assert not outcome.passes
     assert any("attach evidence" in m for m in outcome.missing)
 
 
-def _mcs(count, school_year="2026-27", status="granted"):
-    return tuple(credit(id=i, kind="micro_credential", amount="1", status=status, school_year=school_year)
+def _mcs(count, school_year="2026-27", status="granted", start=1):
+    return tuple(credit(id=start + i, kind="micro_credential", amount="1", status=status, school_year=school_year)
                  for i in range(count))
 
 
@@ -113,8 +126,7 @@ def test_dysart_fifteen_granted_micro_credentials_make_a_growth_step():
 
 
 def test_dysart_year_below_five_does_not_count():
-    credits = _mcs(11, "2026-27") + tuple(credit(id=100 + i, kind="micro_credential", amount="1",
-                                                 school_year="2025-26") for i in range(4))
+    credits = _mcs(11, "2026-27") + _mcs(4, "2025-26", start=100)
     outcome = assess(DYSART, facts(kind="growth_step", filed_on=date(2026, 11, 25), credits=credits))
     assert not outcome.passes
     assert any("below the minimum of 5" in line for line in outcome.explanation)
@@ -137,7 +149,8 @@ def test_role_request_checks_eligibility():
     if not harmony.roles:
         pytest.skip("no roles in the Harmony rule file")
     role = harmony.roles[0]
-    outcome = assess(harmony, facts(kind="role", lane="T", step=0, role=role.id, credits=(), years_of_service=0))
+    outcome = assess(harmony, facts(kind="role", lane="T", step=0, role=role.id, credits=(), years_of_service=0,
+                                    placement_year="2026-27"))
     assert not outcome.passes and outcome.missing
 
 

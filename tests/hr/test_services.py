@@ -13,7 +13,8 @@ from sqlmodel import Session, select
 from engine.hr.workflow import IllegalTransition
 from models import CredentialStatus, Placement
 from models.hr import ChangeRequest, RequestAudit
-from services import hr
+from engine.teacher.state import rate_on
+from services import hr, ledger
 from tests.hr.conftest import OCT_15, PDF, SEPT_15
 
 
@@ -33,9 +34,10 @@ def test_approval_moves_the_lane_from_the_effective_date_with_retroactive_pay(se
     assert (request.old_annual, request.new_annual) == (Decimal("48900.00"), Decimal("51300.00"))
     # (51,300 - 48,900) x 106/365 days July 1 -> October 15: see retro_cases/full_year_retroactive.yaml
     assert request.retro_amount == Decimal("696.99")
-    placement = session.exec(select(Placement).where(Placement.teacher_id == teacher.id)).one()
-    session.refresh(placement)
-    assert placement.lane == "BA+15"
+    # The teacher's state, as every page reads it, moves from the effective date.
+    record = ledger.teacher_record(session=session, rules=cedar, teacher=teacher)
+    assert rate_on(cedar, record, date(2026, 10, 15)).position.lane == "BA+15"
+    assert rate_on(cedar, record, date(2026, 10, 15)).total == Decimal("51300.00")
     credential = hr.request_credentials(session=session, request_id=request.id)[0]
     assert credential.status == CredentialStatus.granted
     log = hr.audit_log(session=session, request_id=request.id)
@@ -75,7 +77,8 @@ def test_credit_is_used_once(session, filing, make_user, cedar):
     with pytest.raises(IllegalTransition, match="does not meet"):
         approve(session, cedar, second, officer)
     outcome = hr.assess_request(session=session, rules=cedar, change_request=second, today=date(2026, 10, 15))
-    assert f"already used by approved request #{first.id}" in outcome.refused[0][1]
+    assert any("already used by an approved request" in why for _, why in outcome.refused)
+    assert hr.request_credentials(session=session, request_id=first.id)[0].used_amount == Decimal(15)
 
 
 def test_return_needs_a_reason_and_the_teacher_can_resubmit(session, filing, make_user, cedar, evidence_root):
@@ -110,9 +113,9 @@ def test_reversal_recovers_the_overpayment_and_restores_the_lane(session, filing
     # -2,400.00 x 184/365 days July 1 -> January 1: see retro_cases/provisional_move_reversed.yaml
     assert decision.change_request.recovered_amount == Decimal("-1209.86")
     assert decision.change_request.status == "denied"
-    placement = session.exec(select(Placement).where(Placement.teacher_id == teacher.id)).one()
-    session.refresh(placement)
-    assert placement.lane == "BA"
+    record = ledger.teacher_record(session=session, rules=cedar, teacher=teacher)
+    assert rate_on(cedar, record, date(2027, 1, 1)).position.lane == "BA"
+    assert hr.request_credentials(session=session, request_id=request.id)[0].used_amount == 0
 
 
 def test_the_audit_log_refuses_update_and_delete_in_the_database(session, filing):
@@ -268,15 +271,27 @@ def test_dysart_growth_step_from_fifteen_granted_micro_credentials(session, make
     ids = [teachers.add_credential(session=session, status=CredentialStatus.granted, credential=EarnedCredentialCreate(
         teacher_id=teacher.id, kind=CredentialKind.micro_credential, title=f"Dysart U MC {n}", amount=Decimal(1),
         school_year="2026-27")).id for n in range(15)]
-    request = hr.create_request(session=session, teacher=teacher, actor=user, kind="growth_step", credential_ids=ids)
+    request = hr.create_request(session=session, rules=dysart, teacher=teacher, actor=user, kind="growth_step",
+                                today=date(2026, 11, 25), credential_ids=ids)
     hr.transition(session=session, rules=dysart, request_id=request.id, expected_version=1, action="submit",
                   actor=user, now=datetime(2026, 11, 25, tzinfo=UTC))
-    decision = approve(session, dysart, request, make_user("hr"), today=date(2026, 12, 1),
-                       now=datetime(2026, 12, 1, tzinfo=UTC))
+    # Dysart's growth steps go to a committee: the first HR approval is a review, the second approves.
+    first_reviewer, second_reviewer = make_user("hr"), make_user("hr")
+    review = approve(session, dysart, request, first_reviewer, today=date(2026, 12, 1),
+                     now=datetime(2026, 12, 1, tzinfo=UTC))
+    assert review.change_request.status == "submitted" and "approval 1 of 2" in review.notes[0]
+    with pytest.raises(hr.NotAllowed, match="already approved"):
+        approve(session, dysart, request, first_reviewer, today=date(2026, 12, 1), now=datetime(2026, 12, 1, tzinfo=UTC))
+    decision = approve(session, dysart, request, second_reviewer, today=date(2026, 12, 2),
+                       now=datetime(2026, 12, 2, tzinfo=UTC))
     row = decision.change_request
     # Filed by May 22, effective next July 1 (2027-28): nothing is owed yet.
-    assert (row.new_growth_steps, row.effective_date, row.retro_amount) == (1, date(2027, 7, 1), Decimal("0.00"))
-    assert hr.growth_steps_held(session=session, teacher_id=teacher.id) == 1
+    assert (row.status, row.new_growth_steps, row.effective_date, row.retro_amount) == (
+        "approved", 1, date(2027, 7, 1), Decimal("0.00"))
+    assert [e.action for e in hr.audit_log(session=session, request_id=request.id)][-2:] == ["review", "approve"]
+    record = ledger.teacher_record(session=session, rules=dysart, teacher=teacher)
+    assert rate_on(dysart, record, date(2027, 7, 1)).position.growth_steps == 1
+    assert rate_on(dysart, record, date(2027, 6, 30)).position.growth_steps == 0
 
 
 def test_signed_badge_from_a_trusted_issuer_verifies_and_maps_to_the_catalog(cedar):

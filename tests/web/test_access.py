@@ -85,6 +85,7 @@ def test_every_route_for_every_role(app, signed_in_clients, make_teacher, distri
         "school_year": districts[district_id].school_years()[-1],
         "teacher_id": other_teacher.id,
         "filename": "lanewise.css",
+        "decision": "grant",
         "token_id": 999999,
         "user_id": 999999,  # admin account pages: no such account (404), so no check deactivates a signed-in client
     }

@@ -50,9 +50,9 @@ def test_setup_demo_is_idempotent_and_prints_logins(app, runner, session):
     assert first.exit_code == 0, first.output
     second = runner.invoke(args=["setup-demo"])
     assert second.exit_code == 0, second.output
-    for role in ("teacher", "hr", "finance", "admin"):
-        assert f"username: {role}" in second.output
-    assert len(session.exec(select(User)).all()) == 4
+    for username in ("teacher", "hr", "hr2", "finance", "admin"):  # hr2: Dysart's growth steps need two reviewers
+        assert f"username: {username}" in second.output
+    assert len(session.exec(select(User)).all()) == 5
     assert "password: teacher-demo-1" in second.output
     session.rollback()  # end the read transaction: PostgreSQL would make DROP TABLE wait for it
     _drop_everything(engine)

@@ -15,7 +15,8 @@ from web.estimating import (
     district_or_404,
     districts,
     estimate_input,
-    teacher_options,
+    teacher_context,
+    timeline,
 )
 from web.extensions import db
 
@@ -116,12 +117,15 @@ def my_estimate():
     """Give the estimate for the token's teacher's own placement (`years` in the query string, default 10)."""
     user = api_user()
     teacher = teachers.teacher_for_user(session=db.session, user_id=user.id)
-    placement = teachers.placement_for(session=db.session, teacher_id=teacher.id) if teacher else None
-    if placement is None:
+    from web.hr.common import today
+
+    context = teacher_context(session=db.session, teacher=teacher, today=today()) if teacher else None
+    if context is None or context.record is None:
         return problem(404, "Not Found", "Your account has no placement on a district's roster yet.")
-    options = teacher_options(session=db.session, teacher=teacher, placement=placement)
     years = request.args.get("years", "10")
-    options["years"] = years if not years.isdigit() else int(years)
-    return _estimate_response(options, "Your placement cannot be estimated")
-
-
+    if not years.isdigit() or not 1 <= int(years) <= 50:
+        return problem(422, "Unprocessable Entity", "years: expected a whole number from 1 to 50")
+    try:
+        return jsonify(timeline(context, context.walk(int(years))).to_json())
+    except ENGINE_INPUT_ERRORS as error:
+        return problem(422, "Unprocessable Entity", f"Your placement cannot be estimated: {error}")

@@ -5,4 +5,4 @@ from flask import Blueprint
 bp = Blueprint("hr", __name__)
 requests_bp = Blueprint("requests", __name__)
 
-from web.hr import routes, teacher_routes  # noqa: E402,F401  (routes attach themselves to their blueprints)
+from web.hr import records, routes, teacher_routes  # noqa: E402,F401  (routes attach themselves to their blueprints)

@@ -104,7 +104,8 @@ def detail(request_id: int):
         teacher=db.session.get(Teacher, row.teacher_id), status_label=status_label, kinds=KIND_LABELS,
         credentials=hr.request_credentials(session=db.session, request_id=row.id), retro=retro,
         evidence=[(e, verification_of(e)) for e in hr.evidence_files(session=db.session, request_id=row.id)],
-        log=hr.audit_log(session=db.session, request_id=row.id))
+        log=hr.audit_log(session=db.session, request_id=row.id),
+        reviews=hr.reviews(session=db.session, request_id=row.id), reviewers_needed=rules.review.needed(row.kind))
 
 
 @bp.route("/requests/<int:request_id>/decide", methods=["POST"])
@@ -130,6 +131,8 @@ def decide(request_id: int):
     else:
         done = decision.change_request
         message = f"Request #{done.id} is now {status_label(done.status).lower()}."
+        if decision.notes:
+            message += " " + " ".join(decision.notes) + "."
         if decision.retro is not None:
             message += f" Retroactive amount: {decision.retro.amount} ({decision.retro.kind})."
         flash(message, "success")
@@ -144,17 +147,6 @@ def evidence_file(evidence_id: int):
     if evidence is None or _request_or_404(evidence.request_id).status == State.draft:
         abort(404)  # a draft's files are the teacher's until the request is submitted
     return send_evidence(evidence)
-
-
-@bp.route("/teachers/<int:teacher_id>")
-@role_required("hr")
-def history(teacher_id: int):
-    """A teacher's placements and requests over the years."""
-    teacher = db.session.get(Teacher, teacher_id)
-    if teacher is None:
-        abort(404)
-    return render_template("hr/history.html", teacher=teacher, status_label=status_label, kinds=KIND_LABELS,
-                           **hr.teacher_history(session=db.session, teacher_id=teacher_id))
 
 
 def _period() -> tuple[date, date, str | None]:

@@ -1,13 +1,17 @@
 """The teacher's side of the workflow: file a request, see what the rules would give, add evidence, follow it."""
 
+import secrets
+import time
 from decimal import Decimal
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from engine.hr.assess import KIND_LABELS, assess, open_windows
+from engine.hr.assess import KIND_LABELS, assess
+from engine.pay.windows import open_windows
 from engine.hr.workflow import IllegalTransition, State, allowed_actions
+from models import EarnedCredential
 from models.hr import ChangeRequest, EvidenceFile
 from services import hr, teachers
 from web.access import role_required
@@ -23,6 +27,7 @@ from web.hr.common import (
     verification_of,
 )
 from web.hr.forms import CreditForm, EvidenceForm, RequestForm
+from web.templating import quantity
 
 EVIDENCE_LIMIT = hr.MAX_EVIDENCE_BYTES + 64 * 1024  # the file plus the form around it
 
@@ -66,10 +71,15 @@ def _form_choices(form: RequestForm, teacher, rules):
     windows = open_windows(rules, today())
     form.window.choices = [SelectChoice("", "the next deadline")] + [
         SelectChoice(w.window.id, f"{w.window.name}: file by {w.deadline}, effective {w.effective}") for w in windows]
-    own = teachers.credentials(session=db.session, teacher_id=teacher.id)
-    form.credentials.choices = [SelectChoice(c.id, f"{c.title or c.kind} — {c.amount} {str(c.kind).replace('_', ' ')} "
-                                                   f"({c.status}{', earned ' + str(c.earned_on) if c.earned_on else ''})")
+    own = [c for c in teachers.credentials(session=db.session, teacher_id=teacher.id) if c.used_amount < c.amount
+           and c.status != "denied"]
+    form.credentials.choices = [SelectChoice(c.id, f"{c.title or c.kind} — {quantity(c.amount - c.used_amount)} "
+                                                   f"{str(c.kind).replace('_', ' ')} ({c.status}"
+                                                   f"{', earned ' + str(c.earned_on) if c.earned_on else ''})")
                                 for c in own]
+    if not form.is_submitted():
+        # What the request rests on, unless the teacher says otherwise: the credit still awaiting HR's decision.
+        form.credentials.data = [c.id for c in hr.open_credit(session=db.session, teacher_id=teacher.id)]
     return placement
 
 
@@ -97,35 +107,80 @@ def new():
     placement = _form_choices(form, teacher, rules)
     if placement is None:
         return render_template("requests/new.html", form=form, placement=None, outcome=None)
-    outcome = None
+    outcome = fresh = None
     if form.validate_on_submit():
-        upload = _read_upload(form.evidence)
-        if upload:
+        fresh = _read_upload(form.evidence)
+        if fresh:
             try:
-                hr.check_evidence(*upload)
+                hr.check_evidence(*fresh)
             except hr.EvidenceRefused as error:
                 form.evidence.errors = [str(error)]
-                upload = None
-        facts = hr.preview_facts(session=db.session, teacher=teacher, kind=form.kind.data, today=today(),
+                fresh = None
+        upload = fresh or _kept_upload(form)
+        facts = hr.preview_facts(session=db.session, rules=rules, teacher=teacher, kind=form.kind.data, today=today(),
                                  target_lane=form.target_lane.data, role=form.role.data, window_id=form.window.data,
                                  credential_ids=form.credentials.data or [], new_credits=_new_credits(form),
                                  evidence_files=1 if upload else 0)
         outcome = assess(rules, facts)
         if request.form.get("do") == "save" and not form.evidence.errors:
-            row = hr.create_request(session=db.session, teacher=teacher, actor=current_user, kind=form.kind.data,
-                                    target_lane=form.target_lane.data, role=form.role.data,
-                                    window_id=form.window.data, note=form.note.data or "",
-                                    credential_ids=form.credentials.data or [], new_credits=_new_credits(form))
+            try:
+                row = hr.create_request(session=db.session, rules=rules, teacher=teacher, actor=current_user,
+                                        kind=form.kind.data, today=today(), target_lane=form.target_lane.data,
+                                        role=form.role.data, window_id=form.window.data, note=form.note.data or "",
+                                        credential_ids=form.credentials.data or [], new_credits=_new_credits(form))
+            except hr.NotAllowed as error:
+                db.session.rollback()
+                form.credit_amount.errors = [str(error)]
+                return render_template("requests/new.html", form=form, placement=placement, outcome=outcome,
+                                       rules=rules), 400
             if upload:
                 hr.add_evidence(session=db.session, change_request=row, actor=current_user, filename=upload[0],
-                                data=upload[1], instance_path=_instance(), rules=rules)
+                                data=upload[1], instance_path=_instance(), rules=rules, today=today())
+            _forget_upload(form)
             flash("Draft saved. Check what the rules say, then submit it to HR.", "success")
             return redirect(url_for("requests.detail", request_id=row.id))
+    if fresh and request.form.get("do") != "save":
+        _forget_upload(form)
+        _keep_upload(form, fresh)
     return render_template("requests/new.html", form=form, placement=placement, outcome=outcome, rules=rules)
 
 
 def _instance() -> str:
     return evidence_root()
+
+
+def _kept_path(token: str):
+    """Where a previewed upload waits for the teacher to save the request (only this user's, only a hex token)."""
+    if not token or len(token) != 40 or any(ch not in "0123456789abcdef" for ch in token):
+        return None
+    return hr.evidence_folder(_instance()) / f"pending-{current_user.id}-{token}"
+
+
+def _keep_upload(form, upload: tuple[str, bytes]) -> None:
+    """Keep a previewed evidence file so that saving the request does not ask for it again."""
+    folder = hr.evidence_folder(_instance())
+    stale = time.time() - 86400
+    for old in folder.glob("pending-*"):
+        if old.stat().st_mtime < stale:
+            old.unlink(missing_ok=True)
+    token = secrets.token_hex(20)
+    path = _kept_path(token)
+    path.write_bytes(upload[1])
+    form.kept_evidence.data = token
+    form.kept_name.data = upload[0]
+
+
+def _kept_upload(form) -> tuple[str, bytes] | None:
+    path = _kept_path(form.kept_evidence.data or "")
+    if path is None or not path.is_file():
+        return None
+    return (form.kept_name.data or "evidence"), path.read_bytes()
+
+
+def _forget_upload(form) -> None:
+    path = _kept_path(form.kept_evidence.data or "")
+    if path is not None:
+        path.unlink(missing_ok=True)
 
 
 @bp.route("/<int:request_id>")
@@ -156,8 +211,14 @@ def add_credit(request_id: int):
     elif not form.validate_on_submit():
         flash("Give the kind and amount of the credit.", "error")
     else:
-        hr.attach_credentials(session=db.session, change_request=row, new_credits=_new_credits(form))
-        flash("Credit added.", "success")
+        try:
+            hr.attach_credentials(session=db.session, rules=rules_for(row.district_id), change_request=row,
+                                  actor=current_user, today=today(), new_credits=_new_credits(form))
+        except hr.NotAllowed as error:
+            db.session.rollback()
+            flash(f"Not added: {error}.", "error")
+        else:
+            flash("Credit added.", "success")
     return redirect(url_for("requests.detail", request_id=row.id))
 
 
@@ -173,7 +234,7 @@ def add_evidence(request_id: int):
         return redirect(url_for("requests.detail", request_id=row.id))
     try:
         hr.add_evidence(session=db.session, change_request=row, actor=current_user, filename=upload[0], data=upload[1],
-                        instance_path=_instance(), rules=rules_for(row.district_id))
+                        instance_path=_instance(), rules=rules_for(row.district_id), today=today())
     except hr.EvidenceRefused as error:
         flash(f"The file was not accepted: {error}.", "error")
     else:
@@ -211,5 +272,10 @@ def evidence_file(evidence_id: int):
     evidence = db.session.get(EvidenceFile, evidence_id)
     if evidence is None:
         abort(404)
-    _mine(evidence.request_id)
+    if evidence.request_id is not None:
+        _mine(evidence.request_id)
+    else:
+        credit = db.session.get(EarnedCredential, evidence.credential_id)
+        if credit is None or credit.teacher_id != _me().id:
+            abort(404)
     return send_evidence(evidence)

@@ -1,26 +1,21 @@
-"""The teacher's pages: pay now, what-if, what moves me next, best next step, and their schedule cell."""
+"""The teacher's pages: pay now and over the years, what-if, what moves me next, best next step, the credit
+ledger and their schedule cell. Every figure comes from the engine's walk of the teacher's record."""
 
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
-from flask import abort, redirect, render_template, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from engine import best_next_steps, estimate, next_moves
-from models import CredentialStatus, Placement, Role, Teacher
+from engine.teacher.next import best_next_steps, next_moves, with_planned
+from engine.teacher.state import rate_on
+from models import CredentialStatus, Role, Teacher
 from services import teachers
 from web.access import role_required
-from web.estimating import (
-    ENGINE_INPUT_ERRORS,
-    OptionError,
-    districts,
-    estimate_input,
-    pay_figure,
-    teacher_options,
-)
+from web.estimating import ENGINE_INPUT_ERRORS, TeacherContext, pay_figure, teacher_context, timeline
 from web.extensions import db
+from web.hr.common import today
 from web.teacher import bp
 from web.teacher.forms import WhatIfForm
 
@@ -29,59 +24,63 @@ PLAN_YEARS = 5
 
 @dataclass
 class TeacherView:
-    """A teacher, their latest placement and the estimate options that describe them."""
+    """A teacher, their context (rules, record) and their path as the engine walks it."""
 
     teacher: Teacher
-    placement: Placement | None
-    options: dict | None
-    rules: object | None
+    context: TeacherContext
+    result: dict | None = None
+    error: str | None = None
+    pay_now: dict | None = None
+
+    @property
+    def rules(self):
+        return self.context.rules
+
+    @property
+    def now(self) -> dict | None:
+        return self.result["timeline"][0] if self.result else None
 
 
-def _view_for(teacher: Teacher | None) -> TeacherView | None:
+def _view_for(teacher: Teacher | None, years: int = 10) -> TeacherView | None:
     if teacher is None:
         return None
-    placement = teachers.placement_for(session=db.session, teacher_id=teacher.id)
-    rules = districts().get(teacher.district_id)
-    options = None
-    if placement is not None and rules is not None:
-        options = teacher_options(session=db.session, teacher=teacher, placement=placement)
-    return TeacherView(teacher, placement, options, rules)
+    context = teacher_context(session=db.session, teacher=teacher, today=today())
+    view = TeacherView(teacher, context)
+    if context.record is not None:
+        try:
+            view.result = timeline(context, context.walk(years)).to_json()
+            view.pay_now = rate_on(context.rules, context.record, context.today).to_json()
+        except ENGINE_INPUT_ERRORS as error:
+            view.error = str(error)
+    return view
 
 
-def _my_view() -> TeacherView | None:
-    return _view_for(teachers.teacher_for_user(session=db.session, user_id=current_user.id))
+def _my_teacher() -> Teacher | None:
+    return teachers.teacher_for_user(session=db.session, user_id=current_user.id)
 
 
-def _estimate(options: dict):
-    """Give (estimate JSON, error message)."""
-    try:
-        rules, inputs = estimate_input(options)
-        return estimate(rules, inputs).to_json(), None
-    except OptionError as error:
-        return None, f"{error.field}: {error.message}"
-    except ENGINE_INPUT_ERRORS as error:
-        return None, str(error)
+def _placed_view(years: int = 10) -> TeacherView | None:
+    view = _view_for(_my_teacher(), years)
+    return view if view is not None and view.context.record is not None else None
 
 
 def _dashboard(view: TeacherView | None, own: bool):
-    result = error = None
     grouped = {status: [] for status in CredentialStatus}
+    figures = None
     if view is not None:
         grouped = teachers.credentials_by_status(session=db.session, teacher_id=view.teacher.id)
-        if view.options is not None:
-            result, error = _estimate(view.options)
-    figures = None
-    if result:
-        figures = {"annual": pay_figure({"Current path": result}, "total", "Annual pay")}
-    return render_template("teacher/dashboard.html", view=view, result=result, error=error, grouped=grouped,
-                           figures=figures, own=own, statuses=list(CredentialStatus))
+        if view.result:
+            figures = {"annual": pay_figure({"Your path": view.result}, "total", "Annual pay")}
+    return render_template("teacher/dashboard.html", view=view, result=view.result if view else None,
+                           error=view.error if view else None, grouped=grouped, figures=figures, own=own,
+                           statuses=list(CredentialStatus))
 
 
 @bp.route("/")
 @role_required("teacher")
 def dashboard():
-    """Give the signed-in teacher's placement, pay now and its parts, and credentials by status."""
-    return _dashboard(_my_view(), own=True)
+    """Give the signed-in teacher's placement, pay now and its parts, the years ahead, and their credit."""
+    return _dashboard(_view_for(_my_teacher()), own=True)
 
 
 @bp.route("/records/<int:teacher_id>")
@@ -104,34 +103,35 @@ def _plan_years(first: str, count: int) -> list[str]:
 @bp.route("/what-if", methods=["GET", "POST"])
 @role_required("teacher")
 def what_if():
-    """Compare the current path with a plan of micro-credentials and credit (and a role), year by year."""
-    view = _my_view()
-    if view is None or view.options is None:
-        return render_template("teacher/no_placement.html"), 200
-    years = _plan_years(view.placement.school_year, PLAN_YEARS)
+    """Compare the teacher's path with a plan of micro-credentials and credit (and a role), year by year."""
     form = WhatIfForm()
+    years_shown = form.years.data if form.is_submitted() and form.years.data else 10
+    view = _placed_view(years_shown if isinstance(years_shown, int) and 1 <= years_shown <= 40 else 10)
+    if view is None:
+        return render_template("teacher/no_placement.html"), 200
+    context = view.context
+    years = _plan_years(context.first.label, PLAN_YEARS)
     form.role.choices = [SelectChoice("", "No role")] + [SelectChoice(role.id, role.name) for role in view.rules.roles]
     if not form.is_submitted():
         while len(form.plan.entries) < len(years):
             form.plan.append_entry()
     for entry, year in zip(form.plan.entries, years, strict=False):
         entry.form.school_year.data = year
-    current = what = error = figures = gain = None
-    current, error = _estimate({**view.options, "years": form.years.data or 10})
+    current, error = view.result, view.error
+    what = figures = gain = None
     if form.validate_on_submit() and current:
-        plan = {}
+        record = context.record
         for entry in form.plan.entries[: len(years)]:
-            micro_credentials = entry.form.micro_credentials.data or 0
-            credits = entry.form.credits.data or Decimal(0)
-            if micro_credentials or credits:
-                plan[entry.form.school_year.data] = {"micro_credentials": micro_credentials, "credits": str(credits)}
-        options = {**view.options, "years": form.years.data or 10, "plan": plan}
-        if form.role.data:
-            options["role"] = form.role.data
-        what, error = _estimate(options)
+            record = with_planned(record, entry.form.school_year.data, entry.form.micro_credentials.data or 0,
+                                  entry.form.credits.data or Decimal(0))
+        try:
+            plan = context.walk(len(current["timeline"]), aim_role=form.role.data or None)
+            what = timeline(context, plan, record).to_json()
+        except ENGINE_INPUT_ERRORS as problem:
+            error = str(problem)
         if what:
             gain = Decimal(what["total_over_years"]) - Decimal(current["total_over_years"])
-            paths = {"Current path": current, "What-if path": what}
+            paths = {"Your path": current, "What-if path": what}
             figures = {
                 "annual": pay_figure(paths, "total", "Annual pay"),
                 "cumulative": pay_figure(paths, "cumulative", "Cumulative earnings"),
@@ -148,15 +148,14 @@ def what_if():
 @bp.route("/next")
 @role_required("teacher")
 def next_moves_page():
-    """Say what credit is still needed for the next lane or growth step, the next window, and role requirements."""
-    view = _my_view()
-    if view is None or view.options is None:
+    """Say what credit is still needed for the next lane or growth step, by when, and role requirements."""
+    view = _placed_view()
+    if view is None:
         return render_template("teacher/no_placement.html")
     moves = error = None
     try:
-        rules, inputs = estimate_input(view.options)
-        moves = next_moves(rules, inputs, date.today())
-    except (OptionError, *ENGINE_INPUT_ERRORS) as problem:
+        moves = next_moves(view.rules, view.context.record, view.context.first, view.context.today)
+    except ENGINE_INPUT_ERRORS as problem:
         error = str(problem)
     return render_template("teacher/next.html", view=view, moves=moves, error=error)
 
@@ -165,14 +164,13 @@ def next_moves_page():
 @role_required("teacher")
 def best_next_steps_page():
     """Rank the options the district's rules allow by what they add over the coming years."""
-    view = _my_view()
-    if view is None or view.options is None:
+    view = _placed_view()
+    if view is None:
         return render_template("teacher/no_placement.html")
     options = error = None
     try:
-        rules, inputs = estimate_input(view.options)
-        options = best_next_steps(rules, inputs)
-    except (OptionError, *ENGINE_INPUT_ERRORS) as problem:
+        options = best_next_steps(view.rules, view.context.record, view.context.walk(10))
+    except ENGINE_INPUT_ERRORS as problem:
         error = str(problem)
     return render_template("teacher/best.html", view=view, options=options, error=error)
 
@@ -181,9 +179,21 @@ def best_next_steps_page():
 @role_required("teacher")
 def schedule():
     """Open the schedule viewer on the teacher's school year with their cell highlighted."""
-    view = _my_view()
-    if view is None or view.placement is None:
+    view = _placed_view(1)
+    if view is None or view.now is None:
         return redirect(url_for("public.schedule"))
-    return redirect(url_for("public.schedule", district=view.teacher.district_id,
-                            school_year=view.placement.school_year, step=view.placement.step,
-                            lane=view.placement.lane))
+    return redirect(url_for("public.schedule", district=view.teacher.district_id, school_year=view.now["school_year"],
+                            step=view.now["step"], lane=view.now["lane"]))
+
+
+@bp.route("/credits", methods=["GET", "POST"])
+@role_required("teacher")
+def credits():
+    """The teacher's credit ledger, and recording new credit (with its evidence) for HR to grant."""
+    from web.teacher.credits import credits_page
+
+    teacher = _my_teacher()
+    if teacher is None:
+        return render_template("teacher/no_placement.html")
+    return credits_page(teacher, request)
+
