@@ -1,7 +1,7 @@
 """Properties over generated teacher histories: retroactive pay is the daily difference of the two timelines (with
 and without the change) times the days already paid, FTE applied once; a record's timeline and its rate on a date
 agree; what the timeline assumes filed is what HR's decision would give."""
-from datetime import date, timedelta
+from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from hypothesis import given, settings

@@ -8,10 +8,10 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import delete, text, update
 from sqlalchemy.exc import DBAPIError
-from sqlmodel import Session, select
+from sqlmodel import Session
 
 from engine.hr.workflow import IllegalTransition
-from models import CredentialStatus, Placement
+from models import CredentialStatus
 from models.hr import ChangeRequest, RequestAudit
 from engine.teacher.state import rate_on
 from services import hr, ledger
