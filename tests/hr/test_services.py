@@ -14,6 +14,7 @@ from engine.hr.workflow import IllegalTransition
 from models import CredentialStatus, Placement
 from models.hr import ChangeRequest, RequestAudit
 from services import hr
+from tests.conftest import POSTGRESQL_ONLY
 from tests.hr.conftest import OCT_15, PDF, SEPT_15
 
 
@@ -204,9 +205,8 @@ def test_payroll_export_is_exact(session, filing, make_user, cedar):
     assert hr.payroll_rows(session=session, start=date(2026, 11, 1), end=date(2026, 11, 30)) == []
 
 
+@POSTGRESQL_ONLY
 def test_two_hr_users_approving_at_once_exactly_one_wins(app, filing, make_user, cedar, monkeypatch):
-    if not app.config["DATABASE_URL"].startswith("postgresql"):
-        pytest.skip("the concurrent case runs on PostgreSQL (LANEWISE_TEST_POSTGRES_URL)")
     _, _, request = filing()
     officers = [make_user("hr"), make_user("hr")]
     engine = app.extensions["lanewise_engine"]
