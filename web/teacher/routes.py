@@ -1,7 +1,6 @@
 """The teacher's pages: pay now, what-if, what moves me next, best next step, and their schedule cell."""
 
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
 from flask import abort, redirect, render_template, url_for
@@ -12,6 +11,7 @@ from engine import best_next_steps, estimate, next_moves
 from models import CredentialStatus, Placement, Role, Teacher
 from services import teachers
 from web.access import role_required
+from web.clock import today
 from web.estimating import (
     ENGINE_INPUT_ERRORS,
     OptionError,
@@ -155,7 +155,7 @@ def next_moves_page():
     moves = error = None
     try:
         rules, inputs = estimate_input(view.options)
-        moves = next_moves(rules, inputs, date.today())
+        moves = next_moves(rules, inputs, today())
     except (OptionError, *ENGINE_INPUT_ERRORS) as problem:
         error = str(problem)
     return render_template("teacher/next.html", view=view, moves=moves, error=error)
