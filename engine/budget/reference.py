@@ -12,8 +12,9 @@ The model, year by year (expected values):
    most its yearly maximum). Earners are paid any per-micro-credential stipend for them this year.
 2. Pay. Base = the schedule cell (step, lane, growth steps) x FTE, rounded by the district's line
    rule; every addition the rules give the teacher (`addition_lines`); a scenario's new role, held by
-   role-share% of the teachers eligible for it (by years of service and micro-credentials held), each
-   paid its supplement; the program cost for every micro-credential earned.
+   role-share% of the teachers eligible for it (`role_check`: years of service and micro-credentials
+   held; the roster holds no ratings, so a role that asks for one has no holders), each paid its
+   supplement; the program cost for every micro-credential earned (counted or not).
 3. Benefits. FICA (where paid) and the retirement rate on all pay, stipends and supplements
    included, each rounded half up to the cent on the year's total; health per head. One-time cost is
    the per-micro-credential stipends with their FICA and retirement, plus the program cost; the rest
@@ -27,13 +28,13 @@ The model, year by year (expected values):
    they move to the rightmost lane their degree and credit earn (one lane at most where the district
    allows one lane change a year).
 6. Hires replace leavers one for one at the hiring step, split by the scenario's lane mix, each with
-   a leaver's pay profile (FTE, band, subjects, certifications); a hire holds the lane's credit, no
-   micro-credentials and no service.
+   a leaver's pay profile (FTE, band, subjects, certifications); a hire holds the lane's credit (and
+   the growth steps that credit gives), no micro-credentials and no service.
 
 Exact expected values. A teacher is held in 10,000ths, so 8% of a teacher is 800 parts and every sum
-is exact. Each target (earners, retirees, other leavers, hires, role holders) is the head count times
-its rate, rounded half up to a part; a target is handed out by largest remainder (ties to the first)
-over groups of teachers in the same state, taken in the state's order:
+is exact. Each target (earners, leavers, retirees; role holders of the eligible) is a head count times
+its rate, rounded half up to a part; hires equal the leavers. A target is handed out by largest
+remainder (ties to the first) over groups of teachers in the same state, taken in the state's order:
 step, lane (in rule-file order), growth steps, growth steps from micro-credentials, micro-credentials
 toward the next phase, micro-credentials held, lane credit, years of service, degree, pay profile.
 Only what the rules can tell apart makes a state: lane credit counts micro-credential hours where
