@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import date
 from pathlib import Path
 
 import click
@@ -72,7 +73,7 @@ def import_command(path: str, district: str, name: str | None) -> None:
     with Session(db.engine, expire_on_commit=False) as session:
         try:
             record = rosters.import_roster(session=session, rules=rules, name=name or Path(path).name,
-                                           content=Path(path).read_bytes(), filename=path)
+                                           content=Path(path).read_bytes(), filename=path, today=date.today())
         except RosterError as exc:
             if exc.unmapped:
                 click.echo(f"columns not found: {', '.join(exc.unmapped)}", err=True)

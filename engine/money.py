@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import decimal
 from decimal import Decimal
+from fractions import Fraction
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0.00")
@@ -30,6 +31,28 @@ def round_money(amount: Decimal, unit: Decimal = CENT, mode: str = "half_up") ->
     """The amount rounded to a unit (a cent or a dollar), shown with two decimals."""
     rounded = amount.quantize(unit, rounding=ROUNDING_MODES[mode])
     return rounded.quantize(CENT)
+
+
+def round_exact(amount: Fraction, unit: Decimal = CENT, mode: str = "half_up") -> Decimal:
+    """An exact quotient (a Fraction: multiply everything, divide once) rounded once to a unit, two decimals shown.
+
+    No digit is lost before the rounding, so a true half cent is seen as one: 1,850.01 x 92.5 / 185 is
+    925.005 and rounds half up to 925.01, where dividing first leaves 925.00499... and gives 925.00.
+    Modes behave as Decimal's: ties and `up` move away from zero, `down` toward it.
+    """
+    steps = Fraction(amount) / Fraction(unit)
+    whole, rest = divmod(abs(steps.numerator), steps.denominator)
+    twice, whole_odd = 2 * rest, whole % 2 == 1
+    if mode == "half_up":
+        whole += int(twice >= steps.denominator)
+    elif mode == "half_even":
+        whole += int(twice > steps.denominator or (twice == steps.denominator and whole_odd))
+    elif mode == "up":
+        whole += int(rest > 0)
+    elif mode != "down":
+        raise ValueError(f"unknown rounding mode {mode!r}")
+    signed = -whole if steps < 0 else whole
+    return (Decimal(signed) * unit).quantize(CENT)
 
 
 def money_str(amount: Decimal) -> str:

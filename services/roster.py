@@ -17,9 +17,8 @@ BATCH = 5000
 
 
 def import_roster(*, session: Session, rules: DistrictRules, name: str, content: bytes, filename: str,
-                  mapping: dict[str, str] | None = None, created_by: int | None = None,
-                  today: date | None = None) -> BudgetRoster:
-    """Check every row of a CSV or XLSX roster and store it; any bad row raises RosterError and stores nothing."""
+                  today: date, mapping: dict[str, str] | None = None, created_by: int | None = None) -> BudgetRoster:
+    """Check every row of a CSV or XLSX roster as of `today` and store it; any bad row raises RosterError and stores nothing."""
     headers, rows = read_table(content, filename)
     roster = parse_roster(rules, headers, rows, mapping, today=today)
     return save_roster(session=session, rules=rules, name=name, roster=roster, source=filename, created_by=created_by)

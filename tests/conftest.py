@@ -28,6 +28,9 @@ from models import (
 from services import accounts, teachers
 from web.extensions import make_engine
 
+# tests.ci_skips: in CI, a skipped PostgreSQL, Redis or browser test fails the run. pytester runs it in its tests.
+pytest_plugins = ["tests.ci_skips", "pytester"]
+
 POSTGRES_URL = os.environ.get("LANEWISE_TEST_POSTGRES_URL")
 BACKENDS = [
     pytest.param("sqlite", id="sqlite"),
@@ -36,6 +39,8 @@ BACKENDS = [
         marks=pytest.mark.skipif(not POSTGRES_URL, reason="LANEWISE_TEST_POSTGRES_URL is not set"),
     ),
 ]
+# A test that means PostgreSQL (row locks, concurrent sessions) runs there only, instead of skipping on SQLite.
+POSTGRESQL_ONLY = pytest.mark.parametrize("database_url", [BACKENDS[1]], indirect=True)
 PASSWORD = "correct horse battery"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

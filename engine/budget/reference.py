@@ -1,275 +1,437 @@
-"""The plain per-teacher projection: every teacher an object, every figure from the
-rules engine's own Decimal functions. Slow on purpose; the vectorised engine in
-`engine.budget.projection` must agree with it to the cent on expected values.
+"""The per-teacher projection reference: the budget model written again, one teacher at a time.
 
-It follows the model described in `engine.budget.projection` one teacher at a time.
-Whole-teacher splits (who earns micro-credentials, who leaves, where hires go)
-use the same largest-remainder rule over the same ordering of teacher states,
-because expected values must be whole teachers to be exact cents.
+It shares no code with the fast engine (`engine.budget.projection`): pay, lanes, steps and roles come
+from the pay engine's own Decimal functions (`engine.pay`), the scenario's rules from
+`engine.budget.scenario`, and the model below from its words. The fast engine must give the same
+expected values to the cent, and both must give the hand-worked cases in tests/finance/projection_cases/.
+
+The model, year by year (expected values):
+
+1. Uptake. Of the head count, uptake% earn `micro_credentials_per_participant` micro-credentials this
+   year; as many of them count as the district allows in a year (none below its yearly minimum, at
+   most its yearly maximum). Earners are paid any per-micro-credential stipend for them this year.
+2. Pay. Base = the schedule cell (step, lane, growth steps) x FTE, rounded by the district's line
+   rule; every addition the rules give the teacher (`addition_lines`); a scenario's new role, held by
+   role-share% of the teachers eligible for it (`role_check`: years of service and micro-credentials
+   held; the roster holds no ratings, so a role that asks for one has no holders), each paid its
+   supplement; the program cost for every micro-credential earned (counted or not).
+3. Benefits. FICA (where paid) and the retirement rate on all pay, stipends and supplements
+   included, each rounded half up to the cent on the year's total; health per head. One-time cost is
+   the per-micro-credential stipends with their FICA and retirement, plus the program cost; the rest
+   of the total recurs.
+4. Leavers, at the year's end: attrition% of the head count leave. Of them, retiree-share% retire,
+   taken only from teachers at the top step of their lane (as many as there are); the other leavers
+   come from everyone else (as many as there are).
+5. Survivors move into the next year: one more year of service; a step (unless that year is a
+   freeze) by `next_step` under the step cap; the micro-credentials they earned count toward growth
+   steps (a phase of `per_growth_step`, at most `max_growth_steps`) or toward lanes as hours; then
+   they move to the rightmost lane their degree and credit earn (one lane at most where the district
+   allows one lane change a year).
+6. Hires replace leavers one for one at the hiring step, split by the scenario's lane mix, each with
+   a leaver's pay profile (FTE, band, subjects, certifications); a hire holds the lane's credit (and
+   the growth steps that credit gives), no micro-credentials and no service.
+
+Exact expected values. A teacher is held in 10,000ths, so 8% of a teacher is 800 parts and every sum
+is exact. Each target (earners, leavers, retirees; role holders of the eligible) is a head count times
+its rate, rounded half up to a part; hires equal the leavers. A target is handed out by largest
+remainder (ties to the first) over groups of teachers in the same state, taken in the state's order:
+step, lane (in rule-file order), growth steps, growth steps from micro-credentials, micro-credentials
+toward the next phase, micro-credentials held, lane credit, years of service, degree, pay profile.
+Only what the rules can tell apart makes a state: lane credit counts micro-credential hours where
+they combine with other credit, and stops at the most any lane asks of the teacher's degree;
+micro-credentials held and years of service count only when a rule looks at them (a role, a lane by
+micro-credential hours; longevity, a years condition, a role) and stop at the last threshold; progress
+toward a phase is nothing once every phase is held. Pay profiles are numbered by (FTE, which additions
+the band, subjects and certifications allow). Earners and leavers are split group by group, each
+group's non-earners before its earners; hires are split by lane, then by profile in profile order.
+Money sums are the exact sum of each teacher's pay times their share, rounded half up to the cent.
 """
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass, replace
-from decimal import Decimal
+from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
-import numpy as np
-
-from engine.budget.projection import (
-    HEAD_UNIT,
-    HUNDRED,
-    Projection,
-    StateShape,
-    YearSums,
-    apportion,
-    counted_micro_credentials,
-    from_units,
-    leaver_targets,
-    profile_flags,
-    round_half_up,
-    service_years,
-    year_result,
-)
 from engine.budget.roster import Roster, RosterTeacher
 from engine.budget.scenario import Assumptions, Scenario, prepare
 from engine.errors import RuleInputError
-from engine.pay.additions import Placement, addition_lines, role_check
+from engine.money import ZERO, money_str, round_money
+from engine.pay.additions import Placement, addition_applies, addition_lines, role_check
 from engine.pay.cells import cell_amount, lines_round, next_step, schedule_for, step_cap
-from engine.pay.credit import (
-    base_credits,
-    earned_lane,
-    lanes_on,
-    micro_credential_hours,
-)
+from engine.pay.credit import base_credits, earned_lane, lanes_on, micro_credential_hours
 from engine.rules import DEGREES, DistrictRules, dated_value
 from engine.school_year import SchoolYear
 
+PARTS = 10_000          # a teacher is held in 10,000ths
+HUNDRED = Decimal(100)
+
+
+def _part_round(value: Decimal) -> int:
+    """A number of parts of a teacher, rounded half up to a whole part."""
+    return int(value.quantize(Decimal(1), rounding=ROUND_HALF_UP))
+
+
+def _cents(amount_times_parts: Decimal) -> Decimal:
+    """A sum of (amount x parts) as dollars, rounded half up (away from zero) to the cent."""
+    return round_money(amount_times_parts / PARTS)
+
+
+def _heads(parts: int) -> str:
+    return str((Decimal(parts) / PARTS).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+
+
+def largest_remainder(total: int, weights: list[int]) -> list[int]:
+    """`total` handed out in proportion to `weights`: whole shares first, then one more to the largest remainders."""
+    whole = sum(weights)
+    if whole == 0 or total == 0:
+        return [0] * len(weights)
+    shares = [total * w // whole for w in weights]
+    remainders = [total * w % whole for w in weights]
+    extra = sorted(range(len(weights)), key=lambda i: (-remainders[i], i))[:total - sum(shares)]
+    for i in extra:
+        shares[i] += 1
+    return shares
+
 
 @dataclass
-class _Teacher:
-    """One teacher's state in the projection."""
+class Teacher:
+    """A share of one teacher (in 10,000ths) and their state in a school year."""
 
-    source: RosterTeacher
+    who: str
+    like: RosterTeacher       # band, subjects, certifications and certification status
+    parts: int
     fte: Decimal
     degree: str
     profile: int
     step: int
     lane: str
-    growth: int
-    mc_growth: int
-    mc_progress: int
-    mc_total: int
-    credit: Decimal
-    service: int
-
-    def key(self, rules: DistrictRules, shape: StateShape) -> tuple[int, ...]:
-        """The teacher's state as the whole numbers both engines sort groups by."""
-        return (self.step, [l.id for l in rules.lanes].index(self.lane), self.growth, self.mc_growth,
-                shape.progress_key(self.mc_growth, self.mc_progress), shape.mc_key(self.mc_total),
-                shape.credit_key(self.credit, self.mc_total, self.degree), shape.service_key(self.service),
-                DEGREES.index(self.degree), self.profile)
+    growth: int               # growth steps held, from micro-credentials and from credit
+    phases: int               # growth steps from micro-credentials
+    progress: int             # micro-credentials toward the next phase
+    micro_credentials: int    # held in all
+    credit: Decimal           # hours beyond the degree, from courses
+    service: int              # whole years
 
     def placement(self) -> Placement:
-        t = self.source
+        t = self.like
         return Placement(step=self.step, lane=self.lane, fte=self.fte, degree=self.degree, band=t.band,
                          years_of_service=self.service, subjects=t.subjects, certifications=t.certifications,
-                         certified=t.certified, growth_steps=self.growth, micro_credentials_total=self.mc_total)
-
-
-def project_reference(rules: DistrictRules, scenario: Scenario, roster: Roster) -> Projection:
-    """Expected values, one teacher at a time."""
-    changed, assumptions = prepare(rules, scenario)
-    sums = run_reference(changed, assumptions, list(roster.teachers()))
-    return Projection(rules.id, scenario.name, [year_result(changed, assumptions, s) for s in sums], sums=sums,
-                      seed=scenario.seed)
-
-
-def _profiles(rules: DistrictRules, teachers: list[RosterTeacher]) -> dict[tuple, int]:
-    keys = {(int(t.fte * 100), profile_flags(rules, t.band, t.subjects, t.certifications, t.certified)) for t in teachers}
-    return {key: i for i, key in enumerate(sorted(keys))}
-
-
-def _start(rules: DistrictRules, shape: StateShape, t: RosterTeacher, profile: int, first: SchoolYear) -> _Teacher:
-    degree = t.degree or rules.lane(t.lane).degree
-    credit = max(t.credit_hours, base_credits(rules.lane(t.lane), degree))
-    growth, mc_growth, progress = shape.initial_growth(t.micro_credentials, credit)
-    service = service_years(t.hire_date.toordinal() if t.hire_date else 0, first, t.step)
-    return _Teacher(t, t.fte, degree, profile, t.step, t.lane, growth, mc_growth, progress, t.micro_credentials, credit, service)
-
-
-def _pay(rules: DistrictRules, year: SchoolYear, teacher: _Teacher, counted: int) -> tuple[int, dict[str, int]]:
-    """Base pay and each addition in cents, for one teacher in one year."""
-    cell = cell_amount(rules, year, teacher.step, teacher.lane, teacher.growth)
-    base = lines_round(rules, cell.amount * teacher.fte)
-    lines = addition_lines(rules, year, teacher.placement(), counted)
-    return round_half_up(base * 100), {line.name: int(line.amount * 100) for line in lines}
-
-
-def _advance(rules: DistrictRules, shape: StateShape, year: SchoolYear, teacher: _Teacher, counted: int) -> None:
-    """Move a surviving teacher into the next school year, as `estimate` moves one teacher."""
-    schedule, _, _ = schedule_for(rules, year)
-    teacher.service += 1
-    if year.label not in rules.steps.freeze_years:
-        teacher.step = next_step(schedule, teacher.step, rules.steps.advance_per_year, step_cap(rules, schedule))
-    teacher.mc_total += counted
-    rule = rules.micro_credentials
-    if shape.growth_mode and counted:
-        teacher.mc_progress += counted
-        while teacher.mc_progress >= rule.per_growth_step and (rule.max_growth_steps is None or teacher.mc_growth < rule.max_growth_steps):
-            teacher.mc_progress -= rule.per_growth_step
-            teacher.mc_growth += 1
-            teacher.growth += 1
-    hours = micro_credential_hours(rules, teacher.mc_total)
-    if rule.combine_with_other_credit:
-        lane_credit = teacher.credit + hours
-    else:
-        lane_credit = max(teacher.credit, base_credits(rules.lane(teacher.lane), teacher.degree) + hours)
-    try:
-        target = earned_lane(rules, year, teacher.degree, lane_credit)
-    except RuleInputError:
-        return
-    order = [lane.id for lane in lanes_on(rules, year)]
-    if teacher.lane in order and order.index(target.id) > order.index(teacher.lane):
-        moved_to = target.id
-        if rules.counting.lane_changes_per_year == 1:
-            moved_to = order[order.index(teacher.lane) + 1]
-        teacher.lane = moved_to
-
-
-def _hire(rules: DistrictRules, shape: StateShape, assumptions: Assumptions, lane_id: str, like: _Teacher) -> _Teacher:
-    lane = rules.lane(lane_id)
-    credit = Decimal(lane.credits)
-    growth = int(credit) // shape.credit_per_growth_step if shape.credit_per_growth_step else 0
-    return _Teacher(like.source, like.fte, lane.degree, like.profile, assumptions.hiring_step, lane_id, growth, 0, 0, 0,
-                    credit, 0)
-
-
-def _groups(rules: DistrictRules, shape: StateShape, pieces: list[_Piece]) -> list[tuple[tuple, list[_Piece]]]:
-    found: dict[tuple, list[_Piece]] = {}
-    for piece in pieces:
-        found.setdefault(piece.teacher.key(rules, shape), []).append(piece)
-    return sorted(found.items())
+                         certified=t.certified, growth_steps=self.growth, micro_credentials_total=self.micro_credentials)
 
 
 @dataclass
-class _Piece:
-    """A share of one teacher (in HEAD_UNIT ths): expected values split a teacher between futures."""
+class ReferenceProjection:
+    """Expected values of a projection, year by year, as the fast engine's JSON shows them."""
 
-    identity: str
-    teacher: _Teacher
-    weight: int
+    district_id: str
+    scenario: str
+    years: list[dict]
+    groups: int = 0           # distinct states in the first year
+    seed: int | None = None
 
 
-def _split(pieces: list[_Piece], take: int) -> tuple[list[_Piece], list[_Piece]]:
-    """`take` units of a group, shared among its pieces by largest remainder: (taken, left)."""
+class _Model:
+    """The rules and assumptions of one projection, and what the rules can tell apart (the state)."""
+
+    def __init__(self, rules: DistrictRules, assumptions: Assumptions):
+        self.rules, self.assumptions = rules, assumptions
+        rule = rules.micro_credentials
+        self.role = rules.role(assumptions.role_id) if assumptions.role_id else None
+        self.by_phases = rule.counts_toward == "growth_steps" and bool(rule.per_growth_step)
+        self.by_hours = rule.counts_toward == "lanes" and rule.credit_hours_each > 0
+        self.combine = self.by_hours and rule.combine_with_other_credit
+        self.lane_order = [lane.id for lane in rules.lanes]
+        self.most_credit = {degree: max([Decimal(need.credits) for lane in rules.lanes
+                                         for need in [lane] + list(lane.equivalent) if need.degree == degree],
+                                        default=ZERO) for degree in DEGREES}
+        years = {y for a in rules.additions if a.kind == "longevity" for y in (a.at_years or [])}
+        years |= {a.eligibility.min_years for a in rules.additions if a.eligibility.min_years is not None}
+        if self.role is not None and self.role.min_years:
+            years.add(self.role.min_years)
+        self.last_service = max(years) if years else None
+        counts = [self.role.micro_credentials] if self.role is not None and self.role.micro_credentials else []
+        if self.by_hours and not self.combine:
+            most = max(self.most_credit.values())
+            counts.append(int((most / rule.credit_hours_each).to_integral_value(rounding=ROUND_CEILING)))
+        self.last_count = max(counts) if counts else None
+        earned = assumptions.micro_credentials_per_participant
+        counting = rules.counting
+        counted = 0 if 0 < earned < counting.min_micro_credentials_per_year else earned
+        if counting.max_micro_credentials_per_year is not None:
+            counted = min(counted, counting.max_micro_credentials_per_year)
+        self.earned, self.counted = earned, counted
+        self._memo: dict = {}
+
+    # --- the state -----------------------------------------------------------------------------------
+
+    def lane_credit(self, t: Teacher) -> Decimal:
+        """Credit measured against lanes: course credit, with micro-credential hours where they count."""
+        hours = micro_credential_hours(self.rules, t.micro_credentials) if self.by_hours else ZERO
+        if self.combine:
+            return t.credit + hours
+        if self.by_hours:
+            return max(t.credit, base_credits(self.rules.lane(t.lane), t.degree) + hours)
+        return t.credit
+
+    def state(self, t: Teacher) -> tuple:
+        """What the rules can tell apart about a teacher, in the order groups are taken."""
+        rule = self.rules.micro_credentials
+        held_all = rule.max_growth_steps is not None and t.phases >= rule.max_growth_steps
+        credit = min(t.credit + (micro_credential_hours(self.rules, t.micro_credentials) if self.combine else ZERO),
+                     self.most_credit[t.degree])
+        return (t.step, self.lane_order.index(t.lane), t.growth, t.phases, 0 if held_all else t.progress,
+                min(t.micro_credentials, self.last_count) if self.last_count is not None else 0, credit,
+                min(t.service, self.last_service) if self.last_service is not None else 0,
+                DEGREES.index(t.degree), t.profile)
+
+    def profile(self, fte: Decimal, like: RosterTeacher) -> tuple:
+        """FTE, and which additions a teacher's band, subjects and certifications allow (degree and years apart)."""
+        probe = Placement(step=0, lane=self.rules.lanes[0].id, degree="doctorate", band=like.band,
+                          years_of_service=10**6, subjects=tuple(like.subjects),
+                          certifications=tuple(like.certifications), certified=like.certified)
+        allowed = []
+        for addition in self.rules.additions:
+            wide = addition.eligibility.model_copy(update={"degrees": None, "min_years": None, "roles": None})
+            allowed.append(int(addition_applies(addition.model_copy(update={"eligibility": wide}), self.rules, probe)))
+        return int(fte * 100), tuple(allowed)
+
+    def start(self, t: RosterTeacher, profile: int, first: SchoolYear) -> Teacher:
+        """A roster teacher as the projection's first year finds them."""
+        rule, rules = self.rules.micro_credentials, self.rules
+        degree = t.degree or rules.lane(t.lane).degree
+        credit = max(t.credit_hours, base_credits(rules.lane(t.lane), degree))
+        phases = progress = 0
+        if self.by_phases:
+            phases = t.micro_credentials // rule.per_growth_step
+            if rule.max_growth_steps is not None and phases >= rule.max_growth_steps:
+                phases = rule.max_growth_steps
+            else:
+                progress = t.micro_credentials - phases * rule.per_growth_step
+        per_step = rules.counting.credit_hours_per_growth_step
+        growth = phases + (int(credit) // per_step if per_step else 0)
+        if t.hire_date is None:
+            service = t.step
+        else:
+            begins = first.start
+            service = max(0, begins.year - t.hire_date.year - ((begins.month, begins.day) < (t.hire_date.month, t.hire_date.day)))
+        return Teacher(t.employee_id, t, PARTS, t.fte, degree, profile, t.step, t.lane, growth, phases, progress,
+                       t.micro_credentials, credit, service)
+
+    # --- a year's pay ----------------------------------------------------------------------------------
+
+    def pay(self, year: SchoolYear, t: Teacher, earner: bool) -> tuple[Decimal, dict[str, Decimal], bool]:
+        """Base pay, each addition by name, and role eligibility of one teacher in one year."""
+        key = ("pay", year.label, t.step, t.lane, t.growth, t.micro_credentials, t.service, t.degree, t.fte,
+               t.like.band, t.like.subjects, t.like.certifications, t.like.certified, earner)
+        return self._remember(key, lambda: self._pay_now(year, t, earner))
+
+    def _pay_now(self, year: SchoolYear, t: Teacher, earner: bool) -> tuple[Decimal, dict[str, Decimal], bool]:
+        cell = self._remember(("cell", year.label, t.step, t.lane, t.growth),
+                              lambda: cell_amount(self.rules, year, t.step, t.lane, t.growth))
+        lines = addition_lines(self.rules, year, t.placement(), self.counted if earner else 0)
+        eligible = self.role is not None and role_check(self.rules, self.role, year, t.placement()).eligible
+        return lines_round(self.rules, cell.amount * t.fte), {line.name: line.amount for line in lines}, eligible
+
+    # --- moving on -------------------------------------------------------------------------------------
+
+    def advance(self, following: SchoolYear, t: Teacher, earner: bool) -> Teacher:
+        """The same teacher one school year later (step, micro-credentials, lane)."""
+        rules, rule = self.rules, self.rules.micro_credentials
+        t = replace(t, service=t.service + 1)
+        if following.label not in rules.steps.freeze_years:
+            t.step = self._remember(("step", following.label, t.step), lambda: self._next_step(following, t.step))
+        counted = self.counted if earner else 0
+        t.micro_credentials += counted
+        if self.by_phases and counted:
+            t.progress += counted
+            while t.progress >= rule.per_growth_step and (rule.max_growth_steps is None or t.phases < rule.max_growth_steps):
+                t.progress -= rule.per_growth_step
+                t.phases += 1
+                t.growth += 1
+        credit = self.lane_credit(t)
+        target = self._remember(("lane", following.label, t.degree, credit), lambda: self._earned_lane(following, t.degree, credit))
+        order = self._remember(("lanes", following.label), lambda: [lane.id for lane in lanes_on(rules, following)])
+        if target is not None and t.lane in order and order.index(target) > order.index(t.lane):
+            one_at_a_time = rules.counting.lane_changes_per_year == 1
+            t.lane = order[order.index(t.lane) + 1] if one_at_a_time else target
+        return t
+
+    def _next_step(self, following: SchoolYear, step: int) -> int:
+        schedule, _, _ = schedule_for(self.rules, following)
+        return next_step(schedule, step, self.rules.steps.advance_per_year, step_cap(self.rules, schedule))
+
+    def _earned_lane(self, following: SchoolYear, degree: str, credit: Decimal) -> str | None:
+        try:
+            return earned_lane(self.rules, following, degree, credit).id
+        except RuleInputError:
+            return None
+
+    def _remember(self, key: tuple, compute):
+        """The pay engine's answer for a key, asked once (its schedule look-ups are slow, not wrong)."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    def hire(self, following: SchoolYear, lane_id: str, like: Teacher, profile: int, parts: int) -> Teacher:
+        lane = self.rules.lane(lane_id)
+        per_step = self.rules.counting.credit_hours_per_growth_step
+        return Teacher(f"hire {following.label} {lane_id} {profile}", like.like, parts, like.fte, lane.degree, profile,
+                       self.assumptions.hiring_step, lane_id, lane.credits // per_step if per_step else 0, 0, 0, 0,
+                       Decimal(lane.credits), 0)
+
+
+def _take(members: list[Teacher], parts: int) -> tuple[list[Teacher], list[Teacher]]:
+    """`parts` of a group shared among its teachers by largest remainder: (taken, left)."""
     taken, left = [], []
-    for piece, share in zip(pieces, apportion(take, [p.weight for p in pieces])):
+    for t, share in zip(members, largest_remainder(parts, [m.parts for m in members])):
         if share:
-            taken.append(_Piece(piece.identity, replace(piece.teacher), share))
-        if piece.weight - share:
-            left.append(_Piece(piece.identity, replace(piece.teacher), piece.weight - share))
+            taken.append(replace(t, parts=share))
+        if t.parts - share:
+            left.append(replace(t, parts=t.parts - share))
     return taken, left
 
 
-def _merge(pieces: list[_Piece], rules: DistrictRules, shape: StateShape) -> list[_Piece]:
-    """Pieces of the same teacher in the same state become one."""
-    merged: dict[tuple, _Piece] = {}
-    for piece in pieces:
-        key = (piece.identity, piece.teacher.key(rules, shape), piece.teacher.service, piece.teacher.mc_total)
+def _grouped(model: _Model, teachers: list[Teacher]) -> list[tuple[tuple, list[Teacher]]]:
+    found: dict[tuple, list[Teacher]] = defaultdict(list)
+    for t in teachers:
+        found[model.state(t)].append(t)
+    return sorted(found.items())
+
+
+def _merged(teachers: list[Teacher]) -> list[Teacher]:
+    """Shares of the same teacher in the same full state become one."""
+    merged: dict[tuple, Teacher] = {}
+    for t in teachers:
+        key = (t.who, t.step, t.lane, t.growth, t.phases, t.progress, t.micro_credentials, t.credit, t.service,
+               t.degree, t.profile)
         if key in merged:
-            merged[key].weight += piece.weight
+            merged[key].parts += t.parts
         else:
-            merged[key] = piece
+            merged[key] = t
     return list(merged.values())
 
 
-def run_reference(rules: DistrictRules, assumptions: Assumptions, roster: list[RosterTeacher]) -> list[YearSums]:
-    """Each school year's sums, teacher by teacher (each teacher split into weighted futures)."""
-    shape = StateShape.of(rules, assumptions)
+def project_reference(rules: DistrictRules, scenario: Scenario, roster: Roster) -> ReferenceProjection:
+    """Expected values, one teacher at a time."""
+    changed, assumptions = prepare(rules, scenario)
+    model = _Model(changed, assumptions)
     years = assumptions.school_years()
-    profiles = _profiles(rules, roster)
-    unit = HEAD_UNIT
-    pieces = [_Piece(t.employee_id, _start(rules, shape, t, profiles[(int(t.fte * 100), profile_flags(
-        rules, t.band, t.subjects, t.certifications, t.certified))], years[0]), unit) for t in roster]
-    earned = assumptions.micro_credentials_per_participant
-    counted = counted_micro_credentials(rules, earned)
-    one_time_names = {a.name for a in rules.additions if a.kind == "per_micro_credential"}
-    role = rules.role(assumptions.role_id) if assumptions.role_id else None
-    program = round_half_up(assumptions.program_cost_per_micro_credential * 100)
-    out: list[YearSums] = []
-    one = lambda value: np.array([value], dtype=np.int64)  # noqa: E731
+    on_roster = list(roster.teachers())
+    number = {profile: i for i, profile in enumerate(sorted({model.profile(t.fte, t) for t in on_roster}))}
+    teachers = [model.start(t, number[model.profile(t.fte, t)], years[0]) for t in on_roster]
+    out: list[dict] = []
+    groups = len(_grouped(model, teachers))
     for k, year in enumerate(years):
-        groups = _groups(rules, shape, pieces)
-        headcount = sum(p.weight for p in pieces)
-        # Who earns micro-credentials this year.
-        target = round_half_up(Decimal(headcount) * assumptions.uptake_percent / HUNDRED)
-        split = apportion(target, [sum(p.weight for p in members) for _, members in groups])
-        subgroups: list[tuple[tuple, int, list[_Piece]]] = []
-        for (key, members), earners in zip(groups, split):
-            taken, left = _split(members, earners)
-            subgroups.append((key, 0, left))
-            subgroups.append((key, 1, taken))
-        base = 0
-        additions: dict[str, int] = {a.name: 0 for a in rules.additions}
-        fte = 0
-        for _, earns, members in subgroups:
-            for piece in members:
-                pay, lines = _pay(rules, year, piece.teacher, counted if earns else 0)
-                base += pay * piece.weight
-                for name, amount in lines.items():
-                    additions[name] += amount * piece.weight
-                fte += int(piece.teacher.fte * 100) * piece.weight
-        additions = {name: int(from_units(value, unit)) for name, value in additions.items()}
-        holders = 0
-        if role is not None:
-            eligible = sum(p.weight for p in pieces if role_check(rules, role, year, p.teacher.placement()).eligible)
-            holders = round_half_up(Decimal(eligible) * assumptions.role_share_percent / HUNDRED)
-        supplement = round_half_up(lines_round(rules, dated_value(role.supplement, year.start) or Decimal(0)) * 100) if role else 0
-        participants = sum(p.weight for _, e, m in subgroups if e for p in m)
-        sums = YearSums(
-            school_year=year.label, unit=unit, headcount=one(headcount), fte_hundredths=one(fte),
-            base=one(from_units(base, unit)), additions={name: one(v) for name, v in additions.items()},
-            one_time_additions=one(sum(v for n, v in additions.items() if n in one_time_names)),
-            roles=one(from_units(holders * supplement, unit)), role_holders=one(holders), participants=one(participants),
-            micro_credentials=one(participants * earned), program=one(from_units(participants * earned * program, unit)),
-            leavers=one(0), retirees=one(0), hires=one(0))
-        out.append(sums)
-        if k + 1 == len(years):
-            break
-        # Leavers: retirements from the top of each lane, other leavers elsewhere.
-        schedule, _, _ = schedule_for(rules, year)
+        halves = _uptake(model, teachers)
+        out.append(_figures(model, year, halves))
+        if k + 1 < len(years):
+            teachers, turnover = _year_end(model, year, years[k + 1], halves)
+            out[-1].update(turnover)
+    return ReferenceProjection(rules.id, scenario.name, out, groups=groups, seed=scenario.seed)
 
-        def at_top(key: tuple) -> bool:
-            lane = rules.lanes[key[1]].id
-            return lane in schedule.lanes and key[0] >= schedule.last_step(lane)
-        weight = lambda members: sum(p.weight for p in members)  # noqa: E731
-        top = [at_top(key) for key, _, _ in subgroups]
-        at_top_count = sum(weight(m) for (_, _, m), t in zip(subgroups, top) if t)
-        retirees, others = leaver_targets(assumptions, headcount, at_top_count)
-        retire_split = iter(apportion(retirees, [weight(m) for (_, _, m), t in zip(subgroups, top) if t]))
-        other_split = iter(apportion(others, [weight(m) for (_, _, m), t in zip(subgroups, top) if not t]))
-        following = years[k + 1]
-        survivors: list[_Piece] = []
-        leavers_by_profile: dict[int, int] = {}
-        like: dict[int, _Teacher] = {}
-        for (key, earns, members), is_top in zip(subgroups, top):
-            leaving, staying = _split(members, next(retire_split) if is_top else next(other_split))
-            for piece in leaving:
-                leavers_by_profile[piece.teacher.profile] = leavers_by_profile.get(piece.teacher.profile, 0) + piece.weight
-                like.setdefault(piece.teacher.profile, piece.teacher)
-            for piece in staying:
-                _advance(rules, shape, following, piece.teacher, counted if earns else 0)
-                survivors.append(piece)
-        # Hires replace leavers, with their pay profiles, split by the lane mix.
-        profile_order = sorted({key[-1] for key, _, _ in subgroups})
-        weights = [leavers_by_profile.get(p, 0) for p in profile_order]
-        total = sum(weights)
-        by_lane = apportion(total, [int(share * 10_000) for _, share in assumptions.hiring_lanes])
-        hires: list[_Piece] = []
-        for (lane_id, _), lane_total in zip(assumptions.hiring_lanes, by_lane):
-            for profile, count in zip(profile_order, apportion(lane_total, weights)):
-                if count:
-                    hires.append(_Piece(f"hire {following.label} {lane_id} {profile}",
-                                        _hire(rules, shape, assumptions, lane_id, like[profile]), count))
-        sums.leavers, sums.retirees, sums.hires = one(total), one(retirees), one(sum(p.weight for p in hires))
-        pieces = _merge(survivors + hires, rules, shape)
-    return out
+
+Halves = list[tuple[tuple, list[Teacher], bool]]   # (state, teachers, earn this year), non-earners first
+
+
+def _uptake(model: _Model, teachers: list[Teacher]) -> Halves:
+    """1. Who earns micro-credentials this year, handed out group by group in the state's order."""
+    grouped = _grouped(model, teachers)
+    headcount = sum(t.parts for t in teachers)
+    target = _part_round(Decimal(headcount) * model.assumptions.uptake_percent / HUNDRED)
+    halves: Halves = []
+    for (state, members), earners in zip(grouped, largest_remainder(target, [_parts(m) for _, m in grouped])):
+        earning, staying = _take(members, earners)
+        halves += [(state, staying, False), (state, earning, True)]
+    return halves
+
+
+def _parts(teachers: list[Teacher]) -> int:
+    return sum(t.parts for t in teachers)
+
+
+def _year_end(model: _Model, year: SchoolYear, following: SchoolYear, halves: Halves) -> tuple[list[Teacher], dict]:
+    """4-6. Leavers, survivors moved on, and hires: next year's teachers, and the year's turnover."""
+    assumptions = model.assumptions
+    schedule, _, _ = schedule_for(model.rules, year)
+    last = {lane: schedule.last_step(lane) for lane in schedule.lanes}
+    lane_of = lambda state: model.lane_order[state[1]]  # noqa: E731
+    tops = [lane_of(state) in last and state[0] >= last[lane_of(state)] for state, _, _ in halves]
+    headcount = sum(_parts(m) for _, m, _ in halves)
+    at_top = sum(_parts(m) for (_, m, _), top in zip(halves, tops) if top)
+    leaving = _part_round(Decimal(headcount) * assumptions.attrition_percent / HUNDRED)
+    retiring = min(leaving, _part_round(Decimal(headcount) * assumptions.attrition_percent
+                                        * assumptions.retiree_share_percent / (HUNDRED * HUNDRED)))
+    retirees = min(retiring, at_top)
+    others = min(leaving - retirees, headcount - at_top)
+    retire = iter(largest_remainder(retirees, [_parts(m) for (_, m, _), top in zip(halves, tops) if top]))
+    other = iter(largest_remainder(others, [_parts(m) for (_, m, _), top in zip(halves, tops) if not top]))
+    survivors: list[Teacher] = []
+    left_by_profile: dict[int, int] = defaultdict(int)
+    like: dict[int, Teacher] = {}
+    for (_, members, earner), top in zip(halves, tops):
+        gone, staying = _take(members, next(retire) if top else next(other))
+        for t in gone:
+            left_by_profile[t.profile] += t.parts
+            like.setdefault(t.profile, t)
+        survivors += [model.advance(following, t, earner) for t in staying]
+    # Hires, by lane and then by profile (in profile order).
+    order = sorted(left_by_profile)
+    total = sum(left_by_profile.values())
+    hires: list[Teacher] = []
+    lanes = assumptions.hiring_lanes
+    for (lane_id, _), lane_parts in zip(lanes, largest_remainder(total, [int(share * PARTS) for _, share in lanes])):
+        for profile, parts in zip(order, largest_remainder(lane_parts, [left_by_profile[p] for p in order])):
+            if parts:
+                hires.append(model.hire(following, lane_id, like[profile], profile, parts))
+    turnover = {"leavers": _heads(total), "retirees": _heads(retirees), "hires": _heads(_parts(hires))}
+    return _merged(survivors + hires), turnover
+
+
+def _figures(model: _Model, year: SchoolYear, halves: Halves) -> dict:
+    """2-3. One school year's pay and benefits, as the fast engine's JSON shows them."""
+    rules, assumptions = model.rules, model.assumptions
+    base, fte, eligible = ZERO, ZERO, 0
+    additions: dict[str, Decimal] = {a.name: ZERO for a in rules.additions}
+    for _, members, earner in halves:
+        for t in members:
+            pay, lines, may_hold = model.pay(year, t, earner)
+            base += pay * t.parts
+            for name, amount in lines.items():
+                additions[name] += amount * t.parts
+            fte += t.fte * t.parts
+            eligible += t.parts if may_hold else 0
+    headcount = sum(_parts(m) for _, m, _ in halves)
+    participants = sum(_parts(m) for _, m, earner in halves if earner)
+    base_pay = _cents(base)
+    by_name = {name: _cents(amount) for name, amount in additions.items()}
+    one_time_names = {a.name for a in rules.additions if a.kind == "per_micro_credential"}
+    stipends = sum((amount for name, amount in by_name.items() if name in one_time_names), ZERO)
+    holders, supplement = 0, ZERO
+    if model.role is not None:
+        holders = _part_round(Decimal(eligible) * assumptions.role_share_percent / HUNDRED)
+        supplement = lines_round(rules, dated_value(model.role.supplement, year.start) or ZERO)
+    roles = _cents(supplement * holders)
+    program = _cents(_to_cent(assumptions.program_cost_per_micro_credential) * participants * model.earned)
+    pay = base_pay + sum(by_name.values(), ZERO) + roles
+    fica_rate, retirement_rate = assumptions.fica_percent, assumptions.retirement_in(rules, year)
+    share = lambda amount, rate: round_money(amount * rate / HUNDRED)  # noqa: E731
+    fica, retirement = share(pay, fica_rate), share(pay, retirement_rate)
+    health = _cents(_to_cent(assumptions.health_in(rules, year)) * headcount)
+    total = pay + fica + retirement + health + program
+    one_time = stipends + share(stipends, fica_rate) + share(stipends, retirement_rate) + program
+    money = money_str
+    return {
+        "school_year": year.label, "headcount": _heads(headcount),
+        "fte": str((fte / PARTS).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)),
+        "participants": _heads(participants), "micro_credentials": _heads(participants * model.earned),
+        "role_holders": _heads(holders), "leavers": _heads(0), "retirees": _heads(0), "hires": _heads(0),
+        "base_pay": money(base_pay), "additions": money(pay - base_pay - roles), "role_supplements": money(roles),
+        "pay": money(pay), "fica": money(fica), "retirement": money(retirement), "health": money(health),
+        "benefits": money(fica + retirement + health), "program_cost": money(program), "total": money(total),
+        "one_time": money(one_time), "recurring": money(total - one_time),
+        "additions_by_kind": {name: money(amount) for name, amount in by_name.items()},
+    }
+
+
+def _to_cent(amount: Decimal) -> Decimal:
+    return amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

@@ -341,8 +341,8 @@ class _Checker:
 
 
 def parse_roster(rules: DistrictRules, headers: list[str], rows: list[tuple[int, list]], mapping: dict[str, str] | None = None,
-                 school_year: SchoolYear | None = None, today: date | None = None) -> Roster:
-    """The checked roster; any bad row raises RosterError listing every bad row, and nothing is kept."""
+                 school_year: SchoolYear | None = None, *, today: date) -> Roster:
+    """The checked roster (no hire date after `today`); any bad row raises RosterError listing every bad row, and nothing is kept."""
     mapping = dict(mapping or guess_mapping(headers))
     unmapped = [name for name in REQUIRED if not mapping.get(name) or mapping[name] not in headers]
     if unmapped:
@@ -350,7 +350,7 @@ def parse_roster(rules: DistrictRules, headers: list[str], rows: list[tuple[int,
     from engine.pay.cells import latest_schedule_year
 
     year = school_year or latest_schedule_year(rules)
-    checker = _Checker(rules, year, today or date.today())
+    checker = _Checker(rules, year, today)
     index = {name: headers.index(header) for name, header in mapping.items() if header in headers}
     teachers: list[RosterTeacher] = []
     seen: dict[str, int] = {}
@@ -392,8 +392,12 @@ SUBJECT_POOL = ["math", "science", "ela", "social_studies", "special_education",
 
 
 def synthesize(rules: DistrictRules, teachers: int, seed: int, school_year: SchoolYear | None = None,
-               schools: int | None = None) -> Roster:
-    """A realistic synthetic roster: experience skewed young, degrees and lanes rising with it, some part-time."""
+               schools: int | None = None, today: date | None = None) -> Roster:
+    """A realistic synthetic roster: experience skewed young, degrees and lanes rising with it, some part-time.
+
+    Teachers are hired before the roster's school year starts (and before `today` when it is given, so
+    the file imports on that day): the same seed gives the same roster whatever the clock says.
+    """
     from engine.pay.cells import latest_schedule_year
 
     if teachers < 1:
@@ -427,8 +431,8 @@ def synthesize(rules: DistrictRules, teachers: int, seed: int, school_year: Scho
     degree = lane_degree[position]
     credit = np.array([rules.lane(l).credits for l in lane_ids])[position] * 100 + rng.integers(0, 12, n) * 100
     fte = np.where(rng.random(n) < 0.08, rng.choice([50, 60, 75, 80], size=n), 100)
-    # Hired `experience` years before the roster's year (never after today), on a spread of days.
-    anchor = min(year.start, date.today()).toordinal()
+    # Hired `experience` years before the roster's year (never after `today`), on a spread of days.
+    anchor = (min(year.start, today) if today else year.start).toordinal()
     hire_ordinal = anchor - experience * 365 - experience // 4 - rng.integers(1, 300, n)
     micro = np.where(rng.random(n) < 0.35, rng.poisson(6, n), 0).astype(np.int64)
     # Profiles: band (Harmony-style 1-6, most teachers 5/6), one or two subjects, some certifications.

@@ -16,7 +16,10 @@ The method (written out so payroll can check it by hand):
    the result is exactly (new - old) x share, the figure the teacher was shown.
 3. The daily rate is the annual amount / contract_days, so the amount for one school
    year = (new annual - old annual) / contract_days x contract days paid x FTE,
-   rounded once by the district's pay-line rounding (`engine.pay.cells.lines_round`).
+   rounded once by the district's pay-line rounding (`rules.pay.lines`). Everything is
+   multiplied out before the one division and the exact quotient is rounded
+   (`engine.money.round_exact`): a daily rate or a day count is never cut to 28 digits
+   first, so a true half cent (925.005) rounds as a half cent, never as 925.00499...
 4. A change effective in an earlier school year is one line per school year: each
    later year runs from its first day with that year's old and new annual amounts.
    The total is the sum of the rounded lines. Positive: owed to the teacher;
@@ -27,9 +30,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from fractions import Fraction
 
-from engine.money import ONE, ZERO, money_str
-from engine.pay.cells import lines_round
+from engine.money import ONE, ZERO, money_str, round_exact
 from engine.rules import DistrictRules
 from engine.school_year import SchoolYear
 
@@ -100,11 +103,13 @@ def retro_line(rules: DistrictRules, change: YearChange, new_rate_from: date, ft
     days = contract_days_paid(rules, change, new_rate_from)
     contract_days = rules.pay.contract_days
     difference = change.new_annual - change.old_annual
-    raw = difference / Decimal(contract_days) * days * fte
-    amount = lines_round(rules, raw)
     year_end = change.school_year.end
     elapsed = max(0, (min(new_rate_from, year_end) - change.effective).days)
     span = (year_end - change.effective).days
+    # (new - old) / contract days x (contract days x share x elapsed / span) x FTE, as one exact fraction.
+    exact = (Fraction(difference) * contract_days * Fraction(change.share_of_year) * elapsed * Fraction(fte)
+             / (contract_days * span))
+    amount = round_exact(exact, rules.pay.lines.quantum, rules.pay.lines.mode)
     fte_text = "" if fte == ONE else f" x FTE {fte}"
     text = (f"{change.school_year.label}: ({money_str(change.new_annual)} - {money_str(change.old_annual)}) / "
             f"{contract_days} contract days x {contract_days} x {change.share_of_year} x {elapsed}/{span} days "

@@ -3,6 +3,7 @@ through Huey, the charts, the comparison and the downloads."""
 import io
 import re
 import time
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -19,6 +20,7 @@ from tests.conftest import csrf_token
 from tests.finance.conftest import DATA
 
 FINANCE_PAGES = ["/finance/", "/finance/rosters/new", "/finance/scenarios/new"]
+IMPORTED_ON = date(2026, 9, 15)  # the day roster files are checked against (no hire date after it)
 
 
 @pytest.mark.parametrize("path", FINANCE_PAGES)
@@ -103,7 +105,7 @@ def test_an_xlsx_roster_imports_with_dates_and_numbers_as_excel_holds_them(sessi
     out = io.BytesIO()
     book.save(out)
     record = rosters.import_roster(session=session, rules=districts["cedar-valley"], name="x", content=out.getvalue(),
-                                   filename="roster.xlsx")
+                                   filename="roster.xlsx", today=IMPORTED_ON)
     loaded = rosters.load_roster(session=session, rules=districts["cedar-valley"], roster_id=record.id)
     assert [t.step for t in loaded.teachers()] == [4, 7]
     assert [str(t.fte) for t in loaded.teachers()] == ["1.00", "0.50"]
@@ -112,7 +114,8 @@ def test_an_xlsx_roster_imports_with_dates_and_numbers_as_excel_holds_them(sessi
 def test_every_bad_row_is_listed_with_line_column_and_expectation(session, districts):
     content = (b"employee_id,step,lane,fte\nA,1,BA,1\nB,6,BA,1\nC,2,ZZ,1\nA,2,BA,1\n")
     with pytest.raises(RosterError) as caught:
-        rosters.import_roster(session=session, rules=districts["cedar-valley"], name="bad", content=content, filename="r.csv")
+        rosters.import_roster(session=session, rules=districts["cedar-valley"], name="bad", content=content, filename="r.csv",
+                              today=IMPORTED_ON)
     found = [(e.line, e.column) for e in caught.value.errors]
     assert found == [(3, "step"), (4, "lane"), (5, "employee_id")]
     assert "reserved" in caught.value.errors[0].message
@@ -123,7 +126,8 @@ def test_a_hundred_thousand_rows_import_in_seconds(session, districts):
     rules = districts["cedar-valley"]
     content = roster_csv(synthesize(rules, 100_000, seed=3)).encode()
     started = time.perf_counter()
-    record = rosters.import_roster(session=session, rules=rules, name="big", content=content, filename="big.csv")
+    record = rosters.import_roster(session=session, rules=rules, name="big", content=content, filename="big.csv",
+                                   today=IMPORTED_ON)
     seconds = time.perf_counter() - started
     assert record.teacher_count == 100_000
     assert seconds < 20, f"import took {seconds:.1f} s"
@@ -209,7 +213,7 @@ def test_flask_roster_synth_writes_a_csv_that_imports(runner, tmp_path, session,
     again = runner.invoke(args=["roster", "synth", "--district", "harmony", "--teachers", "40", "--seed", "9"])
     assert again.output == out.read_text()
     record = rosters.import_roster(session=session, rules=districts["harmony"], name="s", content=out.read_bytes(),
-                                   filename="synth.csv")
+                                   filename="synth.csv", today=IMPORTED_ON)
     assert record.teacher_count == 40
     stored = runner.invoke(args=["roster", "synth", "--district", "dysart", "--teachers", "25", "--db"])
     assert stored.exit_code == 0 and "stored roster" in stored.output

@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 from engine.hr.workflow import IllegalTransition
 from models.hr import ChangeRequest, CredentialUse
 from services import hr
+from tests.conftest import POSTGRESQL_ONLY
 
 
 def _twin_requests(session, filing):
@@ -50,9 +51,8 @@ def test_reversing_an_approval_frees_its_credit(session, filing, make_user, ceda
     assert approved.change_request.status == "approved"
 
 
+@POSTGRESQL_ONLY
 def test_two_approvals_of_the_same_credit_at_once_one_wins(app, session, filing, make_user, cedar, monkeypatch):
-    if not app.config["DATABASE_URL"].startswith("postgresql"):
-        pytest.skip("the concurrent case runs on PostgreSQL (LANEWISE_TEST_POSTGRES_URL)")
     credit, first, second = _twin_requests(session, filing)
     officers = [make_user("hr"), make_user("hr")]
     engine = app.extensions["lanewise_engine"]

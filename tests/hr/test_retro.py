@@ -41,6 +41,33 @@ def test_there_are_retro_cases():
     assert len(CASES) >= 6
 
 
+def test_every_shipped_district_has_a_half_cent_tie_at_its_own_contract_days():
+    # A district added later gets a tie case too: ties are where dividing first loses the cent.
+    ties = [yaml.safe_load(path.read_text()) for path in CASES]
+    tied = {case["district"] for case in ties if case.get("tie") and "contract_days" not in case}
+    assert tied >= set(DISTRICTS), f"no tie case for {sorted(set(DISTRICTS) - tied)}"
+
+
+@pytest.mark.parametrize(("numerator", "denominator", "unit", "mode", "expected"), [
+    ("1850.01", 2, "0.01", "half_up", "925.01"),       # 925.005: a tie goes up
+    ("-1850.01", 2, "0.01", "half_up", "-925.01"),     # and away from zero when negative
+    ("1850.01", 2, "0.01", "half_even", "925.00"),     # 925.005: to the even cent
+    ("1850.03", 2, "0.01", "half_even", "925.02"),     # 925.015: to the even cent
+    ("2400.00", 3, "0.01", "down", "800.00"),
+    ("2400.01", 3, "0.01", "down", "800.00"),          # 800.00333...
+    ("2400.01", 3, "0.01", "up", "800.01"),
+    ("-2400.01", 3, "0.01", "up", "-800.01"),          # up moves away from zero
+    ("1393.97", 2, "1", "half_up", "697.00"),          # 696.985 to the dollar
+    ("1392.98", 2, "1", "half_up", "696.00"),          # 696.49
+])
+def test_an_exact_quotient_is_rounded_once(numerator, denominator, unit, mode, expected):
+    from fractions import Fraction
+
+    from engine.money import round_exact
+
+    assert str(round_exact(Fraction(Decimal(numerator)) / denominator, Decimal(unit), mode)) == expected
+
+
 def test_explanation_shows_the_arithmetic():
     rules = DISTRICTS["cedar-valley"]
     change = YearChange(rules.year("2026-27"), Decimal("48900.00"), Decimal("51300.00"), rules.year("2026-27").start)

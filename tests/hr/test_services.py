@@ -11,10 +11,11 @@ from sqlalchemy.exc import DBAPIError
 from sqlmodel import Session
 
 from engine.hr.workflow import IllegalTransition
+from engine.teacher.state import rate_on
 from models import CredentialStatus
 from models.hr import ChangeRequest, RequestAudit
-from engine.teacher.state import rate_on
 from services import hr, ledger
+from tests.conftest import POSTGRESQL_ONLY
 from tests.hr.conftest import OCT_15, PDF, SEPT_15
 
 
@@ -207,9 +208,8 @@ def test_payroll_export_is_exact(session, filing, make_user, cedar):
     assert hr.payroll_rows(session=session, start=date(2026, 11, 1), end=date(2026, 11, 30)) == []
 
 
+@POSTGRESQL_ONLY
 def test_two_hr_users_approving_at_once_exactly_one_wins(app, filing, make_user, cedar, monkeypatch):
-    if not app.config["DATABASE_URL"].startswith("postgresql"):
-        pytest.skip("the concurrent case runs on PostgreSQL (LANEWISE_TEST_POSTGRES_URL)")
     _, _, request = filing()
     officers = [make_user("hr"), make_user("hr")]
     engine = app.extensions["lanewise_engine"]

@@ -34,6 +34,7 @@ from models.finance import RunStatus
 from services import finance
 from services import roster as rosters
 from web.access import role_required
+from web.clock import today
 from web.estimating import districts
 from web.extensions import db
 from web.finance import bp, charts
@@ -132,7 +133,7 @@ def map_roster(token: str):
         mapping = {field: request.form.get(f"map_{field}", "") for field in FIELDS if request.form.get(f"map_{field}")}
         try:
             record = rosters.import_roster(session=db.session, rules=rules, name=name, content=content, filename=path.name,
-                                           mapping=mapping, created_by=current_user.id)
+                                           today=today(), mapping=mapping, created_by=current_user.id)
         except RosterError as exc:
             errors, unmapped = exc.errors, exc.unmapped
             status = 422

@@ -1,29 +1,13 @@
 """What HR's and the teacher's request pages share: the clock, the rules, evidence responses, badge results."""
 
 import json
-from datetime import UTC, date, datetime
 
 from flask import abort, current_app, send_file
 
 from engine.hr.workflow import LABELS, State
-from models.types import utcnow
 from services import hr
+from web.clock import now, today  # noqa: F401  (the app's one clock; HR's pages import it from here)
 from web.estimating import districts
-
-
-def today() -> date:
-    """Today, or the date set in LANEWISE_TODAY (tests and demos run the calendar forward)."""
-    fixed = current_app.config.get("LANEWISE_TODAY")
-    if fixed:
-        return fixed if isinstance(fixed, date) else date.fromisoformat(str(fixed))
-    return date.today()
-
-
-def now() -> datetime:
-    """The current time, on `today()`'s date."""
-    current = utcnow()
-    fixed = today()
-    return current if fixed == current.date() else datetime.combine(fixed, current.time(), tzinfo=UTC)
 
 
 def evidence_root() -> str:

@@ -157,7 +157,10 @@ def _period() -> tuple[date, date, str | None]:
         abort(400, description="Dates are YYYY-MM-DD.")
     if start > end:
         abort(400, description="The period starts after it ends.")
-    return start, end, request.args.get("district") or None
+    district = request.args.get("district") or None
+    if district is not None and district not in districts():  # a typo must not export an empty payroll file
+        abort(400, description=f"No district {district!r}; the districts are {', '.join(sorted(districts()))}.")
+    return start, end, district
 
 
 @bp.route("/payroll")

@@ -13,9 +13,9 @@ from engine.teacher.state import rate_on
 from models import CredentialStatus, Role, Teacher
 from services import teachers
 from web.access import role_required
+from web.clock import today
 from web.estimating import ENGINE_INPUT_ERRORS, TeacherContext, pay_figure, teacher_context, timeline
 from web.extensions import db
-from web.hr.common import today
 from web.teacher import bp
 from web.teacher.forms import WhatIfForm
 
