@@ -20,19 +20,20 @@ class Cell:
     schedule_start: str
     assumed_years: int
     explanation: str
+    step_label: str = ""
 
 
 def latest_schedule_year(rules: DistrictRules) -> SchoolYear:
     """The school year of the most recently adopted schedule."""
     month, day = (int(p) for p in rules.district.school_year_starts.split("-"))
-    return SchoolYear.containing(max(rules.schedules), month, day)
+    return SchoolYear.containing(rules.schedule_dates()[-1], month, day)
 
 
 def schedule_for(rules: DistrictRules, school_year: SchoolYear) -> tuple[Schedule, str, int]:
     """The schedule in force in a school year, its date, and how many years COLA carries it forward."""
     found = rules.adopted_schedule(school_year)
     if found is None:
-        first = min(rules.schedules)
+        first = rules.schedule_dates()[0]
         raise RuleInputError(f"{rules.district.name} has no schedule for {school_year.label}; the first is dated {first}")
     start, schedule = found
     latest = latest_schedule_year(rules)
@@ -57,27 +58,24 @@ def lines_round(rules: DistrictRules, amount: Decimal) -> Decimal:
 
 
 def effective_step(schedule: Schedule, lane: str, step: int) -> int:
-    """The step whose row pays a teacher: their own, or their lane's last (ragged lanes, past the end)."""
-    if step < schedule.first_step:
-        raise RuleInputError(f"step {step} is below the schedule's first step {schedule.first_step}")
-    last = schedule.last_step(lane)
-    if step > last:
-        return last
-    row = schedule.row_for(step)
-    if row is None or row.reserved:
-        raise RuleInputError(f"step {step} is reserved or not on the schedule")
-    return step
+    """The step whose cell pays a teacher: their own, or the step above it that the schedule says pays it
+    (a lane's last step past its end, the step before skipped longevity steps, the cell above a hole)."""
+    row = schedule.paying_row(step, lane)
+    return step if row.covers(step) else (row.last if row.last is not None else row.first)
 
 
 def cell_amount(rules: DistrictRules, school_year: SchoolYear, step: int, lane: str, growth_steps: int = 0) -> Cell:
     """The schedule amount for a step and lane in a school year, with its arithmetic."""
     schedule, start, assumed = schedule_for(rules, school_year)
-    if lane not in schedule.lanes:
+    if lane not in schedule.indexed().cols:
         raise RuleInputError(f"lane {lane!r} is not on the {start} schedule (lanes: {', '.join(schedule.lanes)})")
-    col = schedule.lanes.index(lane)
-    used = effective_step(schedule, lane, step)
-    row = schedule.row_for(used)
-    label = f"step {row.step}" if used == step else f"step {row.step} (the last step of lane {lane})"
+    col = schedule.indexed().cols[lane]
+    row = schedule.paying_row(step, lane)
+    if row.covers(step):
+        used, label = step, f"step {row.label}"
+    else:
+        used = row.last if row.last is not None else row.first
+        label = f"step {schedule.label_of(step)} paid as step {row.label} ({_why_above(schedule, step, lane, row)})"
     if schedule.kind == "index":
         index = row.index[col]
         raw = schedule.base * index
@@ -92,7 +90,17 @@ def cell_amount(rules: DistrictRules, school_year: SchoolYear, step: int, lane: 
         raw, growth_text = _apply_growth(rules, schedule, school_year, raw, growth_steps, assumed)
         text += growth_text
     amount = _cells_round(rules, raw) if (schedule.kind != "grid" or assumed) else raw
-    return Cell(amount, used, start, assumed, f"{text} = {money_str(amount)} (schedule of {start})")
+    return Cell(amount, used, start, assumed, f"{text} = {money_str(amount)} (schedule of {start})", row.label)
+
+
+def _why_above(schedule: Schedule, step: int, lane: str, row) -> str:
+    if step > schedule.indexed().top and schedule.indexed().open_row is None:
+        return f"the last step of lane {lane}" if schedule.last_step(lane) < schedule.indexed().top else "the last step"
+    if schedule.row_for(step) is None:
+        return "longevity: the next step is further down"
+    if step > schedule.last_step(lane):
+        return f"the last step of lane {lane}"
+    return f"lane {lane} is blank at this step"
 
 
 def _apply_growth(rules, schedule, school_year, placement, growth_steps, assumed) -> tuple[Decimal, str]:
@@ -118,20 +126,21 @@ def _apply_growth(rules, schedule, school_year, placement, growth_steps, assumed
     return amount, text
 
 
-def next_step(schedule, step: int, advance: int, cap: int) -> int:
-    """The step after advancing, skipping reserved rows, never past the cap."""
+def next_step(schedule: Schedule, step: int, advance: int, cap: int, lane: str | None = None) -> int:
+    """The step after advancing, skipping reserved rows and steps a row-a-year schedule skips, never past the cap;
+    with a lane whose blank cells are no cells, only onto steps that lane has a cell for."""
     target = min(step + advance, cap)
-    while target < cap:
-        row = schedule.row_for(target)
-        if row is not None and not row.reserved:
-            break
+    while target < cap and not schedule.can_sit(target, lane):
         target += 1
     return target
 
 
-def step_cap(rules: DistrictRules, schedule) -> int:
-    """The highest step a teacher can reach: the schedule's last row, or the rules' maximum step."""
+def step_cap(rules: DistrictRules, schedule: Schedule, lane: str | None = None) -> int:
+    """The highest step a teacher can reach: the schedule's last row (or a lane's last cell, where blank cells
+    are no cells), or the rules' maximum step."""
     last = max(r.last if r.last is not None else r.first for r in schedule.rows if not r.reserved)
+    if lane is not None and schedule.blank_cells == "none" and lane in schedule.indexed().cols:
+        last = min(last, schedule.last_step(lane))
     return min(last, rules.steps.max_step) if rules.steps.max_step else last
 
 
@@ -142,12 +151,9 @@ def schedule_table(rules: DistrictRules, school_year: str) -> dict:
     rows = []
     for row in schedule.rows:
         cells = []
-        for lane in schedule.lanes:
-            if row.reserved:
-                cells.append(None)
-                continue
-            values = row.index if schedule.kind == "index" else row.amounts
-            if values[schedule.lanes.index(lane)] is None:
+        values = row.cells(schedule.kind)
+        for col, lane in enumerate(schedule.lanes):
+            if row.reserved or values[col] is None:
                 cells.append(None)
             else:
                 cells.append(money_str(cell_amount(rules, year, row.first, lane).amount))
