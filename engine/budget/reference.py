@@ -37,6 +37,7 @@ from engine.pay.cells import cell_amount, lines_round, next_step, schedule_for, 
 from engine.pay.credit import (
     base_credits,
     earned_lane,
+    lane_after_move,
     lanes_on,
     micro_credential_hours,
 )
@@ -109,7 +110,8 @@ def _advance(rules: DistrictRules, shape: StateShape, year: SchoolYear, teacher:
     schedule, _, _ = schedule_for(rules, year)
     teacher.service += 1
     if year.label not in rules.steps.freeze_years:
-        teacher.step = next_step(schedule, teacher.step, rules.steps.advance_per_year, step_cap(rules, schedule))
+        teacher.step = next_step(schedule, teacher.step, rules.steps.advance_per_year,
+                                 step_cap(rules, schedule, teacher.lane), teacher.lane)
     teacher.mc_total += counted
     rule = rules.micro_credentials
     if shape.growth_mode and counted:
@@ -128,11 +130,7 @@ def _advance(rules: DistrictRules, shape: StateShape, year: SchoolYear, teacher:
     except RuleInputError:
         return
     order = [lane.id for lane in lanes_on(rules, year)]
-    if teacher.lane in order and order.index(target.id) > order.index(teacher.lane):
-        moved_to = target.id
-        if rules.counting.lane_changes_per_year == 1:
-            moved_to = order[order.index(teacher.lane) + 1]
-        teacher.lane = moved_to
+    teacher.lane = lane_after_move(order, teacher.lane, target.id, rules.counting.lane_changes_per_year)
 
 
 def _hire(rules: DistrictRules, shape: StateShape, assumptions: Assumptions, lane_id: str, like: _Teacher) -> _Teacher:

@@ -23,6 +23,7 @@ from engine.pay.credit import (
     base_credits,
     converted_credit,
     earned_lane,
+    lane_after_move,
     lanes_on,
     micro_credential_hours,
 )
@@ -347,14 +348,17 @@ def _lane_change(rules, facts, outcome, year, degree, lane, mc_count, other, eff
         return
     if counting.lane_changes_per_year is not None:
         same_year = [d for d in facts.lane_changes_effective if SchoolYear.containing(d, year.start.month, year.start.day) == year]
-        if len(same_year) >= counting.lane_changes_per_year:
-            outcome.missing.append(f"{rules.district.name} allows {counting.lane_changes_per_year} lane change(s) a school year; "
-                                   f"one already takes effect on {same_year[0]}")
+        remaining = counting.lane_changes_per_year - len(same_year)
+        if remaining <= 0:
+            outcome.missing.append(f"{rules.district.name} allows no lane changes" if not counting.lane_changes_per_year else
+                                   f"{rules.district.name} allows {counting.lane_changes_per_year} lane change(s) a "
+                                   f"school year; one already takes effect on {same_year[0]}")
             return
-        if counting.lane_changes_per_year == 1 and order.index(target) > order.index(facts.lane) + 1:
-            one = order[order.index(facts.lane) + 1]
-            outcome.explanation.append(f"one lane change a year: lane {one} now, {target} in a later year")
-            target = one
+        allowed = lane_after_move(order, facts.lane, target, remaining)
+        if allowed != target:
+            outcome.explanation.append(f"{counting.lane_changes_per_year} lane change(s) a year: lane {allowed} now, "
+                                       f"{target} in a later year")
+            target = allowed
     outcome.new_lane = target
 
 

@@ -129,6 +129,8 @@ def _apply_growth(rules, schedule, school_year, placement, growth_steps, assumed
 def next_step(schedule: Schedule, step: int, advance: int, cap: int, lane: str | None = None) -> int:
     """The step after advancing, skipping reserved rows and steps a row-a-year schedule skips, never past the cap;
     with a lane whose blank cells are no cells, only onto steps that lane has a cell for."""
+    if lane is not None and lane not in schedule.indexed().cols:
+        lane = None
     target = min(step + advance, cap)
     while target < cap and not schedule.can_sit(target, lane):
         target += 1

@@ -15,6 +15,42 @@ def degree_rank(degree: str) -> int:
     return DEGREES.index(degree)
 
 
+def lane_need(lane: Lane) -> tuple:
+    """For each degree, lowest first, the credit beyond it that a lane asks (None: that degree cannot qualify)."""
+    need: list = [None] * len(DEGREES)
+    for requirement in [lane] + list(lane.equivalent):
+        rank = degree_rank(requirement.degree)
+        for higher in range(rank + 1, len(DEGREES)):
+            need[higher] = 0
+        if need[rank] is None or requirement.credits < need[rank]:
+            need[rank] = requirement.credits
+    return tuple(need)
+
+
+def earnable(lanes: list[Lane]) -> list[bool]:
+    """Which lanes credit can earn: not one that admits exactly the teachers of a lane to its left
+    (two lanes typed alike, e.g. non-licensed and BA both 'bachelor': the right one never absorbs a teacher)."""
+    seen: set[tuple] = set()
+    result = []
+    for lane in lanes:
+        need = lane_need(lane)
+        result.append(need not in seen)
+        seen.add(need)
+    return result
+
+
+def lane_after_move(order: list[str], current: str, earned: str, per_year: int | None) -> str:
+    """The lane a teacher moves to when credit earns `earned`: never left, at most `per_year` lanes right a year."""
+    if current not in order or earned not in order:
+        return current
+    here, there = order.index(current), order.index(earned)
+    if there <= here:
+        return current
+    if per_year is not None:
+        there = min(there, here + per_year)
+    return order[there]
+
+
 def lane_qualifies(lane: Lane, degree: str, credits: Decimal) -> bool:
     """Whether a degree and credit beyond it meet a lane's requirement (or an equivalent)."""
     for need in [lane] + list(lane.equivalent):
@@ -32,10 +68,11 @@ def lanes_on(rules: DistrictRules, school_year: SchoolYear) -> list[Lane]:
 
 
 def earned_lane(rules: DistrictRules, school_year: SchoolYear, degree: str, credits: Decimal) -> Lane:
-    """The rightmost lane a degree and credit beyond it earn."""
+    """The rightmost lane a degree and credit beyond it earn (a lane typed like one to its left is never earned)."""
     best = None
-    for lane in lanes_on(rules, school_year):
-        if lane_qualifies(lane, degree, credits):
+    lanes = lanes_on(rules, school_year)
+    for lane, can_earn in zip(lanes, earnable(lanes)):
+        if can_earn and lane_qualifies(lane, degree, credits):
             best = lane
     if best is None:
         raise RuleInputError(f"no lane on the {school_year.label} schedule accepts a {degree} degree")

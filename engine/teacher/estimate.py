@@ -12,6 +12,7 @@ from engine.pay.cells import cell_amount, lines_round, next_step, schedule_for, 
 from engine.pay.credit import (
     base_credits,
     earned_lane,
+    lane_after_move,
     lanes_on,
     micro_credential_hours,
 )
@@ -196,11 +197,14 @@ def _apply(rules: DistrictRules, year: SchoolYear, held: _Progress, start_lane: 
     target = earned_lane(rules, year, held.degree, lane_credit)
     order = [lane.id for lane in lanes_on(rules, year)]
     if held.lane in order and order.index(target.id) > order.index(held.lane):
-        moved_to = target.id
-        if counting.lane_changes_per_year == 1:
-            moved_to = order[order.index(held.lane) + 1]
-        events.append(f"{lane_credit} credit hours beyond the {held.degree}'s degree earn lane {moved_to}"
-                      + ("" if moved_to == target.id else f" (one lane change a year: {target.id} later)"))
+        moved_to = lane_after_move(order, held.lane, target.id, counting.lane_changes_per_year)
+        if moved_to == held.lane:
+            events.append(f"{lane_credit} credit hours beyond the {held.degree}'s degree earn lane {target.id}, "
+                          f"but {rules.district.name} allows no lane changes")
+        else:
+            events.append(f"{lane_credit} credit hours beyond the {held.degree}'s degree earn lane {moved_to}"
+                          + ("" if moved_to == target.id else
+                             f" ({counting.lane_changes_per_year} lane change(s) a year: {target.id} later)"))
         held.lane = moved_to
     if mc_rule.counts_toward == "growth_steps" and mc_rule.per_growth_step:
         held.mc_progress += mcs
@@ -254,7 +258,8 @@ def estimate(rules: DistrictRules, inputs: EstimateInput) -> Estimate:
             if year.label in rules.steps.freeze_years:
                 events.append(f"{year.label} is a step freeze: no one advances")
             else:
-                step = next_step(schedule, step, rules.steps.advance_per_year, step_cap(rules, schedule))
+                step = next_step(schedule, step, rules.steps.advance_per_year, step_cap(rules, schedule, held.lane),
+                                 held.lane)
         if carried != (0, ZERO):
             events.append(f"{carried[0]} micro-credential(s) and {carried[1]} credit hours earned last year take effect")
             _apply(rules, year, held, lane, carried[0], carried[1], events)

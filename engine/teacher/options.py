@@ -35,7 +35,7 @@ class EstimateOptions(BaseModel):
     credits: Annotated[Decimal, Field(ge=0, le=200, description="semester hours earned this school year")] = Decimal(0)
     years: Annotated[int, Field(ge=1, le=50)] = 10
     fte: Annotated[Decimal, Field(gt=0, le=1)] = Decimal(1)
-    degree: Literal["bachelor", "master", "specialist", "doctorate"] | None = None
+    degree: Literal["none", "bachelor", "master", "specialist", "doctorate"] | None = None
     band: str | None = None
     years_of_service: Annotated[int, Field(ge=0, le=60)] | None = None
     subjects: list[str] = []
