@@ -41,6 +41,12 @@ def schedule_for(rules: DistrictRules, school_year: SchoolYear) -> tuple[Schedul
     return schedule, str(start), assumed
 
 
+def step_number(rules: DistrictRules, school_year: SchoolYear, step: int | str) -> int:
+    """A step as a person gives it (a number, or a label of the schedule in force: 'B', 'L.5 (10)') as the engine's number."""
+    schedule, _, _ = schedule_for(rules, school_year)
+    return schedule.step_of(step)
+
+
 def cola_factor(rules: DistrictRules, years: int) -> Decimal:
     """The growth of an adopted schedule carried forward `years` by the COLA assumption."""
     return (ONE + rules.budget.cola_percent / HUNDRED) ** years
