@@ -157,23 +157,28 @@ def _print_table(data: dict, rules) -> None:
 
 def _run_batch(files: DistrictFiles, path: Path) -> int:
     """Answer every line of a batch file on standard output; 1 if any line failed, else 0."""
+    if str(path) == "-":
+        return _answer_all(files, sys.stdin, "standard input")
     try:
-        handle = click.open_file(str(path), "r", encoding="utf-8-sig")
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            return _answer_all(files, handle, str(path))
     except OSError as exc:
         raise click.ClickException(f"{path}: cannot be read: {exc.strerror}") from None
+
+
+def _answer_all(files: DistrictFiles, handle, name: str) -> int:
     failed = 0
-    out = click.get_text_stream("stdout")
-    with handle:
-        for line, options in _batch_records(handle, str(path)):
-            if isinstance(options, str):
-                answer: dict = {"line": line, "error": options}
-            else:
-                try:
-                    answer, _ = _estimate(files, options)
-                except (_Refused, _Broken) as exc:
-                    answer = {"line": line, "error": str(exc)}
-            failed += "error" in answer
-            out.write(json.dumps(answer, separators=(",", ":")) + "\n")
+    out = sys.stdout
+    for line, options in _batch_records(handle, name):
+        if isinstance(options, str):
+            answer: dict = {"line": line, "error": options}
+        else:
+            try:
+                answer, _ = _estimate(files, options)
+            except (_Refused, _Broken) as exc:
+                answer = {"line": line, "error": str(exc)}
+        failed += "error" in answer
+        out.write(json.dumps(answer, separators=(",", ":")) + "\n")
     if failed:
         click.echo(f"{failed} line(s) could not be estimated", err=True)
     return 1 if failed else 0

@@ -48,7 +48,7 @@ from engine.pay.cells import (
     schedule_for,
     step_cap,
 )
-from engine.pay.credit import earnable
+from engine.pay.credit import earnable, lane_need
 from engine.rules import DEGREES, DistrictRules, dated_value
 from engine.school_year import SchoolYear
 
@@ -528,11 +528,9 @@ class _Context:
         need = np.full((len(DEGREES), len(order)), np.iinfo(np.int64).max, dtype=np.int64)
         can_earn = earnable([rules.lane(lane_id) for lane_id in order])
         for col, lane_id in enumerate(order):
-            lane = rules.lane(lane_id)
-            for requirement in [lane] + list(lane.equivalent) if can_earn[col] else []:
-                rank = DEGREES.index(requirement.degree)
-                need[rank + 1:, col] = 0
-                need[rank, col] = min(need[rank, col], requirement.credits * CREDIT_UNIT)
+            for rank, credits in enumerate(lane_need(rules.lane(lane_id)) if can_earn[col] else ()):
+                if credits is not None:
+                    need[rank, col] = credits * CREDIT_UNIT
         qualifies = credit[:, None] >= need[nxt[:, DEGREE]]
         any_lane = qualifies.any(axis=1)
         earned_position = len(order) - 1 - np.argmax(qualifies[:, ::-1], axis=1)

@@ -167,7 +167,10 @@ def schedule_table(rules: DistrictRules, school_year: str) -> dict:
                 cells.append(money_str(cell_amount(rules, year, row.first, lane).amount))
         rows.append({"step": row.step, "first_step": row.first, "last_step": row.last, "reserved": row.reserved,
                      "amounts": cells})
-    return {"district": rules.id, "school_year": year.label, "kind": schedule.kind, "adopted": start,
+    source = rules.district.sources.get(schedule.reference) if schedule.reference else None
+    cited = ({"title": source.title, "url": source.url} if source is not None else
+             {"title": schedule.reference, "url": None} if schedule.reference else None)
+    return {"district": rules.id, "school_year": year.label, "kind": schedule.kind, "adopted": start, "source": cited,
             "assumed": assumed > 0, "illustrative": schedule.illustrative or rules.district.illustrative,
             "lanes": [{"id": l, "name": rules.lane(l).label} for l in schedule.lanes], "rows": rows,
             "latest_adopted": latest_schedule_year(rules).label}

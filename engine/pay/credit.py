@@ -16,14 +16,21 @@ def degree_rank(degree: str) -> int:
 
 
 def lane_need(lane: Lane) -> tuple:
-    """For each degree, lowest first, the credit beyond it that a lane asks (None: that degree cannot qualify)."""
+    """For each degree, lowest first, the credit beyond it that a lane asks (None: that degree cannot qualify).
+
+    A degree above the lane's own meets it; an equivalent ("or bachelor + 75") is met only
+    by that degree with that credit, so a master's with no credit never meets "master + 15
+    or bachelor + 75".
+    """
     need: list = [None] * len(DEGREES)
-    for requirement in [lane] + list(lane.equivalent):
-        rank = degree_rank(requirement.degree)
-        for higher in range(rank + 1, len(DEGREES)):
-            need[higher] = 0
-        if need[rank] is None or requirement.credits < need[rank]:
-            need[rank] = requirement.credits
+    rank = degree_rank(lane.degree)
+    for higher in range(rank + 1, len(DEGREES)):
+        need[higher] = 0
+    need[rank] = lane.credits
+    for requirement in lane.equivalent:
+        other = degree_rank(requirement.degree)
+        if need[other] is None or requirement.credits < need[other]:
+            need[other] = requirement.credits
     return tuple(need)
 
 
@@ -53,12 +60,8 @@ def lane_after_move(order: list[str], current: str, earned: str, per_year: int |
 
 def lane_qualifies(lane: Lane, degree: str, credits: Decimal) -> bool:
     """Whether a degree and credit beyond it meet a lane's requirement (or an equivalent)."""
-    for need in [lane] + list(lane.equivalent):
-        if degree_rank(degree) > degree_rank(need.degree):
-            return True
-        if degree == need.degree and credits >= need.credits:
-            return True
-    return False
+    need = lane_need(lane)[degree_rank(degree)]
+    return need is not None and credits >= need
 
 
 def lanes_on(rules: DistrictRules, school_year: SchoolYear) -> list[Lane]:

@@ -59,6 +59,9 @@ def _schemas() -> dict:
             "district": {"type": "string"}, "school_year": SCHOOL_YEAR, "kind": {"type": "string"},
             "adopted": {"type": "string"}, "assumed": {"type": "boolean"}, "illustrative": {"type": "boolean"},
             "latest_adopted": SCHOOL_YEAR,
+            "source": {"description": "where the schedule's figures come from (its reference in the rule file)",
+                       "oneOf": [{"type": "null"}, {"type": "object", "required": ["title", "url"], "properties": {
+                           "title": {"type": "string"}, "url": {"type": ["string", "null"]}}}]},
             "lanes": {"type": "array", "items": {
                 "type": "object", "required": ["id", "name"],
                 "properties": {"id": {"type": "string"}, "name": {"type": "string"}}}},
