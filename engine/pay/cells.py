@@ -8,6 +8,7 @@ from decimal import Decimal
 from engine.errors import RuleInputError
 from engine.money import HUNDRED, ONE, money_str, round_money
 from engine.rules import DistrictRules, Schedule, dated_value
+from engine.rules.values import memo
 from engine.school_year import SchoolYear
 
 
@@ -23,14 +24,29 @@ class Cell:
     step_label: str = ""
 
 
+MAX_CACHED_CELLS = 100_000  # per rule set; a 10-year estimate reads about 40 cells
+
+
 def latest_schedule_year(rules: DistrictRules) -> SchoolYear:
     """The school year of the most recently adopted schedule."""
-    month, day = (int(p) for p in rules.district.school_year_starts.split("-"))
-    return SchoolYear.containing(rules.schedule_dates()[-1], month, day)
+    cache = memo(rules)
+    found = cache.get("latest")
+    if found is None or found[0] is not rules.schedule_dates():
+        month, day = (int(p) for p in rules.district.school_year_starts.split("-"))
+        found = cache["latest"] = (rules.schedule_dates(), SchoolYear.containing(rules.schedule_dates()[-1], month, day))
+    return found[1]
 
 
 def schedule_for(rules: DistrictRules, school_year: SchoolYear) -> tuple[Schedule, str, int]:
     """The schedule in force in a school year, its date, and how many years COLA carries it forward."""
+    cache = memo(rules).setdefault("schedule_for", {})
+    found = cache.get(school_year.start)
+    if found is None:
+        found = cache[school_year.start] = _schedule_for(rules, school_year)
+    return found
+
+
+def _schedule_for(rules: DistrictRules, school_year: SchoolYear) -> tuple[Schedule, str, int]:
     found = rules.adopted_schedule(school_year)
     if found is None:
         first = rules.schedule_dates()[0]
@@ -71,7 +87,18 @@ def effective_step(schedule: Schedule, lane: str, step: int) -> int:
 
 
 def cell_amount(rules: DistrictRules, school_year: SchoolYear, step: int, lane: str, growth_steps: int = 0) -> Cell:
-    """The schedule amount for a step and lane in a school year, with its arithmetic."""
+    """The schedule amount for a step and lane in a school year, with its arithmetic (kept once computed)."""
+    cache = memo(rules).setdefault("cells", {})
+    key = (school_year.start, step, lane, growth_steps)
+    found = cache.get(key)
+    if found is None:
+        if len(cache) >= MAX_CACHED_CELLS:
+            cache.clear()
+        found = cache[key] = _cell_amount(rules, school_year, step, lane, growth_steps)
+    return found
+
+
+def _cell_amount(rules: DistrictRules, school_year: SchoolYear, step: int, lane: str, growth_steps: int) -> Cell:
     schedule, start, assumed = schedule_for(rules, school_year)
     if lane not in schedule.indexed().cols:
         raise RuleInputError(f"lane {lane!r} is not on the {start} schedule (lanes: {', '.join(schedule.lanes)})")
@@ -146,10 +173,15 @@ def next_step(schedule: Schedule, step: int, advance: int, cap: int, lane: str |
 def step_cap(rules: DistrictRules, schedule: Schedule, lane: str | None = None) -> int:
     """The highest step a teacher can reach: the schedule's last row (or a lane's last cell, where blank cells
     are no cells), or the rules' maximum step."""
-    last = max(r.last if r.last is not None else r.first for r in schedule.rows if not r.reserved)
-    if lane is not None and schedule.blank_cells == "none" and lane in schedule.indexed().cols:
-        last = min(last, schedule.last_step(lane))
-    return min(last, rules.steps.max_step) if rules.steps.max_step else last
+    cache = memo(schedule).setdefault("caps", {})
+    key = (rules.steps.max_step, lane if schedule.blank_cells == "none" else None)
+    found = cache.get(key)
+    if found is None:
+        last = max(r.last if r.last is not None else r.first for r in schedule.rows if not r.reserved)
+        if lane is not None and schedule.blank_cells == "none" and lane in schedule.indexed().cols:
+            last = min(last, schedule.last_step(lane))
+        found = cache[key] = min(last, rules.steps.max_step) if rules.steps.max_step else last
+    return found
 
 
 def schedule_table(rules: DistrictRules, school_year: str) -> dict:

@@ -8,11 +8,15 @@ from engine.errors import RuleInputError
 from engine.money import ZERO
 from engine.pay.cells import schedule_for
 from engine.rules import DEGREES, DistrictRules, Lane
+from engine.rules.values import memo
 from engine.school_year import SchoolYear
 
 
+_RANK = {degree: rank for rank, degree in enumerate(DEGREES)}
+
+
 def degree_rank(degree: str) -> int:
-    return DEGREES.index(degree)
+    return _RANK[degree]
 
 
 def lane_need(lane: Lane) -> tuple:
@@ -22,6 +26,9 @@ def lane_need(lane: Lane) -> tuple:
     by that degree with that credit, so a master's with no credit never meets "master + 15
     or bachelor + 75".
     """
+    cache = memo(lane)
+    if "need" in cache:
+        return cache["need"]
     need: list = [None] * len(DEGREES)
     rank = degree_rank(lane.degree)
     for higher in range(rank + 1, len(DEGREES)):
@@ -31,7 +38,8 @@ def lane_need(lane: Lane) -> tuple:
         other = degree_rank(requirement.degree)
         if need[other] is None or requirement.credits < need[other]:
             need[other] = requirement.credits
-    return tuple(need)
+    cache["need"] = tuple(need)
+    return cache["need"]
 
 
 def earnable(lanes: list[Lane]) -> list[bool]:
@@ -67,18 +75,29 @@ def lane_qualifies(lane: Lane, degree: str, credits: Decimal) -> bool:
 def lanes_on(rules: DistrictRules, school_year: SchoolYear) -> list[Lane]:
     """The lanes of the schedule in force, left to right."""
     schedule, _, _ = schedule_for(rules, school_year)
-    return [rules.lane(lane_id) for lane_id in schedule.lanes]
+    cache = memo(schedule)
+    if "lanes_on" not in cache:
+        cache["lanes_on"] = [rules.lane(lane_id) for lane_id in schedule.lanes]
+    return list(cache["lanes_on"])
 
 
 def earned_lane(rules: DistrictRules, school_year: SchoolYear, degree: str, credits: Decimal) -> Lane:
     """The rightmost lane a degree and credit beyond it earn (a lane typed like one to its left is never earned)."""
+    schedule, _, _ = schedule_for(rules, school_year)
+    cache = memo(schedule)
+    found = cache.setdefault("earned", {}).get((degree, credits))
+    if found is not None:
+        return found
+    if "earnable" not in cache:
+        cache["earnable"] = earnable(lanes_on(rules, school_year))
     best = None
-    lanes = lanes_on(rules, school_year)
-    for lane, can_earn in zip(lanes, earnable(lanes)):
+    for lane, can_earn in zip(lanes_on(rules, school_year), cache["earnable"]):
         if can_earn and lane_qualifies(lane, degree, credits):
             best = lane
     if best is None:
         raise RuleInputError(f"no lane on the {school_year.label} schedule accepts a {degree} degree")
+    if len(cache["earned"]) < 10_000:
+        cache["earned"][(degree, credits)] = best
     return best
 
 

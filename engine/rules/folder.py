@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import threading
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -58,6 +59,8 @@ class FolderCache:
         self._files: dict[str, tuple[tuple[int, int], DistrictRules | list[RuleError]]] = {}
         self._folder: RuleFolder | None = None
         self._lock = threading.Lock()
+        self.checked: float | None = None
+        self.latest: RuleFolder | None = None
 
     def read(self) -> RuleFolder:
         with self._lock:
@@ -100,11 +103,22 @@ _CACHES: dict[str, FolderCache] = {}
 _CACHES_LOCK = threading.Lock()
 
 
-def cached_folder(path: str | Path) -> RuleFolder:
-    """A folder's districts, kept between calls in this process and re-read file by file as files change."""
+RECHECK_SECONDS = 1.0  # how often a process looks for changed rule files (a stat per file)
+
+
+def cached_folder(path: str | Path, fresh: bool = False) -> RuleFolder:
+    """A folder's districts, kept between calls in this process and re-read file by file as files change.
+
+    The files are looked at again at most every RECHECK_SECONDS, or now when `fresh`
+    (after this process wrote one).
+    """
     key = str(path)
     with _CACHES_LOCK:
         cache = _CACHES.get(key)
         if cache is None:
             cache = _CACHES[key] = FolderCache(Path(path))
-    return cache.read()
+    now = time.monotonic()
+    if fresh or cache.checked is None or now - cache.checked >= RECHECK_SECONDS:
+        cache.latest = cache.read()
+        cache.checked = now
+    return cache.latest

@@ -12,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import Field, PrivateAttr, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from credentials.catalog import CatalogEntry, TrustedIssuer
 from engine.money import CENT
@@ -27,11 +27,13 @@ from engine.rules.values import (
     DatedPercent,
     Degree,
     Hours,
+    Memo,
     Money,
     MonthDay,
     Percent,
     Strict,
     dated_value,
+    memo,
 )
 from engine.school_year import SchoolYear
 
@@ -109,7 +111,7 @@ class Requirement(Strict):
     credits: Count = 0
 
 
-class Lane(Cited):
+class Lane(Cited, Memo):
     """A column of the salary schedule, earned by a degree and credit beyond it."""
 
     id: str
@@ -160,7 +162,7 @@ class Counting(Cited):
     requires_pre_approval: bool = False
 
 
-class Window(Cited):
+class Window(Cited, Memo):
     """A submission window: filed by the deadline, effective from a date, paid for a share of the year."""
 
     id: str
@@ -293,7 +295,7 @@ class Budget(Cited):
 # --- the whole file ----------------------------------------------------------------------------
 
 
-class DistrictRules(Strict):
+class DistrictRules(Strict, Memo):
     """Everything one district's rule file says."""
 
     district: District
@@ -310,7 +312,6 @@ class DistrictRules(Strict):
     budget: Budget = Budget()
     trusted_issuers: list[TrustedIssuer] = []
     credential_catalog: list[CatalogEntry] = []
-    _starts: tuple | None = PrivateAttr(None)
 
     @field_validator("schedules", mode="before")
     @classmethod
@@ -358,17 +359,19 @@ class DistrictRules(Strict):
         return SchoolYear.from_label(label, month, day)
 
     def lane(self, lane_id: str) -> Lane:
-        for lane in self.lanes:
-            if lane.id == lane_id:
-                return lane
-        raise KeyError(lane_id)
+        cache = memo(self)
+        found = cache.get("lanes")
+        if found is None or found[0] is not self.lanes:
+            found = cache["lanes"] = (self.lanes, {lane.id: lane for lane in self.lanes})
+        return found[1][lane_id]
 
     def schedule_dates(self) -> list[date]:
         """The dates schedules were adopted, oldest first (sorted once)."""
-        cached = self._starts
-        if cached is None or cached[0] is not self.schedules:
-            cached = self._starts = (self.schedules, sorted(self.schedules))
-        return cached[1]
+        cache = memo(self)
+        found = cache.get("dates")
+        if found is None or found[0] is not self.schedules:
+            found = cache["dates"] = (self.schedules, sorted(self.schedules))
+        return found[1]
 
     def adopted_schedule(self, school_year: SchoolYear) -> tuple[date, Schedule] | None:
         """The schedule adopted for a school year: the latest one dated on or before its start."""

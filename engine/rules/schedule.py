@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import Field, PrivateAttr, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from engine.errors import RuleInputError
 from engine.rules.steps import StepSpan, normal_label, parse_label
-from engine.rules.values import Cited, Count, DatedMoney, Money, Percent, Strict
+from engine.rules.values import Cited, Count, DatedMoney, Memo, Money, Percent, Strict, memo
 
 IndexValue = Annotated[Decimal, Field(gt=0)]
 
@@ -85,7 +85,7 @@ class ScheduleIndex:
     labels: dict[str, int]  # a row's label (and the text before a bracketed number) -> its first step
 
 
-class Schedule(Cited):
+class Schedule(Cited, Memo):
     """A salary schedule adopted for the school years from its date on."""
 
     kind: Literal["grid", "index", "growth"]
@@ -100,7 +100,6 @@ class Schedule(Cited):
         None, description="a blank cell after a lane's first amount (past its end, or a hole): carry = paid as the "
                           "last amount above it in the lane; none = no such cell: refused, and teachers in the "
                           "lane never sit on it")
-    _indexed: ScheduleIndex | None = PrivateAttr(None)
 
     @property
     def cell_key(self) -> str:
@@ -111,14 +110,15 @@ class Schedule(Cited):
         problems = _shape_problems(self)
         if problems:
             raise ValueError("; ".join(problems))
-        self._indexed = _build_index(self)
+        memo(self)["index"] = _build_index(self)
         return self
 
     def indexed(self) -> ScheduleIndex:
         """The schedule's index (rebuilt if a copy changed its rows)."""
-        found = self._indexed
+        cache = memo(self)
+        found = cache.get("index")
         if found is None or found.rows is not self.rows:
-            found = self._indexed = _build_index(self)
+            found = cache["index"] = _build_index(self)
         return found
 
     def row_for(self, step: int) -> Row | None:

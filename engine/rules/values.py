@@ -5,7 +5,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 Money = Annotated[Decimal, Field(ge=0, decimal_places=2, description="an amount in dollars, at most two decimals, >= 0")]
 Percent = Annotated[Decimal, Field(ge=0, le=1000, description="a percentage, e.g. 4 for 4%")]
@@ -24,6 +24,22 @@ class Strict(BaseModel):
     """A closed set of keys: anything unknown is an error."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Memo(BaseModel):
+    """A rule-file model that keeps values derived from it (rules are immutable once loaded)."""
+
+    _memo: tuple | None = PrivateAttr(None)
+
+
+def memo(model: Memo) -> dict:
+    """The model's own cache of derived values; a copy (model_copy) gets a fresh one, never its original's."""
+    private = model.__pydantic_private__
+    found = private["_memo"]
+    if found is not None and found[0] == id(model):
+        return found[1]
+    found = private["_memo"] = (id(model), {})
+    return found[1]
 
 
 class Cited(Strict):
