@@ -2,6 +2,7 @@
 
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, IntegerField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 
@@ -35,3 +36,31 @@ class ScheduleForm(FlaskForm):
     district = SelectField("District", validators=[InputRequired()])
     school_year = SelectField("School year", validators=[InputRequired()], validate_choice=False)
     submit = SubmitField("Show")
+
+
+DEGREE_CHOICES = [SelectChoice("bachelor", "Bachelor's"), SelectChoice("master", "Master's"),
+                  SelectChoice("specialist", "Specialist"), SelectChoice("doctorate", "Doctorate"),
+                  SelectChoice("none", "No degree")]
+
+
+class CompareForm(FlaskForm):
+    """A career path to run through every district, and optionally a district to rank (a GET form)."""
+
+    class Meta:
+        csrf = False
+
+    degree = SelectField("Degree at hire", choices=DEGREE_CHOICES, default="bachelor")
+    years = IntegerField("Years of career", default=30, validators=[Optional(), NumberRange(min=1, max=40)],
+                         render_kw={"inputmode": "numeric"})
+    credits_per_year = DecimalField("Graduate credit hours a year", default=0, places=None,
+                                    validators=[Optional(), NumberRange(min=0, max=30)], render_kw={"inputmode": "decimal"})
+    credit_years = IntegerField("for how many years", default=0, validators=[Optional(), NumberRange(min=0, max=40)],
+                                render_kw={"inputmode": "numeric"})
+    micro_credentials_per_year = IntegerField("Micro-credentials a year", default=0,
+                                              validators=[Optional(), NumberRange(min=0, max=20)],
+                                              render_kw={"inputmode": "numeric"})
+    micro_credential_years = IntegerField("for how many years", default=0,
+                                          validators=[Optional(), NumberRange(min=0, max=40)],
+                                          render_kw={"inputmode": "numeric"})
+    district = SelectField("Rank this district", validators=[Optional()], validate_choice=False)
+    submit = SubmitField("Compare")
