@@ -153,37 +153,24 @@ def import_grid(grid_file: Path, effective: str, into: Path | None, district_id,
 def _rule_file_text(reading, grid_file: Path, effective: date, into: Path | None, district_id, name, state,
                     source_title, source_url) -> tuple[str, Path | None, str]:
     """The rule file's new text, checked as a whole, and what was done."""
-    from engine.rules.load import parse_rules
-    from engine.rules.reader import RuleFileError, read_document
-    from engine.rules.writer import NewDistrict, WriteRefused, add_schedule, new_rule_file
+    from engine.rules.reader import RuleFileError
+    from engine.rules.writer import NewDistrict, WriteRefused, rule_file_for
 
     existing = into.read_text(encoding="utf-8") if into is not None and into.is_file() else ""
+    district = None
     if existing.strip():
-        try:
-            data = read_document(into, existing).data
-        except RuleFileError as exc:
-            raise click.ClickException(f"{into} is not readable YAML, so nothing was added:\n{exc}") from None
-        lanes = [lane.get("id") for lane in (data.get("lanes") or []) if isinstance(lane, dict)] if isinstance(data, dict) else []
-        sources = ((data.get("district") or {}).get("sources") or {}) if isinstance(data, dict) else {}
-        reference = "published-grid" if "published-grid" in sources else None
-        try:
-            text = add_schedule(existing, lanes, effective, reading, reference, grid_file.name)
-        except WriteRefused as exc:
-            raise click.ClickException(f"{into}: {exc}") from None
         what = f"added the {effective} schedule"
     else:
         district_id = district_id or (into.stem if into is not None else grid_file.stem.split("_")[0].lower())
         missing = [option for option, value in (("--name", name), ("--state", state)) if not value]
         if missing:
             raise click.UsageError(f"a new district needs {' and '.join(missing)} (its id is {district_id!r})")
-        text = new_rule_file(NewDistrict(district_id, name, state.upper(), source_title, source_url), effective,
-                             reading, grid_file.name)
+        district = NewDistrict(district_id, name, state.upper(), source_title, source_url)
         what = f"wrote district {district_id} with its {effective} schedule"
     try:
-        checked = parse_rules(into or Path(f"{district_id}.yaml"), text)
+        text = rule_file_for(reading, effective, existing, district, str(into) if into else None, grid_file.name)
+    except WriteRefused as exc:
+        raise click.ClickException(f"{into or grid_file}: {exc}") from None
     except RuleFileError as exc:
         raise click.ClickException(f"the rule file would not be valid, so nothing was written:\n{exc}") from None
-    if into is not None and checked.id != into.stem:
-        raise click.UsageError(f"{into}: a rule file is named after its district's id; name it {checked.id}.yaml "
-                               f"or give --district-id {into.stem}")
     return text, into, what

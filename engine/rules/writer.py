@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -156,3 +157,35 @@ def _append_to_block(text: str, key: str, entry: str) -> str:
                 entry = "".join(indent + l[2:] if l.startswith("  - ") else l for l in entry.splitlines(keepends=True))
             return "".join(lines[:end]) + entry + "".join(lines[end:])
     return text.rstrip("\n") + f"\n\n{key}:\n" + entry
+
+
+def rule_file_for(reading: GridReading, effective: date, existing: str = "", district: NewDistrict | None = None,
+                  file_name: str | None = None, source_name: str = "") -> str:
+    """The text of a rule file holding the grid: `existing` with the schedule added, or a new district's file.
+
+    The whole file is checked before it is given: WriteRefused says why the grid cannot
+    go there, RuleFileError lists what would be wrong with the file.
+    """
+    from engine.rules.load import parse_rules
+    from engine.rules.reader import RuleFileError, read_document
+
+    if not reading.ok:
+        raise WriteRefused("; ".join(reading.problems))
+    if existing.strip():
+        try:
+            data = read_document(file_name or "rule file", existing).data
+        except RuleFileError as exc:
+            raise WriteRefused(f"the rule file is not readable YAML, so nothing was added: {exc}") from None
+        data = data if isinstance(data, dict) else {}
+        lanes = [lane.get("id") for lane in (data.get("lanes") or []) if isinstance(lane, dict)]
+        sources = (data.get("district") or {}).get("sources") or {} if isinstance(data.get("district"), dict) else {}
+        reference = "published-grid" if "published-grid" in sources else None
+        text = add_schedule(existing, lanes, effective, reading, reference, source_name)
+    else:
+        if district is None:
+            raise WriteRefused("a new district needs an id, a name and a state")
+        text = new_rule_file(district, effective, reading, source_name)
+    checked = parse_rules(file_name or f"{district.id if district else 'district'}.yaml", text)
+    if file_name and checked.id != Path(file_name).stem:
+        raise WriteRefused(f"a rule file is named after its district's id: {checked.id}.yaml, not {Path(file_name).name}")
+    return text
