@@ -24,6 +24,7 @@ class Cell:
     step_label: str = ""
 
 
+MAX_STEP = 60  # as the estimate's options bound a step given as a number
 MAX_CACHED_CELLS = 100_000  # per rule set; a 10-year estimate reads about 40 cells
 
 
@@ -60,7 +61,10 @@ def _schedule_for(rules: DistrictRules, school_year: SchoolYear) -> tuple[Schedu
 def step_number(rules: DistrictRules, school_year: SchoolYear, step: int | str) -> int:
     """A step as a person gives it (a number, or a label of the schedule in force: 'B', 'L.5 (10)') as the engine's number."""
     schedule, _, _ = schedule_for(rules, school_year)
-    return schedule.step_of(step)
+    number = schedule.step_of(step)
+    if not 0 <= number <= MAX_STEP:
+        raise RuleInputError(f"step {step!r}: expected a step between 0 and {MAX_STEP}")
+    return number
 
 
 def cola_factor(rules: DistrictRules, years: int) -> Decimal:

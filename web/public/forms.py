@@ -3,7 +3,7 @@
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, IntegerField, SelectField, StringField, SubmitField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
 
 class EstimateForm(FlaskForm):
@@ -14,8 +14,9 @@ class EstimateForm(FlaskForm):
 
     district = SelectField("District", validators=[InputRequired()])
     school_year = SelectField("School year", validators=[InputRequired()], validate_choice=False)
-    step = IntegerField("Step", validators=[InputRequired(), NumberRange(min=0, max=60)],
-                        render_kw={"inputmode": "numeric"})
+    step = StringField("Step", validators=[InputRequired(), Length(max=24), Regexp(
+        r"^[A-Za-z0-9 .&+()-]+$", message="A step number, or its label on the schedule (B, 1 & 2, L.5 (10)).")],
+        description="A number, or the step's label on the schedule")
     lane = StringField("Lane", validators=[InputRequired()], render_kw={"list": "lanes", "autocomplete": "off"})
     micro_credentials = IntegerField("Micro-credentials this year", default=0,
                                      validators=[Optional(), NumberRange(min=0, max=60)],
