@@ -8,7 +8,9 @@ requests for a fixed time from client threads in a separate process (raw sockets
 prebuilt requests) and counts answers. The estimate bodies vary over every district,
 step and the first four lanes, with 0, 5 or 15 micro-credentials, 10 years (the
 default). Prints each target's req/s (min, median) and the ratio estimate / bare
-(target: >= 0.5).
+(target: >= 0.5). It also prints the server's CPU time per request (its workers' user +
+system time over the run, from /proc), and that ratio: on a machine other people are
+using too, req/s moves with their load, CPU per request much less.
 """
 from __future__ import annotations
 
@@ -88,17 +90,36 @@ def _client(requests: list[bytes], port: int, seconds: float, threads: int, out)
     out.put((sum(counts), sum(failures)))
 
 
-def measure(requests: list[bytes], port: int, seconds: float, threads: int) -> float:
-    """Answers per second over one run, from a fresh client process."""
+def server_cpu(master: int) -> float:
+    """CPU seconds (user + system) its workers have used so far."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    try:
+        children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    except OSError:
+        return 0.0
+    total = 0
+    for pid in children:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def measure(requests: list[bytes], port: int, seconds: float, threads: int, master: int = 0) -> tuple[float, float]:
+    """Answers per second over one run, from a fresh client process, and the server's CPU ms per answer."""
     context = mp.get_context("fork")
     out = context.Queue()
+    cpu_before = server_cpu(master) if master else 0.0
     process = context.Process(target=_client, args=(requests, port, seconds, threads, out))
     process.start()
     answered, failed = out.get()
     process.join()
+    cpu = (server_cpu(master) - cpu_before) if master else 0.0
     if failed:
         raise SystemExit(f"{failed} requests to port {port} failed")
-    return answered / seconds
+    return answered / seconds, 1000 * cpu / max(answered, 1)
 
 
 def _start(target: str, port: int, env: dict) -> subprocess.Popen:
@@ -131,21 +152,28 @@ def main() -> None:
         try:
             requests = {"bare": [_request(ports["bare"], "/echo", body) for body in bodies],
                         "estimate": [_request(ports["estimate"], "/api/v1/estimate", body) for body in bodies]}
+            masters = {"bare": servers[0].pid, "estimate": servers[1].pid}
             for name in requests:  # warm up: each worker reads the rules and fills its cells
                 measure(requests[name], ports[name], 1.0, args.clients)
             rates: dict[str, list[float]] = {"bare": [], "estimate": []}
+            cpu: dict[str, list[float]] = {"bare": [], "estimate": []}
             for _ in range(args.runs):
                 for name in ("bare", "estimate"):
-                    rates[name].append(measure(requests[name], ports[name], args.seconds, args.clients))
+                    rate, cpu_ms = measure(requests[name], ports[name], args.seconds, args.clients, masters[name])
+                    rates[name].append(rate)
+                    cpu[name].append(cpu_ms)
         finally:
             for server in servers:
                 server.terminate()
                 server.wait(timeout=30)
-    figures = {name: {"min_req_s": round(min(r), 1), "median_req_s": round(statistics.median(r), 1)}
+    figures = {name: {"min_req_s": round(min(r), 1), "median_req_s": round(statistics.median(r), 1),
+                      "server_cpu_ms_per_request_median": round(statistics.median(cpu[name]), 3)}
                for name, r in rates.items()}
     ratio = statistics.median(rates["estimate"]) / statistics.median(rates["bare"])
     figures["ratio_median"] = round(ratio, 3)
     figures["ratio_min"] = round(min(rates["estimate"]) / min(rates["bare"]), 3)
+    if statistics.median(cpu["estimate"]) > 0:
+        figures["ratio_by_server_cpu"] = round(statistics.median(cpu["bare"]) / statistics.median(cpu["estimate"]), 3)
     figures["target"] = ">= 0.5 x the bare endpoint"
     figures["bodies"] = len(bodies)
     print(json.dumps({"POST /api/v1/estimate vs bare Flask JSON": figures}, indent=2))
