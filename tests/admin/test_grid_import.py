@@ -94,3 +94,12 @@ def test_a_grid_sent_back_altered_or_too_large_is_refused(client, admin):
     big.write_text("step,BA\n" + "".join(f"{n},50000\n" for n in range(300)))
     refused = upload(client, big)
     assert refused.status_code == 400 and "more than 200 rows" in refused.get_data(as_text=True)
+
+
+def test_reading_again_keeps_what_a_lane_name_says(client, admin):
+    page = upload(client, SHARED / "chisago-lakes-2144-mn_2024-2025.csv").get_data(as_text=True)
+    saved = client.post("/admin/grids", data=next_step(page, new_id="chisago", new_name="Chisago Lakes ISD 2144",
+                                                       new_state="MN", save="1", **{"lanes-4-degree": "master"}))
+    assert saved.status_code == 302
+    lane = parse_rules(admin / "chisago.yaml").lane("BA+60/MA")
+    assert lane.degree == "master" and [(e.degree, e.credits) for e in lane.equivalent] == [("bachelor", 60)]

@@ -15,7 +15,7 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from engine.rules.folder import cached_folder
-from engine.rules.grid import MAX_CELL, MAX_COLUMNS, MAX_ROWS, GridChoices, GridError, RawGrid, read_grid, understand
+from engine.rules.grid import MAX_CELL, MAX_COLUMNS, MAX_ROWS, GridChoices, GridError, RawGrid, read_grid, read_lane, understand
 from engine.rules.reader import RuleFileError
 from engine.rules.writer import NewDistrict, WriteRefused, rule_file_for
 from services import admin
@@ -100,7 +100,10 @@ def _choices(form: GridForm, grid: RawGrid) -> GridChoices:
     for entry in form.lanes.entries:
         label = entry.form.label.data
         if label in grid.lanes and entry.form.degree.data:
-            lanes[label] = (entry.form.degree.data, entry.form.credits.data or 0)
+            wanted = (entry.form.degree.data, entry.form.credits.data or 0)
+            read = read_lane(label)
+            if wanted != (read.degree, read.credits):  # as read, it keeps what its name says ("or bachelor + 60")
+                lanes[label] = wanted
     return GridChoices(effective=form.effective.data, index=form.index.data, base=form.base.data,
                        rounding=form.rounding.data or None, skipped_steps=form.skipped_steps.data or None,
                        blank_cells=form.blank_cells.data or None, lanes=lanes,
