@@ -170,3 +170,21 @@ def test_an_equivalent_is_met_only_by_its_own_degree():
     rules = parse_rules("t.yaml", text)
     assert pay(rules, "B", "BA+60/MA", years=1).to_json()["base_salary"] == "50911.00"
     assert pay(rules, "B", "BA+60/MA", degree="bachelor", credits=Decimal(75), years=1).to_json()["lane"] == "BA+75/MA+15"
+
+
+def test_hr_assessment_enforces_any_number_of_lane_changes_a_year_zero_too():
+    from datetime import date
+
+    from engine import load_districts
+    from engine.hr.assess import CreditFact, RequestFacts, assess
+
+    cedar = load_districts()["cedar-valley"]
+    facts = RequestFacts(kind="lane_change", filed_on=date(2026, 9, 15), placement_year="2026-27", step=1, lane="BA",
+                         credits=(CreditFact(1, "graduate_credit", Decimal(30), "granted", date(2026, 6, 1)),),
+                         evidence_files=1)
+    outcomes = {}
+    for per_year in (0, 1, 2):
+        counting = cedar.counting.model_copy(update={"lane_changes_per_year": per_year})
+        outcomes[per_year] = assess(cedar.model_copy(update={"counting": counting}), facts)
+    assert not outcomes[0].passes and "allows no lane changes" in " ".join(outcomes[0].missing)
+    assert outcomes[1].new_lane == "BA+15" and outcomes[2].new_lane == "BA+30"

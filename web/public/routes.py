@@ -88,7 +88,7 @@ def schedule():
     if form.school_year.data not in rules.school_years():
         form.school_year.data = default_school_year(rules)
     form.district.data = rules.id
-    step = request.args.get("step", type=int)
+    step = _step(rules, form.school_year.data, request.args.get("step", ""))
     lane = request.args.get("lane") or None
     if step is None and current_user.is_authenticated and current_user.role == Role.teacher:
         teacher = teachers.teacher_for_user(session=db.session, user_id=current_user.id)
@@ -100,6 +100,18 @@ def schedule():
     here = row_for_step(table, step) if step is not None else None
     return render_template("public/schedule.html", form=form, table=table, rules=rules, step=step, lane=lane,
                            here_row=here, figure=schedule_figure(table, step, lane))
+
+
+def _step(rules, school_year: str, given: str) -> int | None:
+    """The step number of a step given by number or by its label on the schedule ('B', '1 & 2'); None if none."""
+    from engine.pay.cells import step_number
+
+    if not given.strip() or len(given) > 24:
+        return None
+    try:
+        return step_number(rules, rules.year(school_year), given.strip())
+    except ENGINE_INPUT_ERRORS:
+        return None
 
 
 def _lanes(rules, school_year: str) -> list[dict]:
