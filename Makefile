@@ -27,3 +27,5 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) bench/projection.py
+	$(PY) bench/api.py
+	$(PY) bench/cli.py

@@ -1,10 +1,12 @@
-"""Command-line tools, registered on the Flask app: `flask rules ...`, `flask estimate ...`."""
+"""Command-line tools: `flask rules ...`, `flask estimate ...`, `flask roster ...`.
+
+`flask rules` and `flask estimate` are also `flask` plugin commands (pyproject's
+`flask.commands` entry points): flask loads them without building the web app, so
+this package imports nothing heavy until a command runs.
+"""
 from __future__ import annotations
 
 import importlib
-
-from cli.estimate import estimate_command
-from cli.rules import rules
 
 # Groups from other packages, added when they are present.
 OPTIONAL_GROUPS = [("credentials.cli", "credentials"), ("cli.roster", "roster"), ("cli.roster", "huey_worker")]
@@ -12,6 +14,9 @@ OPTIONAL_GROUPS = [("credentials.cli", "credentials"), ("cli.roster", "roster"),
 
 def register_commands(app) -> None:
     """Adds Lanewise's command groups to `flask`."""
+    from cli.estimate import estimate_command
+    from cli.rules import rules
+
     app.cli.add_command(rules)
     app.cli.add_command(estimate_command)
     for module_name, attribute in OPTIONAL_GROUPS:

@@ -1,4 +1,4 @@
-"""The admin area's record: who created, changed, deactivated or reset which account, and when."""
+"""The admin area's record: who created, changed, deactivated or reset which account, or wrote which rule file, and when."""
 
 from datetime import datetime
 from enum import StrEnum
@@ -18,6 +18,7 @@ class AdminAction(StrEnum):
     reactivated = "reactivated"
     password_reset = "password_reset"
     teacher_linked = "teacher_linked"
+    rule_file_written = "rule_file_written"
 
 
 ACTION_LABELS = {
@@ -27,6 +28,7 @@ ACTION_LABELS = {
     AdminAction.reactivated: "reactivated the account",
     AdminAction.password_reset: "reset the password",
     AdminAction.teacher_linked: "linked the roster record",
+    AdminAction.rule_file_written: "wrote the rule file",
 }
 
 

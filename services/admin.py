@@ -78,6 +78,13 @@ def _record(session: Session, *, actor: User, action: AdminAction, target: User,
                            target_user_id=target.id, target_username=target.username, detail=detail))
 
 
+def record_rule_file(*, session: Session, actor: User, file: str, detail: str) -> None:
+    """Keep, in the admin record, that an administrator wrote a rule file from the grid import page."""
+    session.add(AdminEvent(actor_id=actor.id, actor_username=actor.username, action=AdminAction.rule_file_written,
+                           target_user_id=None, target_username=file[:80], detail=detail[:300]))
+    session.commit()
+
+
 def _roster_teacher(session: Session, *, user: User | None, district_id: str, employee_id: str) -> Teacher:
     # The roster record an account may be linked to: it exists and no other account holds it.
     teacher = session.exec(select(Teacher).where(Teacher.district_id == district_id,

@@ -10,7 +10,8 @@ from datetime import date
 from flask import abort, current_app
 from pydantic import ValidationError
 
-from engine import DistrictRules, Estimate, EstimateInput, RuleFileError, RuleInputError, SchoolYear, load_districts
+from engine import DistrictRules, Estimate, EstimateInput, RuleInputError, SchoolYear
+from engine.rules.folder import cached_folder
 from engine.teacher.record import TeacherRecord
 from engine.teacher.state import Walk, walk
 from engine.teacher.options import EstimateOptions
@@ -30,17 +31,17 @@ class OptionError(ValueError):
 
 
 def districts() -> dict[str, DistrictRules]:
-    """Give every district's validated rules, read once per app from DISTRICT_RULES."""
-    cache = current_app.extensions.setdefault("lanewise_rules", {})
+    """Give every district whose rule file loads, from DISTRICT_RULES (each file re-read only when it changes).
+
+    A broken rule file is logged and skipped: every other district keeps working, and
+    /admin/districts shows the broken file's errors.
+    """
     path = current_app.config["DISTRICT_RULES"]
-    if path not in cache:
-        try:
-            cache[path] = load_districts(path)
-        except RuleFileError as error:
-            # A broken rule file is the operator's to fix (`flask rules check`); say so instead of a bare 500.
-            current_app.logger.error("district rules do not load:\n%s", error)
-            abort(503, description="The district rule files have errors; run `flask rules check`.")
-    return cache[path]
+    # Rules set on the app for a folder (tests do this) take the place of reading it.
+    loaded = current_app.extensions.get("lanewise_rules", {}).get(path) or cached_folder(path).districts
+    if not loaded:
+        abort(503, description="No district rule file loads; run `flask rules check`.")
+    return loaded
 
 
 def district_or_404(district_id: str) -> DistrictRules:
@@ -72,7 +73,11 @@ def estimate_input(options: dict) -> tuple[DistrictRules, EstimateInput]:
     rules = districts().get(parsed.district)
     if rules is None:
         raise OptionError("district", f"unknown district {parsed.district!r} (districts: {', '.join(sorted(districts()))})")
-    return rules, parsed.to_input()
+    try:
+        return rules, parsed.to_input(rules)
+    except (RuleInputError, ValueError) as error:
+        field = "step" if "step" in str(error) else "school_year"
+        raise OptionError(field, str(error)) from None
 
 
 @dataclass

@@ -48,6 +48,7 @@ from engine.pay.cells import (
     schedule_for,
     step_cap,
 )
+from engine.pay.credit import earnable, lane_need
 from engine.rules import DEGREES, DistrictRules, dated_value
 from engine.school_year import SchoolYear
 
@@ -496,10 +497,10 @@ class _Context:
         schedule, _, _ = schedule_for(rules, year)
         nxt[:, SERVICE] = np.minimum(nxt[:, SERVICE] + 1, shape.service_cap) if shape.use_service else 0
         if year.label not in rules.steps.freeze_years:
-            cap = step_cap(rules, schedule)
-            table = np.array([next_step(schedule, s, rules.steps.advance_per_year, cap)
-                              for s in range(int(states[:, STEP].max()) + 1)], dtype=np.int64)
-            nxt[:, STEP] = table[states[:, STEP]]
+            # Per lane: where blank cells are no cells, a lane's teachers only step onto its own cells.
+            table = np.array([[next_step(schedule, s, rules.steps.advance_per_year, step_cap(rules, schedule, lane), lane)
+                               for s in range(int(states[:, STEP].max()) + 1)] for lane in self.lane_ids], dtype=np.int64)
+            nxt[:, STEP] = table[states[:, LANE], states[:, STEP]]
         counted = self.counted if earned else 0
         if counted and shape.use_mc_total:
             nxt[:, MC_TOTAL] = np.minimum(nxt[:, MC_TOTAL] + counted, shape.mc_cap)
@@ -525,18 +526,19 @@ class _Context:
         order = schedule.lanes
         position = np.array([order.index(l) if l in order else -1 for l in self.lane_ids])[nxt[:, LANE]]
         need = np.full((len(DEGREES), len(order)), np.iinfo(np.int64).max, dtype=np.int64)
+        can_earn = earnable([rules.lane(lane_id) for lane_id in order])
         for col, lane_id in enumerate(order):
-            lane = rules.lane(lane_id)
-            for requirement in [lane] + list(lane.equivalent):
-                rank = DEGREES.index(requirement.degree)
-                need[rank + 1:, col] = 0
-                need[rank, col] = min(need[rank, col], requirement.credits * CREDIT_UNIT)
+            for rank, credits in enumerate(lane_need(rules.lane(lane_id)) if can_earn[col] else ()):
+                if credits is not None:
+                    need[rank, col] = credits * CREDIT_UNIT
         qualifies = credit[:, None] >= need[nxt[:, DEGREE]]
         any_lane = qualifies.any(axis=1)
         earned_position = len(order) - 1 - np.argmax(qualifies[:, ::-1], axis=1)
         move = any_lane & (position >= 0) & (earned_position > position)
-        if rules.counting.lane_changes_per_year == 1:
-            earned_position = np.where(move, position + 1, earned_position)
+        if rules.counting.lane_changes_per_year is not None:
+            earned_position = np.where(move, np.minimum(earned_position, position + rules.counting.lane_changes_per_year),
+                                       earned_position)
+            move &= earned_position > position
         schedule_to_lane = np.array([self.lane_ids.index(l) for l in order])
         nxt[:, LANE] = np.where(move, schedule_to_lane[np.clip(earned_position, 0, len(order) - 1)], nxt[:, LANE])
         return nxt

@@ -58,7 +58,7 @@ from engine.errors import RuleInputError
 from engine.money import ZERO, money_str, round_money
 from engine.pay.additions import Placement, addition_applies, addition_lines, role_check
 from engine.pay.cells import cell_amount, lines_round, next_step, schedule_for, step_cap
-from engine.pay.credit import base_credits, earned_lane, lanes_on, micro_credential_hours
+from engine.pay.credit import base_credits, earned_lane, lane_after_move, lanes_on, micro_credential_hours
 from engine.rules import DEGREES, DistrictRules, dated_value
 from engine.school_year import SchoolYear
 
@@ -239,7 +239,8 @@ class _Model:
         rules, rule = self.rules, self.rules.micro_credentials
         t = replace(t, service=t.service + 1)
         if following.label not in rules.steps.freeze_years:
-            t.step = self._remember(("step", following.label, t.step), lambda: self._next_step(following, t.step))
+            t.step = self._remember(("step", following.label, t.step, t.lane),
+                                    lambda: self._next_step(following, t.step, t.lane))
         counted = self.counted if earner else 0
         t.micro_credentials += counted
         if self.by_phases and counted:
@@ -251,14 +252,13 @@ class _Model:
         credit = self.lane_credit(t)
         target = self._remember(("lane", following.label, t.degree, credit), lambda: self._earned_lane(following, t.degree, credit))
         order = self._remember(("lanes", following.label), lambda: [lane.id for lane in lanes_on(rules, following)])
-        if target is not None and t.lane in order and order.index(target) > order.index(t.lane):
-            one_at_a_time = rules.counting.lane_changes_per_year == 1
-            t.lane = order[order.index(t.lane) + 1] if one_at_a_time else target
+        if target is not None:
+            t.lane = lane_after_move(order, t.lane, target, rules.counting.lane_changes_per_year)
         return t
 
-    def _next_step(self, following: SchoolYear, step: int) -> int:
+    def _next_step(self, following: SchoolYear, step: int, lane: str) -> int:
         schedule, _, _ = schedule_for(self.rules, following)
-        return next_step(schedule, step, self.rules.steps.advance_per_year, step_cap(self.rules, schedule))
+        return next_step(schedule, step, self.rules.steps.advance_per_year, step_cap(self.rules, schedule, lane), lane)
 
     def _earned_lane(self, following: SchoolYear, degree: str, credit: Decimal) -> str | None:
         try:

@@ -144,10 +144,12 @@ def assess(rules: DistrictRules, facts: RequestFacts) -> Outcome:
             _role(rules, facts, outcome, year, before)
             after_change = outcome.change()
         else:
-            if pool.micro_credential_count <= 0 and pool.hour_count <= 0:
+            nothing_counts = pool.micro_credential_count <= 0 and pool.hour_count <= 0
+            earned = earn(rules, year, position, pool, kinds=(facts.kind,), target_lane=facts.target_lane,
+                          lane_changes_left=_lane_changes_left(rules, facts.record, year))
+            if nothing_counts and not earned.lane_changes:
                 outcome.missing.append("attach the credit the request rests on (micro-credentials, transcript credit or "
                                        "PD hours)")
-            earned = earn(rules, year, position, pool, kinds=(facts.kind,), target_lane=facts.target_lane)
             _moved(rules, facts, outcome, year, position, earned)
             after_change = outcome.change()
         after = rate_on(rules, replace(facts.record, changes=facts.record.changes + (after_change,)), effective)
@@ -180,7 +182,8 @@ def _moved(rules, facts: RequestFacts, outcome: Outcome, year: SchoolYear, posit
                      if c.kind == "lane_change" and year.start <= c.effective < year.end]
         limit = rules.counting.lane_changes_per_year
         if limit is not None and len(same_year) >= limit:
-            outcome.missing.append(f"{rules.district.name} allows {limit} lane change(s) a school year"
+            outcome.missing.append(f"{rules.district.name} allows no lane changes" if not limit else
+                                   f"{rules.district.name} allows {limit} lane change(s) a school year"
                                    + (f"; one already takes effect on {same_year[0]}" if same_year else ""))
             return
         if not earned.lane_changes:
@@ -204,6 +207,15 @@ def _moved(rules, facts: RequestFacts, outcome: Outcome, year: SchoolYear, posit
             return
         outcome.new_growth_steps = earned.position.growth_steps
         outcome.new_micro_credential_growth_steps = earned.position.micro_credential_growth_steps
+
+
+def _lane_changes_left(rules: DistrictRules, record: TeacherRecord, year: SchoolYear) -> int | None:
+    """How many more lane changes the rules allow in a school year, after the approved ones."""
+    limit = rules.counting.lane_changes_per_year
+    if limit is None:
+        return None
+    done = sum(1 for c in record.changes if c.kind == "lane_change" and year.start <= c.effective < year.end)
+    return max(0, limit - done)
 
 
 def _growth_missing(rules: DistrictRules, position: Position, facts: RequestFacts) -> str:

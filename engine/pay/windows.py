@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from engine.rules import DistrictRules, Window
+from engine.rules.values import memo
 from engine.school_year import SchoolYear
 
 
@@ -41,7 +42,15 @@ def _nearest(month: int, day: int, anchor: date) -> date:
 
 
 def window_dates(rules: DistrictRules, window: Window, school_year: SchoolYear) -> WindowDates:
-    """A window's deadline in a school year and the effective date it gives."""
+    """A window's deadline in a school year and the effective date it gives (kept once worked out)."""
+    cache = memo(window)
+    key = (school_year.start, rules.district.school_year_starts)
+    if key not in cache:
+        cache[key] = _window_dates(rules, window, school_year)
+    return cache[key]
+
+
+def _window_dates(rules: DistrictRules, window: Window, school_year: SchoolYear) -> WindowDates:
     deadline = school_year.date_in_year(*month_day(window.deadline))
     effective = _nearest(*month_day(window.effective), deadline)
     month, day = month_day(rules.district.school_year_starts)

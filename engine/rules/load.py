@@ -131,8 +131,11 @@ def parse_rules(source: str | Path, text: str | None = None) -> DistrictRules:
 
 
 def load_districts(path: str | Path = RULES_DIR) -> dict[str, DistrictRules]:
-    """Every district rule file in a folder, by district id."""
-    return {rules.id: rules for rules in (parse_rules(f) for f in sorted(Path(path).glob("*.yaml")))}
+    """Every district rule file in a folder that loads, by district id; a broken one is logged and skipped
+    (`engine.rules.folder.read_folder` gives its errors)."""
+    from engine.rules.folder import read_folder
+
+    return read_folder(path).districts
 
 
 def json_schema() -> dict:

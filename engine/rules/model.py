@@ -7,15 +7,34 @@ budget defaults. `district_rules/README.md` teaches the format.
 """
 from __future__ import annotations
 
-import re
+from bisect import bisect_right
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from credentials.catalog import CatalogEntry, TrustedIssuer
 from engine.money import CENT
+from engine.rules.schedule import GrowthRule, Row, Schedule
+from engine.rules.values import (
+    DEGREES,
+    STATUSES,
+    Cited,
+    Count,
+    CreditKind,
+    DatedMoney,
+    DatedPercent,
+    Degree,
+    Hours,
+    Memo,
+    Money,
+    MonthDay,
+    Percent,
+    Strict,
+    dated_value,
+    memo,
+)
 from engine.school_year import SchoolYear
 
 __all__ = [
@@ -60,49 +79,6 @@ __all__ = [
     "STATUSES",
 ]
 
-# --- value types -------------------------------------------------------------
-
-Money = Annotated[Decimal, Field(ge=0, decimal_places=2, description="an amount in dollars, at most two decimals, >= 0")]
-Percent = Annotated[Decimal, Field(ge=0, le=1000, description="a percentage, e.g. 4 for 4%")]
-Hours = Annotated[Decimal, Field(ge=0, description="hours or credit, >= 0")]
-Count = Annotated[int, Field(ge=0, description="a whole number >= 0")]
-MonthDay = Annotated[str, Field(pattern=r"^(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$", description="a month and day, MM-DD")]
-
-DEGREES = ("bachelor", "master", "specialist", "doctorate")
-Degree = Literal["bachelor", "master", "specialist", "doctorate"]
-STATUSES = ("submitted", "granted", "denied")
-CreditKind = Literal["graduate_credit", "pd_hours", "workshop_points", "cpe_hours"]
-
-
-class Strict(BaseModel):
-    """A closed set of keys: anything unknown is an error."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Cited(Strict):
-    """A value that matters: where it comes from, and whether it is illustrative."""
-
-    description: str | None = None
-    reference: str | None = Field(None, description="a key of district.sources, or a citation")
-    illustrative: bool = Field(False, description="true when the figure is made up, not the district's")
-    note: str | None = None
-
-
-def dated_value(values: dict[date, object] | object, on: date):
-    """The value in force on a date: the latest entry on or before it; None if none or ended."""
-    if not isinstance(values, dict):
-        return values
-    current = None
-    for start in sorted(values):
-        if start <= on:
-            current = values[start]
-    return current
-
-
-DatedMoney = Union[Money, dict[date, Union[Money, None]]]
-DatedPercent = Union[Percent, dict[date, Union[Percent, None]]]
-
 # --- district and sources --------------------------------------------------------
 
 
@@ -136,7 +112,7 @@ class Requirement(Strict):
     credits: Count = 0
 
 
-class Lane(Cited):
+class Lane(Cited, Memo):
     """A column of the salary schedule, earned by a degree and credit beyond it."""
 
     id: str
@@ -148,129 +124,6 @@ class Lane(Cited):
     @property
     def label(self) -> str:
         return self.name or self.id
-
-
-_BAND = re.compile(r"^\s*(\d+)\s*(?:-\s*(\d+)|\+)?\s*$")
-
-
-class Row(Strict):
-    """One row of a schedule: a step (or a band of steps such as "10-14") and its cells."""
-
-    step: int | str = Field(description="a step number, a band such as '10-14', or '25+'")
-    reserved: bool = False
-    amounts: list[Money | None] | None = None
-    index: list[Annotated[Decimal, Field(gt=0)] | None] | None = None
-
-    @field_validator("step")
-    @classmethod
-    def _step_label(cls, value: int | str) -> int | str:
-        if isinstance(value, int):
-            if value < 0:
-                raise ValueError("expected a step >= 0")
-            return value
-        match = _BAND.match(value)
-        if not match or (match.group(2) and int(match.group(2)) < int(match.group(1))):
-            raise ValueError(f"expected a step number or a band such as '10-14', got {value!r}")
-        return value
-
-    @property
-    def first(self) -> int:
-        return self.step if isinstance(self.step, int) else int(_BAND.match(self.step).group(1))
-
-    @property
-    def last(self) -> int | None:
-        """The last step the row covers; None for an open band such as '25+'."""
-        if isinstance(self.step, int):
-            return self.step
-        match = _BAND.match(self.step)
-        if match.group(2):
-            return int(match.group(2))
-        return None if self.step.strip().endswith("+") else self.first
-
-    def covers(self, step: int) -> bool:
-        return self.first <= step and (self.last is None or step <= self.last)
-
-
-class GrowthRule(Cited):
-    """Percent growth steps applied to a placement, under a cap (Dysart)."""
-
-    percent: Percent
-    compounding: bool = Field(False, description="true: each step multiplies the last; false: each adds percent of the placement")
-    cap: DatedMoney | None = None
-    minimum: DatedMoney | None = None
-    max_steps: Count | None = None
-
-
-class Schedule(Cited):
-    """A salary schedule adopted for the school years from its date on."""
-
-    kind: Literal["grid", "index", "growth"]
-    lanes: list[str]
-    rows: list[Row]
-    base: Money | None = Field(None, description="index schedules: the amount at index 1.0000")
-    growth: GrowthRule | None = Field(None, description="growth schedules: the percent step and cap")
-
-    @model_validator(mode="after")
-    def _shape(self) -> "Schedule":
-        if len(set(self.lanes)) != len(self.lanes):
-            raise ValueError("expected each lane once in lanes")
-        cells = "index" if self.kind == "index" else "amounts"
-        if self.kind == "index" and self.base is None:
-            raise ValueError("an index schedule needs base: the amount at index 1.0000")
-        if self.kind == "growth" and self.growth is None:
-            raise ValueError("a growth schedule needs growth: {percent, cap}")
-        if self.kind != "growth" and self.growth is not None:
-            raise ValueError("growth: is only for kind: growth")
-        seen: list[Row] = []
-        ended: set[int] = set()
-        for number, row in enumerate(self.rows):
-            for other in seen:
-                if other.last is None or (row.first <= (other.last) and other.first <= (row.last or 10**6)):
-                    raise ValueError(f"rows[{number}]: step {row.step} overlaps step {other.step}")
-            if seen and row.first < seen[-1].first:
-                raise ValueError(f"rows[{number}]: steps must go down the schedule in order")
-            seen.append(row)
-            values = getattr(row, cells)
-            other_cells = row.index if cells == "amounts" else row.amounts
-            if other_cells is not None:
-                raise ValueError(f"rows[{number}]: a {self.kind} schedule holds {cells}, not {'index' if cells == 'amounts' else 'amounts'}")
-            if row.reserved:
-                if values is not None:
-                    raise ValueError(f"rows[{number}]: a reserved step has no {cells}")
-                continue
-            if values is None or len(values) != len(self.lanes):
-                got = 0 if values is None else len(values)
-                raise ValueError(f"rows[{number}]: step {row.step}: expected {len(self.lanes)} {cells}, one per lane, got {got}")
-            for col, value in enumerate(values):
-                if value is None:
-                    ended.add(col)
-                elif col in ended:
-                    raise ValueError(f"rows[{number}]: step {row.step}: lane {self.lanes[col]} has an empty cell above this one, "
-                                     "but only a lane's last steps may be left empty (a ragged lane)")
-        if not any(not r.reserved for r in self.rows):
-            raise ValueError("expected at least one row with amounts")
-        return self
-
-    def row_for(self, step: int) -> Row | None:
-        """The row that covers a step, or None."""
-        for row in self.rows:
-            if row.covers(step):
-                return row
-        return None
-
-    @property
-    def first_step(self) -> int:
-        return min(r.first for r in self.rows if not r.reserved)
-
-    def last_step(self, lane: str) -> int:
-        """The last step a lane reaches (earlier for a ragged lane); open bands count as their first step."""
-        col = self.lanes.index(lane)
-        last = self.first_step
-        for row in self.rows:
-            cells = row.index if self.kind == "index" else row.amounts
-            if not row.reserved and cells[col] is not None:
-                last = max(last, row.last if row.last is not None else row.first)
-        return last
 
 
 # --- credit ---------------------------------------------------------------------------
@@ -310,7 +163,7 @@ class Counting(Cited):
     requires_pre_approval: bool = False
 
 
-class Window(Cited):
+class Window(Cited, Memo):
     """A submission window: filed by the deadline, effective from a date, paid for a share of the year."""
 
     id: str
@@ -456,7 +309,7 @@ class Review(Cited):
 # --- the whole file ----------------------------------------------------------------------------
 
 
-class DistrictRules(Strict):
+class DistrictRules(Strict, Memo):
     """Everything one district's rule file says."""
 
     district: District
@@ -474,6 +327,14 @@ class DistrictRules(Strict):
     review: Review = Review()
     trusted_issuers: list[TrustedIssuer] = []
     credential_catalog: list[CatalogEntry] = []
+
+    @field_validator("schedules", mode="before")
+    @classmethod
+    def _some_schedule(cls, value):
+        if value is None or value == {}:
+            raise ValueError("expected at least one schedule, keyed by the date it takes effect "
+                             "(`flask rules import-grid` writes one from a published grid)")
+        return value
 
     @model_validator(mode="after")
     def _references(self) -> "DistrictRules":
@@ -513,18 +374,25 @@ class DistrictRules(Strict):
         return SchoolYear.from_label(label, month, day)
 
     def lane(self, lane_id: str) -> Lane:
-        for lane in self.lanes:
-            if lane.id == lane_id:
-                return lane
-        raise KeyError(lane_id)
+        cache = memo(self)
+        found = cache.get("lanes")
+        if found is None or found[0] is not self.lanes:
+            found = cache["lanes"] = (self.lanes, {lane.id: lane for lane in self.lanes})
+        return found[1][lane_id]
+
+    def schedule_dates(self) -> list[date]:
+        """The dates schedules were adopted, oldest first (sorted once)."""
+        cache = memo(self)
+        found = cache.get("dates")
+        if found is None or found[0] is not self.schedules:
+            found = cache["dates"] = (self.schedules, sorted(self.schedules))
+        return found[1]
 
     def adopted_schedule(self, school_year: SchoolYear) -> tuple[date, Schedule] | None:
         """The schedule adopted for a school year: the latest one dated on or before its start."""
-        found = None
-        for start in sorted(self.schedules):
-            if start <= school_year.start:
-                found = (start, self.schedules[start])
-        return found
+        dates = self.schedule_dates()
+        found = bisect_right(dates, school_year.start)
+        return (dates[found - 1], self.schedules[dates[found - 1]]) if found else None
 
     def school_years(self) -> list[str]:
         """The school years that have an adopted schedule, oldest first."""

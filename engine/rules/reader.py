@@ -1,7 +1,9 @@
 """Reads a rule file into plain data, remembering the line of every value.
 
 YAML floats become exact Decimals, duplicate keys and impossible dates are
-errors, and every error names the file, line and dotted path.
+errors, and every error names the file, line and dotted path. Reading is
+bounded: the file's size, its nesting, and how far aliases (`*name`) may expand;
+an alias that refers to itself is an error, never a hang or a crash.
 """
 from __future__ import annotations
 
@@ -12,6 +14,19 @@ from pathlib import Path
 import yaml
 
 Path_ = tuple[str | int, ...]
+
+MAX_BYTES = 2 * 1024 * 1024  # a rule file is a few kilobytes; a schedule of 60 steps x 40 lanes is ~30 KB
+MAX_VALUES = 200_000  # values after aliases expand (the shipped files hold under 2,000)
+MAX_DEPTH = 40  # nesting of mappings and lists (the format needs under 10)
+
+
+class _TooBig(Exception):
+    """Reading stopped at a bound; the message says which."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+        self.message = message
 
 
 @dataclass
@@ -55,6 +70,7 @@ class Document:
     data: object
     lines: dict[Path_, int] = field(default_factory=dict)
     errors: list[RuleError] = field(default_factory=list)
+    values: int = 0
 
     def line_of(self, path: Path_) -> int | None:
         """The line of the value at `path`, or of its nearest parent."""
@@ -85,11 +101,25 @@ def _key_text(value: object) -> str | int:
     return value if isinstance(value, int) and not isinstance(value, bool) else str(value)
 
 
-def _build(node: yaml.Node, path: Path_, doc: Document, loader: _Constructor) -> object:
-    doc.lines[path] = node.start_mark.line + 1
+def _build(node: yaml.Node, path: Path_, doc: Document, loader: _Constructor, within: frozenset = frozenset()) -> object:
+    doc.values += 1
+    line = node.start_mark.line + 1
+    if doc.values > MAX_VALUES:
+        raise _TooBig(line, f"aliases expand to more than {MAX_VALUES:,} values; write the values out instead")
+    if id(node) in within:
+        raise _TooBig(line, "an alias refers to the mapping or list that holds it, so it never ends")
+    if len(within) >= MAX_DEPTH:
+        raise _TooBig(line, f"nested more than {MAX_DEPTH} levels deep")
+    doc.lines.setdefault(path, line)
+    if isinstance(node, (yaml.MappingNode, yaml.SequenceNode)):
+        within = within | {id(node)}
     if isinstance(node, yaml.MappingNode):
         result: dict = {}
         for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                doc.errors.append(RuleError(doc.file, key_node.start_mark.line + 1, dotted(path),
+                                            "expected a plain key (a name, number or date), got a mapping or list"))
+                continue
             try:
                 key = loader.construct_object(key_node, deep=True)
             except (yaml.YAMLError, ValueError) as exc:
@@ -103,11 +133,11 @@ def _build(node: yaml.Node, path: Path_, doc: Document, loader: _Constructor) ->
                 continue
             child = path + (_key_text(key),)
             doc.lines[child] = key_node.start_mark.line + 1
-            result[key] = _build(value_node, child, doc, loader)
+            result[key] = _build(value_node, child, doc, loader, within)
             doc.lines[child] = key_node.start_mark.line + 1
         return result
     if isinstance(node, yaml.SequenceNode):
-        return [_build(item, path + (i,), doc, loader) for i, item in enumerate(node.value)]
+        return [_build(item, path + (i,), doc, loader, within) for i, item in enumerate(node.value)]
     try:
         return loader.construct_object(node, deep=True)
     except (yaml.YAMLError, ValueError) as exc:
@@ -124,7 +154,9 @@ def read_document(source: str | Path, text: str | None = None) -> Document:
     """The data of a YAML rule file with a line for every path; syntax errors are RuleFileError."""
     name = str(source)
     if text is None:
-        text = Path(source).read_text(encoding="utf-8")
+        text = _read_bounded(Path(source), name)
+    if len(text) > MAX_BYTES:
+        raise RuleFileError([RuleError(name, None, "", f"the file is larger than {MAX_BYTES // 1024} KB; a rule file is a few KB")])
     loader = _Constructor(text)
     try:
         node = loader.get_single_node()
@@ -132,11 +164,30 @@ def read_document(source: str | Path, text: str | None = None) -> Document:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else None
         raise RuleFileError([RuleError(name, line, "", f"not valid YAML: {exc.problem}")]) from None
+    except yaml.YAMLError as exc:
+        raise RuleFileError([RuleError(name, None, "", f"not valid YAML: {exc}")]) from None
+    except RecursionError:
+        raise RuleFileError([RuleError(name, None, "", f"nested more than {MAX_DEPTH} levels deep")]) from None
     finally:
         loader.dispose()
     doc = Document(name, None)
     if node is None:
         doc.errors.append(RuleError(name, 1, "", "expected a mapping of rules, got an empty file"))
         raise RuleFileError(doc.errors)
-    doc.data = _build(node, (), doc, _Constructor(""))
+    try:
+        doc.data = _build(node, (), doc, _Constructor(""))
+    except _TooBig as exc:
+        raise RuleFileError([RuleError(name, exc.line, "", exc.message)]) from None
     return doc
+
+
+def _read_bounded(path: Path, name: str) -> str:
+    """A rule file's text, refused past MAX_BYTES or when it is not UTF-8."""
+    with path.open("rb") as handle:
+        data = handle.read(MAX_BYTES + 1)
+    if len(data) > MAX_BYTES:
+        raise RuleFileError([RuleError(name, None, "", f"the file is larger than {MAX_BYTES // 1024} KB; a rule file is a few KB")])
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise RuleFileError([RuleError(name, None, "", f"expected UTF-8 text: {exc.reason} at byte {exc.start}")]) from None

@@ -13,7 +13,7 @@ from datetime import date
 from decimal import Decimal
 
 from engine.money import ZERO
-from engine.pay.credit import base_credits, converted_credit, earned_lane, lanes_on
+from engine.pay.credit import base_credits, converted_credit, earned_lane, lane_after_move, lanes_on
 from engine.rules import DistrictRules
 from engine.school_year import SchoolYear
 from engine.teacher.record import MICRO_CREDENTIAL, CreditItem
@@ -195,7 +195,7 @@ def _take(lots: list[Lot], units: Decimal, uses: dict[int | None, Decimal]) -> D
 
 
 def earn(rules: DistrictRules, year: SchoolYear, position: Position, pool: Pools, *, kinds=("lane_change", "growth_step"),
-         target_lane: str | None = None) -> Earned:
+         target_lane: str | None = None, lane_changes_left: int | None = None) -> Earned:
     """The lane change and growth steps counted credit makes in a school year, and the credit it uses.
 
     Growth steps by micro-credentials come in phases (Dysart: 15 each, at most 2); growth steps by
@@ -205,7 +205,7 @@ def earn(rules: DistrictRules, year: SchoolYear, position: Position, pool: Pools
         _growth_by_micro_credentials(rules, result, pool)
         _growth_by_hours(rules, result, pool)
     if "lane_change" in kinds:
-        _lane(rules, year, result, pool, target_lane)
+        _lane(rules, year, result, pool, target_lane, lane_changes_left)
     return result
 
 
@@ -263,12 +263,11 @@ def lane_credit(rules: DistrictRules, position: Position, pool: Pools) -> tuple[
     return base, hours, mc_hours
 
 
-def _lane(rules: DistrictRules, year: SchoolYear, result: Earned, pool: Pools, target_lane: str | None) -> None:
+def _lane(rules: DistrictRules, year: SchoolYear, result: Earned, pool: Pools, target_lane: str | None,
+          lane_changes_left: int | None) -> None:
     position = result.position
     base, hours, mc_hours = lane_credit(rules, position, pool)
-    if hours + mc_hours <= 0:
-        return
-    credit = base + hours + mc_hours
+    credit = base + hours + mc_hours  # with no new credit, a degree alone may earn a lane further right
     order = [lane.id for lane in lanes_on(rules, year)]
     if position.lane not in order:
         return
@@ -278,14 +277,16 @@ def _lane(rules: DistrictRules, year: SchoolYear, result: Earned, pool: Pools, t
         target = target_lane
     if order.index(target) <= order.index(position.lane):
         return
-    limit = rules.counting.lane_changes_per_year
-    if limit is not None and order.index(target) > order.index(position.lane) + max(limit, 0):
-        if limit <= 0:
-            result.explanation.append(f"{rules.district.name} allows no lane change in a school year")
-            return
-        later = target
-        target = order[order.index(position.lane) + limit]
-        result.explanation.append(f"{limit} lane change(s) a year: lane {target} now, {later} in a later year")
+    limit = rules.counting.lane_changes_per_year if lane_changes_left is None else lane_changes_left
+    allowed = lane_after_move(order, position.lane, target, limit)
+    if allowed == position.lane:
+        result.explanation.append(f"the credit earns lane {target}, but no more lane changes are allowed this "
+                                  f"school year ({rules.district.name} allows {rules.counting.lane_changes_per_year})")
+        return
+    if allowed != target:
+        result.explanation.append(f"{rules.counting.lane_changes_per_year} lane change(s) a year: lane {allowed} now, "
+                                  f"{target} in a later year")
+        target = allowed
     need = Decimal(base_credits(rules.lane(target), position.degree)) - base
     if rules.lane(target).degree != position.degree:
         need = hours + mc_hours  # a lane earned by an equivalent (another degree's lane) uses all the credit counted

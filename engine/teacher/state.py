@@ -103,14 +103,14 @@ def window_for(rules: DistrictRules, window_id: str | None) -> Window | None:
                          f"(windows: {', '.join(w.id for w in rules.submission_windows)})")
 
 
-def step_in_year(rules: DistrictRules, step: int, placed: SchoolYear, school_year: SchoolYear) -> int:
+def step_in_year(rules: DistrictRules, step: int, placed: SchoolYear, school_year: SchoolYear, lane: str) -> int:
     """The step a teacher placed in one school year holds in a later one: one advance a year, none in freeze years."""
     year = placed
     while year < school_year:
         year = year.plus(1)
         if year.label not in rules.steps.freeze_years:
             schedule, _, _ = schedule_for(rules, year)
-            step = next_step(schedule, step, rules.steps.advance_per_year, step_cap(rules, schedule))
+            step = next_step(schedule, step, rules.steps.advance_per_year, step_cap(rules, schedule, lane), lane)
     return step
 
 
@@ -125,7 +125,7 @@ def opening_position(rules: DistrictRules, record: TeacherRecord, first: SchoolY
     except KeyError:
         raise RuleInputError(f"unknown lane {placed.lane!r} (lanes: {', '.join(l.id for l in rules.lanes)})") from None
     degree = placed.degree or lane.degree
-    step = step_in_year(rules, placed.step, rules.year(placed.school_year), first)
+    step = step_in_year(rules, placed.step, rules.year(placed.school_year), first, lane.id)
     held = record.opening.micro_credentials
     growth = record.opening.growth_steps
     rule = rules.micro_credentials
@@ -305,7 +305,7 @@ def _next_year(rules, record, year, position: Position, events: list[str]) -> Po
     else:
         schedule, _, _ = schedule_for(rules, year)
         position = replace(position, step=next_step(schedule, position.step, rules.steps.advance_per_year,
-                                                    step_cap(rules, schedule)))
+                                                    step_cap(rules, schedule, position.lane), position.lane))
     own = next((p for p in record.placements if p.school_year == year.label), None)
     if own is not None:
         position = replace(position, step=own.step, lane=own.lane, degree=own.degree or position.degree)

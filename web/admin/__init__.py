@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("admin", __name__)
 
-from web.admin import routes  # noqa: E402,F401  (routes attach themselves to bp)
+from web.admin import grids, routes  # noqa: E402,F401  (routes attach themselves to bp)

@@ -59,6 +59,9 @@ def _schemas() -> dict:
             "district": {"type": "string"}, "school_year": SCHOOL_YEAR, "kind": {"type": "string"},
             "adopted": {"type": "string"}, "assumed": {"type": "boolean"}, "illustrative": {"type": "boolean"},
             "latest_adopted": SCHOOL_YEAR,
+            "source": {"description": "where the schedule's figures come from (its reference in the rule file)",
+                       "oneOf": [{"type": "null"}, {"type": "object", "required": ["title", "url"], "properties": {
+                           "title": {"type": "string"}, "url": {"type": ["string", "null"]}}}]},
             "lanes": {"type": "array", "items": {
                 "type": "object", "required": ["id", "name"],
                 "properties": {"id": {"type": "string"}, "name": {"type": "string"}}}},
@@ -123,7 +126,37 @@ def _schemas() -> dict:
                 }}]},
         },
     }
+    money_or_null = {"anyOf": [MONEY, {"type": "null"}]}
+    career = {
+        "type": "object",
+        "required": ["district", "name", "state", "illustrative"],
+        "properties": {
+            "district": {"type": "string"}, "name": {"type": "string"}, "state": {"type": "string"},
+            "illustrative": {"type": "boolean"}, "error": {"type": "string"},
+            "start": {"type": "object", "properties": {"school_year": SCHOOL_YEAR, "lane": {"type": "string"},
+                                                       "step": {"type": "string"}}},
+            "starting_pay": MONEY, "top_pay": MONEY, "years_to_top": {"type": ["integer", "null"]},
+            "top_of_lane": {"type": "object", "properties": {"lane": {"type": "string"}, "step": {"type": "string"}}},
+            "earnings": MONEY, "earnings_30_years": money_or_null, "final_lane": {"type": "string"},
+            "assumed_years": {"type": "integer"},
+            "timeline": {"type": "array", "items": {"type": "object", "required": ["school_year", "total", "cumulative"],
+                                                    "properties": {"school_year": SCHOOL_YEAR, "step": {"type": "integer"},
+                                                                   "lane": {"type": "string"}, "total": MONEY,
+                                                                   "cumulative": MONEY, "assumed": {"type": "boolean"}}}},
+        },
+    }
+    comparison = {
+        "type": "object",
+        "description": "One career path in every district, highest career earnings first; `focus` ranks one district.",
+        "required": ["school_year", "path", "districts"],
+        "properties": {
+            "school_year": SCHOOL_YEAR, "path": {"type": "object"},
+            "districts": {"type": "array", "items": {"$ref": "#/components/schemas/Career"}},
+            "focus": {"type": ["object", "null"]},
+        },
+    }
     return {
+        "Career": career, "Comparison": comparison,
         "EstimateOptions": options, **nested, "PayLine": line, "YearPay": year, "Estimate": estimate,
         "District": district,
         "DistrictList": {"type": "object", "required": ["districts"],
@@ -182,6 +215,21 @@ def openapi_document(server: str = "/api/v1") -> dict:
                               "400": _problem("The body is not JSON"),
                               "415": _problem("The body is not JSON"),
                               "422": _problem("An option is missing, unknown or invalid")}}},
+            "/compare": {"get": {
+                "operationId": "compareDistricts",
+                "summary": "One career path through every district: pay by year, career earnings, headline figures",
+                "parameters": [
+                    {"name": name, "in": "query", "required": False, "schema": schema}
+                    for name, schema in (
+                        ("degree", {"enum": ["none", "bachelor", "master", "specialist", "doctorate"]}),
+                        ("years", {"type": "integer", "minimum": 1, "maximum": 40}),
+                        ("credits_per_year", {"type": "number", "minimum": 0, "maximum": 30}),
+                        ("credit_years", {"type": "integer", "minimum": 0, "maximum": 40}),
+                        ("micro_credentials_per_year", {"type": "integer", "minimum": 0, "maximum": 20}),
+                        ("micro_credential_years", {"type": "integer", "minimum": 0, "maximum": 40}),
+                        ("school_year", SCHOOL_YEAR), ("district", {"type": "string"}))],
+                "responses": {"200": _json("Comparison", "Every district on the path"),
+                              "422": _problem("A path option is unknown or out of range")}}},
             "/me": {"get": {
                 "operationId": "me", "summary": "The token's account, and for a teacher their roster entry",
                 "security": bearer,

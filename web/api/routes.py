@@ -91,6 +91,29 @@ def _engine_message(error: Exception) -> str:
     return str(error)
 
 
+@bp.route("/compare")
+def compare():
+    """One career path (query string: degree, years, credits_per_year, credit_years, micro_credentials_per_year,
+    micro_credential_years, school_year, district) through every district side by side."""
+    from pydantic import ValidationError
+
+    from engine.teacher.compare import CareerOptions, compare_districts
+
+    try:
+        options = CareerOptions.model_validate(request.args.to_dict())
+    except ValidationError as error:
+        problems = [(".".join(str(p) for p in item["loc"]) or "query", item["msg"]) for item in error.errors()]
+        return problem(422, "Invalid career path", problems[0][1], field=problems[0][0],
+                       errors=[{"field": field, "message": message} for field, message in problems])
+    all_districts = districts()
+    if options.district is not None and options.district not in all_districts:
+        return problem(422, "Invalid career path", f"unknown district {options.district!r}", field="district")
+    try:
+        return jsonify(compare_districts(all_districts, options.to_path(), options.district))
+    except ValueError as error:
+        return problem(422, "Invalid career path", str(error), field="school_year")
+
+
 @bp.route("/me")
 @role_required()
 def me():

@@ -2,7 +2,8 @@
 
 from flask_wtf import FlaskForm
 from wtforms import DecimalField, IntegerField, SelectField, StringField, SubmitField
-from wtforms.validators import InputRequired, NumberRange, Optional
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
 
 class EstimateForm(FlaskForm):
@@ -13,8 +14,9 @@ class EstimateForm(FlaskForm):
 
     district = SelectField("District", validators=[InputRequired()])
     school_year = SelectField("School year", validators=[InputRequired()], validate_choice=False)
-    step = IntegerField("Step", validators=[InputRequired(), NumberRange(min=0, max=60)],
-                        render_kw={"inputmode": "numeric"})
+    step = StringField("Step", validators=[InputRequired(), Length(max=24), Regexp(
+        r"^[A-Za-z0-9 .&+()-]+$", message="A step number, or its label on the schedule (B, 1 & 2, L.5 (10)).")],
+        description="A number, or the step's label on the schedule")
     lane = StringField("Lane", validators=[InputRequired()], render_kw={"list": "lanes", "autocomplete": "off"})
     micro_credentials = IntegerField("Micro-credentials this year", default=0,
                                      validators=[Optional(), NumberRange(min=0, max=60)],
@@ -35,3 +37,31 @@ class ScheduleForm(FlaskForm):
     district = SelectField("District", validators=[InputRequired()])
     school_year = SelectField("School year", validators=[InputRequired()], validate_choice=False)
     submit = SubmitField("Show")
+
+
+DEGREE_CHOICES = [SelectChoice("bachelor", "Bachelor's"), SelectChoice("master", "Master's"),
+                  SelectChoice("specialist", "Specialist"), SelectChoice("doctorate", "Doctorate"),
+                  SelectChoice("none", "No degree")]
+
+
+class CompareForm(FlaskForm):
+    """A career path to run through every district, and optionally a district to rank (a GET form)."""
+
+    class Meta:
+        csrf = False
+
+    degree = SelectField("Degree at hire", choices=DEGREE_CHOICES, default="bachelor")
+    years = IntegerField("Years of career", default=30, validators=[Optional(), NumberRange(min=1, max=40)],
+                         render_kw={"inputmode": "numeric"})
+    credits_per_year = DecimalField("Graduate credit hours a year", default=0, places=None,
+                                    validators=[Optional(), NumberRange(min=0, max=30)], render_kw={"inputmode": "decimal"})
+    credit_years = IntegerField("for how many years", default=0, validators=[Optional(), NumberRange(min=0, max=40)],
+                                render_kw={"inputmode": "numeric"})
+    micro_credentials_per_year = IntegerField("Micro-credentials a year", default=0,
+                                              validators=[Optional(), NumberRange(min=0, max=20)],
+                                              render_kw={"inputmode": "numeric"})
+    micro_credential_years = IntegerField("for how many years", default=0,
+                                          validators=[Optional(), NumberRange(min=0, max=40)],
+                                          render_kw={"inputmode": "numeric"})
+    district = SelectField("Rank this district", validators=[Optional()], validate_choice=False)
+    submit = SubmitField("Compare")

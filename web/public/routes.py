@@ -23,7 +23,7 @@ from web.estimating import (
 )
 from web.extensions import db
 from web.public import bp
-from web.public.forms import EstimateForm, ScheduleForm
+from web.public.forms import CompareForm, EstimateForm, ScheduleForm
 
 PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
 
@@ -88,7 +88,7 @@ def schedule():
     if form.school_year.data not in rules.school_years():
         form.school_year.data = default_school_year(rules)
     form.district.data = rules.id
-    step = request.args.get("step", type=int)
+    step = _step(rules, form.school_year.data, request.args.get("step", ""))
     lane = request.args.get("lane") or None
     if step is None and current_user.is_authenticated and current_user.role == Role.teacher:
         teacher = teachers.teacher_for_user(session=db.session, user_id=current_user.id)
@@ -100,6 +100,18 @@ def schedule():
     here = row_for_step(table, step) if step is not None else None
     return render_template("public/schedule.html", form=form, table=table, rules=rules, step=step, lane=lane,
                            here_row=here, figure=schedule_figure(table, step, lane))
+
+
+def _step(rules, school_year: str, given: str) -> int | None:
+    """The step number of a step given by number or by its label on the schedule ('B', '1 & 2'); None if none."""
+    from engine.pay.cells import step_number
+
+    if not given.strip() or len(given) > 24:
+        return None
+    try:
+        return step_number(rules, rules.year(school_year), given.strip())
+    except ENGINE_INPUT_ERRORS:
+        return None
 
 
 def _lanes(rules, school_year: str) -> list[dict]:
@@ -114,6 +126,33 @@ def _message(error: Exception) -> str:
     if isinstance(error, KeyError):
         return f"unknown value {error.args[0]!r}"
     return str(error)
+
+
+@bp.route("/compare")
+def compare():
+    """One career path through every district side by side: pay by year, career earnings and headline figures."""
+    from engine.teacher.compare import CareerOptions, compare_districts
+
+    form = CompareForm(request.args)
+    all_districts = districts()
+    form.district.choices = [SelectChoice("", "(none)")] + [SelectChoice(d, r.district.name)
+                                                             for d, r in sorted(all_districts.items())]
+    result = figures = None
+    status = 200
+    if form.validate():
+        options = CareerOptions(
+            degree=form.degree.data or "bachelor", years=form.years.data or 30,
+            credits_per_year=form.credits_per_year.data or 0, credit_years=form.credit_years.data or 0,
+            micro_credentials_per_year=form.micro_credentials_per_year.data or 0,
+            micro_credential_years=form.micro_credential_years.data or 0,
+            district=form.district.data if form.district.data in all_districts else None)
+        result = compare_districts(all_districts, options.to_path(), options.district)
+        placed = {c["name"]: c for c in result["districts"] if "error" not in c}
+        figures = {"annual": pay_figure(placed, "total", "Annual pay by district"),
+                   "cumulative": pay_figure(placed, "cumulative", "Career earnings by district")}
+    elif request.args:
+        status = 400
+    return render_template("public/compare.html", form=form, result=result, figures=figures), status
 
 
 @bp.route("/districts/<district_id>")
