@@ -1,7 +1,8 @@
 """The per-teacher projection reference: the budget model written again, one teacher at a time.
 
-It shares no code with the fast engine (`engine.budget.projection`): pay, lanes, steps and roles come
-from the pay engine's own Decimal functions (`engine.pay`), the scenario's rules from
+It shares no code with the fast engine (`engine.budget.projection`): each teacher-year is paid by the
+teacher engine's own function (`engine.teacher.state.pay_in_year`, the one the teacher's pages use),
+lanes, steps and roles come from the pay engine's Decimal functions (`engine.pay`), the scenario's rules from
 `engine.budget.scenario`, and the model below from its words. The fast engine must give the same
 expected values to the cent, and both must give the hand-worked cases in tests/finance/projection_cases/.
 
@@ -56,10 +57,12 @@ from engine.budget.roster import Roster, RosterTeacher
 from engine.budget.scenario import Assumptions, Scenario, prepare
 from engine.errors import RuleInputError
 from engine.money import ZERO, money_str, round_money
-from engine.pay.additions import Placement, addition_applies, addition_lines, role_check
-from engine.pay.cells import cell_amount, lines_round, next_step, schedule_for, step_cap
+from engine.pay.additions import Placement, addition_applies, role_check
+from engine.pay.cells import lines_round, next_step, schedule_for, step_cap
 from engine.pay.credit import base_credits, earned_lane, lane_after_move, lanes_on, micro_credential_hours
 from engine.rules import DEGREES, DistrictRules, dated_value
+from engine.teacher.progress import Position
+from engine.teacher.state import pay_in_year
 from engine.school_year import SchoolYear
 
 PARTS = 10_000          # a teacher is held in 10,000ths
@@ -226,11 +229,11 @@ class _Model:
         return self._remember(key, lambda: self._pay_now(year, t, earner))
 
     def _pay_now(self, year: SchoolYear, t: Teacher, earner: bool) -> tuple[Decimal, dict[str, Decimal], bool]:
-        cell = self._remember(("cell", year.label, t.step, t.lane, t.growth),
-                              lambda: cell_amount(self.rules, year, t.step, t.lane, t.growth))
-        lines = addition_lines(self.rules, year, t.placement(), self.counted if earner else 0)
+        # The teacher engine's own pay function: a teacher-year here is paid as on the teacher's pages.
+        position = Position(t.step, t.lane, t.degree, t.growth, t.phases)
+        base, lines, _, _ = pay_in_year(self.rules, year, position, t.placement(), self.counted if earner else 0)
         eligible = self.role is not None and role_check(self.rules, self.role, year, t.placement()).eligible
-        return lines_round(self.rules, cell.amount * t.fte), {line.name: line.amount for line in lines}, eligible
+        return base.amount, {line.name: line.amount for line in lines}, eligible
 
     # --- moving on -------------------------------------------------------------------------------------
 

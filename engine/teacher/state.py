@@ -181,6 +181,19 @@ def _pay_placement(rules, record, year, position, days_worked, ratings, micro_cr
                      achievements=record.achievements, ratings=ratings, days_worked=days_worked)
 
 
+def pay_in_year(rules: DistrictRules, year: SchoolYear, start: Position, placement: Placement,
+                micro_credentials_this_year: int = 0, *, moves: list[tuple[Decimal, Position, str]] = (),
+                roles: set[str] = frozenset(), aim_role: str | None = None, events: list[str] | None = None):
+    """A school year's pay lines for a position: base (the cell, each mid-year change for its share), every addition
+    the rules give, and role supplements; with the additions that do not apply and why, and the year-end cell.
+    The walk, and the per-teacher projection reference, pay every teacher-year through this one function."""
+    base, cell = _base_line(rules, year, start, list(moves), placement)
+    not_applied: list[dict] = []
+    additions = addition_lines(rules, year, placement, micro_credentials_this_year, not_applied)
+    additions += _role_lines(rules, year, placement, set(roles), aim_role, events if events is not None else [])
+    return base, additions, not_applied, cell
+
+
 def _base_line(rules, year, start: Position, moves: list[tuple[Decimal, Position, str]],
                placement: Placement) -> tuple[Line, object]:
     """Base pay for a year (the cell at the year's start, plus each mid-year change for its share), and the last cell."""
@@ -267,10 +280,9 @@ def walk(rules: DistrictRules, record: TeacherRecord, plan: Walk) -> list[YearPa
             for label in sorted({c.school_year for c in record.credits if c.school_year <= year.label}))
         placement = _pay_placement(rules, record, year, position, plan.days_worked if k == 0 else None, ratings,
                                    total_mcs)
-        base, cell = _base_line(rules, year, state.start, state.moves, placement)
-        not_applied: list[dict] = []
-        additions = addition_lines(rules, year, placement, counted_now, not_applied)
-        additions += _role_lines(rules, year, placement, roles_held, plan.aim_role, events)
+        base, additions, not_applied, cell = pay_in_year(rules, year, state.start, placement, counted_now,
+                                                         moves=state.moves, roles=roles_held, aim_role=plan.aim_role,
+                                                         events=events)
         pay = YearPay(year, placement, base, additions, assumed=cell.assumed_years > 0, events=events,
                       not_applied=not_applied, position=position, micro_credentials_earned=counted_now)
         cumulative += pay.total
