@@ -1,0 +1,47 @@
+"""Fixtures for the hostile-input tests: a signed-in teacher with a draft request, and evidence kept per test."""
+
+import re
+
+import pytest
+from nacl.signing import SigningKey
+
+from services import hr
+
+
+@pytest.fixture
+def key() -> SigningKey:
+    """An issuer's fresh Ed25519 key."""
+    return SigningKey.generate()
+
+
+@pytest.fixture(autouse=True)
+def evidence_root(request, tmp_path):
+    """Keep evidence files written by tests in the test's own folder."""
+    if "app" in request.fixturenames:
+        request.getfixturevalue("app").config["LANEWISE_EVIDENCE_ROOT"] = str(tmp_path / "instance")
+    return tmp_path / "instance"
+
+
+@pytest.fixture
+def teacher_request(app, client, session, login_as, make_user, make_teacher):
+    """Sign `client` in as a Cedar Valley teacher with a draft lane-change request; give (user, teacher, request)."""
+    user = make_user("teacher")
+    teacher = make_teacher(user=user, district_id="cedar-valley")
+    user._teacher = teacher
+    login_as("teacher", user=user)
+    change_request = hr.create_request(session=session, teacher=teacher, actor=user, kind="lane_change")
+    return user, teacher, change_request
+
+
+def page_csrf(client, path: str) -> str:
+    """The CSRF token of the form on a page."""
+    return re.search(r'name="csrf_token"[^>]*value="([^"]+)"', client.get(path).get_data(as_text=True)).group(1)
+
+
+def upload_evidence(client, request_id: int, filename: str, data: bytes):
+    """Post one evidence file to a teacher's request, as the request page does."""
+    import io
+
+    token = page_csrf(client, f"/requests/{request_id}")
+    return client.post(f"/requests/{request_id}/evidence", data={"csrf_token": token, "evidence": (io.BytesIO(data), filename)},
+                       content_type="multipart/form-data")
