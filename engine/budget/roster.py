@@ -182,9 +182,16 @@ def read_table(content: bytes, filename: str) -> tuple[list[str], list[tuple[int
     return [h.strip() for h in header], rows
 
 
+# An XLSX file is a ZIP: what its parts inflate to is bounded before openpyxl opens it (a ZIP bomb).
+MAX_XLSX_INFLATED = 256 * 1024 * 1024
+
+
 def _read_xlsx(content: bytes) -> tuple[list[str], list[tuple[int, list]]]:
     from openpyxl import load_workbook
 
+    from safe.parsing import check_zip
+
+    check_zip(content, max_total=MAX_XLSX_INFLATED)
     book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     sheet = book.worksheets[0]
     rows_iter = sheet.iter_rows(values_only=True)
