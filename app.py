@@ -44,6 +44,8 @@ def configure(app: Flask, overrides: dict) -> None:
         SESSION_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
+        # "Keep me signed in" lasts two weeks (Flask-Login's default is a year); the sign-in row expires with it.
+        REMEMBER_COOKIE_DURATION=timedelta(days=14),
         PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
         WTF_CSRF_TIME_LIMIT=None,
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
@@ -86,14 +88,9 @@ def register_extensions(app: Flask) -> None:
     def load_user(user_id: str):
         from services import accounts
 
-        # The session holds "<id>.<session version>": a deactivation or password reset ends older sessions.
-        number, _, version = user_id.partition(".")
-        if not (number.isdigit() and version.isdigit()):
-            return None
-        user = accounts.get_user(session=db.session, user_id=int(number))
-        if user is None or not user.active or user.session_version != int(version):
-            return None
-        return user
+        # The session and remember-me cookies hold "<id>.<session version>.<sign-in secret>": signing out ends
+        # that sign-in; a deactivation or password reset (a new session version) ends every older one.
+        return accounts.user_for_sign_in(session=db.session, cookie_id=user_id)
 
 
 def register_blueprints(app: Flask) -> None:
