@@ -22,9 +22,7 @@ from web.estimating import (
 )
 from web.extensions import db
 from web.teacher import bp
-from web.teacher.forms import WhatIfForm
-
-PLAN_YEARS = 5
+from web.teacher.forms import PLAN_YEARS, WhatIfForm
 
 
 @dataclass
