@@ -183,9 +183,12 @@ def check_evidence(filename: str, data: bytes) -> tuple[str, str]:
 
 
 def _is_json(data: bytes) -> bool:
+    from credentials.limits import MAX_JSON_DEPTH
+    from safe.parsing import json_loads
+
     try:
-        json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError):
+        json_loads(data, max_depth=MAX_JSON_DEPTH)  # deeper JSON ends Python's parser in RecursionError
+    except ValueError:
         return False
     return True
 
@@ -267,18 +270,26 @@ def add_evidence(*, session: Session, change_request: ChangeRequest, actor: User
     if change_request.status not in (State.draft, State.returned, State.submitted):
         raise EvidenceRefused("evidence can be added only while the request is a draft, submitted or returned")
     extension, content_type = check_evidence(filename, data)
-    stored = secrets.token_hex(20)
-    (evidence_folder(instance_path) / stored).write_bytes(data)
     checked = verify_badge(data, filename, rules) if extension in BADGE_TYPES else None
     verification = json.dumps(checked) if checked is not None else None
     safe_name = re.sub(r"[^A-Za-z0-9._ -]", "_", Path(filename).name)[:200] or f"evidence.{extension}"
-    row = EvidenceFile(request_id=change_request.id, stored_name=stored, original_name=safe_name,
-                       content_type=content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
-                       uploaded_by=actor.id, verification=verification)
-    session.add(row)
-    if checked is not None and rules is not None:
-        record_verified_badges(session=session, change_request=change_request, verification=checked, rules=rules)
-    session.commit()
+    stored = secrets.token_hex(20)
+    path = evidence_folder(instance_path) / stored
+    # The file is written once it is checked, and removed again if its record is not saved: a failed upload
+    # leaves nothing in the evidence folder.
+    path.write_bytes(data)
+    try:
+        row = EvidenceFile(request_id=change_request.id, stored_name=stored, original_name=safe_name,
+                           content_type=content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+                           uploaded_by=actor.id, verification=verification)
+        session.add(row)
+        if checked is not None and rules is not None:
+            record_verified_badges(session=session, change_request=change_request, verification=checked, rules=rules)
+        session.commit()
+    except BaseException:
+        session.rollback()
+        path.unlink(missing_ok=True)
+        raise
     session.refresh(row)
     return row
 

@@ -39,9 +39,17 @@ def page_csrf(client, path: str) -> str:
 
 
 def upload_evidence(client, request_id: int, filename: str, data: bytes):
-    """Post one evidence file to a teacher's request, as the request page does."""
+    """Post one evidence file to a teacher's request, as the request page does.
+
+    The body is encoded in memory: the test client would spool a large one to a temporary file
+    that nothing closes when the app refuses it unread (a ResourceWarning).
+    """
     import io
 
+    from werkzeug.datastructures import FileStorage
+    from werkzeug.test import encode_multipart
+
     token = page_csrf(client, f"/requests/{request_id}")
-    return client.post(f"/requests/{request_id}/evidence", data={"csrf_token": token, "evidence": (io.BytesIO(data), filename)},
-                       content_type="multipart/form-data")
+    boundary, body = encode_multipart({"csrf_token": token, "evidence": FileStorage(io.BytesIO(data), filename)})
+    return client.post(f"/requests/{request_id}/evidence", data=body,
+                       content_type=f"multipart/form-data; boundary={boundary}")

@@ -41,3 +41,9 @@ def test_compare_takes_at_most_ten_runs(client, login_as):
     login_as("finance")
     assert client.get("/finance/compare?" + "&".join(f"run={k}" for k in range(11))).status_code == 400
 
+
+
+def test_bulk_approval_takes_at_most_a_page_of_requests(client, login_as):
+    login_as("hr")
+    data = {"csrf_token": csrf_token(client, "/hr/"), "request_id": [str(k) for k in range(1, 102)]}
+    assert client.post("/hr/bulk-approve", data=data).status_code == 400

@@ -27,9 +27,10 @@ from web.hr.forms import CreditForm, EvidenceForm, RequestForm
 EVIDENCE_LIMIT = hr.MAX_EVIDENCE_BYTES + 64 * 1024  # the file plus the form around it
 
 
-@bp.before_request
-def _allow_evidence_uploads():
-    # The app caps request bodies at 2 MB; evidence files may be 10 MB.
+@bp.url_value_preprocessor
+def _allow_evidence_uploads(endpoint, values):
+    # The app caps request bodies at 2 MB; evidence files may be 10 MB. A URL value preprocessor runs before
+    # every before_request hook, so before CSRF protection reads the form (a before_request hook ran too late).
     if request.method == "POST":
         request.max_content_length = EVIDENCE_LIMIT
 
@@ -84,7 +85,10 @@ def _read_upload(field) -> tuple[str, bytes] | None:
     upload = field.data
     if upload is None or not getattr(upload, "filename", ""):
         return None
-    return upload.filename, upload.read()
+    try:
+        return upload.filename, upload.read()
+    finally:
+        upload.close()  # files over 500 KB are spooled to a temporary file
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -112,16 +116,23 @@ def new():
                                  evidence_files=1 if upload else 0)
         outcome = assess(rules, facts)
         if request.form.get("do") == "save" and not form.evidence.errors:
-            row = hr.create_request(session=db.session, teacher=teacher, actor=current_user, kind=form.kind.data,
-                                    target_lane=form.target_lane.data, role=form.role.data,
-                                    window_id=form.window.data, note=form.note.data or "",
-                                    credential_ids=form.credentials.data or [], new_credits=_new_credits(form))
+            try:
+                row = hr.create_request(session=db.session, teacher=teacher, actor=current_user, kind=form.kind.data,
+                                        target_lane=form.target_lane.data, role=form.role.data,
+                                        window_id=form.window.data, note=form.note.data or "",
+                                        credential_ids=form.credentials.data or [], new_credits=_new_credits(form))
+            except hr.NotAllowed:  # a credential that is missing or another teacher's: say so, save nothing
+                db.session.rollback()
+                flash("Choose among your own credentials.", "error")
+                return render_template("requests/new.html", form=form, placement=placement, outcome=outcome,
+                                       rules=rules), 400
             if upload:
                 hr.add_evidence(session=db.session, change_request=row, actor=current_user, filename=upload[0],
                                 data=upload[1], instance_path=_instance(), rules=rules)
             flash("Draft saved. Check what the rules say, then submit it to HR.", "success")
             return redirect(url_for("requests.detail", request_id=row.id))
-    return render_template("requests/new.html", form=form, placement=placement, outcome=outcome, rules=rules)
+    status = 400 if form.is_submitted() and form.errors else 200
+    return render_template("requests/new.html", form=form, placement=placement, outcome=outcome, rules=rules), status
 
 
 def _instance() -> str:
