@@ -48,6 +48,7 @@ from models.hr import (
     RequestCredential,
 )
 from models.types import utcnow
+from safe.spreadsheet import csv_cell, xlsx_append
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 # Allowed evidence by extension: the type it is served as, and a check of its first bytes.
@@ -752,12 +753,12 @@ def payroll_rows(*, session: Session, start: date, end: date, district: str | No
 
 
 def payroll_csv(rows: list[dict]) -> str:
-    """The payroll export as CSV, money as exact two-decimal strings."""
+    """The payroll export as CSV, money as exact two-decimal strings, text never a live formula (safe/spreadsheet.py)."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=PAYROLL_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: money_str(v) if k in MONEY_COLUMNS else v for k, v in row.items()})
+        writer.writerow({k: csv_cell(money_str(v) if k in MONEY_COLUMNS else v) for k, v in row.items()})
     return out.getvalue()
 
 
@@ -770,7 +771,7 @@ def payroll_xlsx(rows: list[dict]) -> bytes:
     sheet.title = "Approved changes"
     sheet.append(PAYROLL_COLUMNS)
     for row in rows:
-        sheet.append([row[k] for k in PAYROLL_COLUMNS])
+        xlsx_append(sheet, [row[k] for k in PAYROLL_COLUMNS])  # text never a live formula (safe/spreadsheet.py)
         for column, key in enumerate(PAYROLL_COLUMNS, start=1):
             if key in MONEY_COLUMNS:
                 sheet.cell(row=sheet.max_row, column=column).number_format = "0.00"
