@@ -6,20 +6,13 @@ import pytest
 from nacl.signing import SigningKey
 
 from services import hr
+from tests.hr.conftest import evidence_root  # noqa: F401  (autouse: evidence files stay in each test's folder)
 
 
 @pytest.fixture
 def key() -> SigningKey:
     """An issuer's fresh Ed25519 key."""
     return SigningKey.generate()
-
-
-@pytest.fixture(autouse=True)
-def evidence_root(request, tmp_path):
-    """Keep evidence files written by tests in the test's own folder."""
-    if "app" in request.fixturenames:
-        request.getfixturevalue("app").config["LANEWISE_EVIDENCE_ROOT"] = str(tmp_path / "instance")
-    return tmp_path / "instance"
 
 
 @pytest.fixture
