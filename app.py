@@ -9,6 +9,13 @@ from flask import Flask, render_template
 from werkzeug.exceptions import HTTPException
 
 ENVIRONMENTS = ("development", "testing", "production")
+MIN_SECRET_KEY_LENGTH = 32  # characters: e.g. `python -c "import secrets; print(secrets.token_hex(32))"` gives 64
+# Pages load only the app's own scripts, stylesheets and images (Plotly is served from /vendor); no inline script
+# runs and no inline <style> applies. Style *attributes* are allowed: Plotly sets one on a heat map's image and
+# colour bar through setAttribute (they run no script; templates set none).
+CONTENT_SECURITY_POLICY = ("default-src 'self'; script-src 'self'; style-src 'self'; style-src-attr 'unsafe-inline'; "
+                           "img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; "
+                           "base-uri 'none'; form-action 'self'; frame-ancestors 'none'")
 
 
 class ConfigurationError(RuntimeError):
@@ -19,6 +26,7 @@ def create_app(config: dict | None = None) -> Flask:
     """Build the app: settings, extensions, blueprints, error pages and CLI commands."""
     app = Flask(__name__, instance_relative_config=True)
     configure(app, config or {})
+    register_request_bounds(app)
     register_extensions(app)
     register_blueprints(app)
     register_error_handlers(app)
@@ -44,6 +52,8 @@ def configure(app: Flask, overrides: dict) -> None:
         SESSION_COOKIE_SAMESITE="Lax",
         REMEMBER_COOKIE_HTTPONLY=True,
         REMEMBER_COOKIE_SAMESITE="Lax",
+        # "Keep me signed in" lasts two weeks (Flask-Login's default is a year); the sign-in row expires with it.
+        REMEMBER_COOKIE_DURATION=timedelta(days=14),
         PERMANENT_SESSION_LIFETIME=timedelta(hours=8),
         WTF_CSRF_TIME_LIMIT=None,
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,
@@ -58,6 +68,10 @@ def configure(app: Flask, overrides: dict) -> None:
         if environment == "production":
             raise ConfigurationError("SECRET_KEY must be set in production (LANEWISE_ENV=production)")
         app.config["SECRET_KEY"] = _development_secret_key(Path(app.instance_path))
+    elif environment == "production" and len(str(app.config["SECRET_KEY"])) < MIN_SECRET_KEY_LENGTH:
+        # Sessions and CSRF tokens are signed with it: a short key can be guessed offline from one cookie.
+        raise ConfigurationError(f"SECRET_KEY must be at least {MIN_SECRET_KEY_LENGTH} characters in production "
+                                 f"(python -c \"import secrets; print(secrets.token_hex(32))\")")
 
 
 def _development_secret_key(instance: Path) -> str:
@@ -68,6 +82,14 @@ def _development_secret_key(instance: Path) -> str:
         path.write_text(secrets.token_hex(32))
         path.chmod(0o600)
     return path.read_text().strip()
+
+
+def register_request_bounds(app: Flask) -> None:
+    """Bound URL numbers and form sizes (web/limits.py); before the extensions, so CSRF reads a bounded form."""
+    from web.limits import register_converters, register_request_limits
+
+    register_converters(app)
+    register_request_limits(app)
 
 
 def register_extensions(app: Flask) -> None:
@@ -86,14 +108,9 @@ def register_extensions(app: Flask) -> None:
     def load_user(user_id: str):
         from services import accounts
 
-        # The session holds "<id>.<session version>": a deactivation or password reset ends older sessions.
-        number, _, version = user_id.partition(".")
-        if not (number.isdigit() and version.isdigit()):
-            return None
-        user = accounts.get_user(session=db.session, user_id=int(number))
-        if user is None or not user.active or user.session_version != int(version):
-            return None
-        return user
+        # The session and remember-me cookies hold "<id>.<session version>.<sign-in secret>": signing out ends
+        # that sign-in; a deactivation or password reset (a new session version) ends every older one.
+        return accounts.user_for_sign_in(session=db.session, cookie_id=user_id)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -142,16 +159,23 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
         if is_api_request():
-            return problem(error.code or 500, error.name, error.description)
-        return render_template("errors/error.html", code=error.code, title=error.name,
-                               detail=error.description), error.code
+            response = problem(error.code or 500, error.name, error.description)
+        else:
+            response = app.make_response((render_template("errors/error.html", code=error.code, title=error.name,
+                                                          detail=error.description), error.code))
+        # The error's own headers travel with the page: Allow on a 405, WWW-Authenticate on a 401, Retry-After.
+        for name, value in error.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
 
 def register_security_headers(app: Flask) -> None:
-    """Add headers that keep pages out of frames and stop content sniffing."""
+    """Add headers that keep pages out of frames, stop content sniffing, and allow only the app's own scripts."""
 
     @app.after_request
     def security_headers(response):
+        response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("X-Frame-Options", "DENY")
         response.headers.setdefault("Referrer-Policy", "same-origin")

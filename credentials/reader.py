@@ -2,12 +2,13 @@
 
 import base64
 import binascii
-import json
 import re
 import struct
-import zlib
 from dataclasses import dataclass
 from xml.etree import ElementTree
+
+from credentials.limits import MAX_BAKED_BYTES, MAX_CREDENTIALS_PER_FILE, MAX_JSON_DEPTH
+from safe.parsing import Refused, inflate, json_loads
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 COMPACT_JWS = re.compile(r"^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+$")
@@ -56,8 +57,8 @@ class Credential:
 def b64url_json(segment: str) -> dict:
     """Decode one base64url JSON segment of a compact token."""
     try:
-        value = json.loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)))
-    except (binascii.Error, ValueError) as exc:
+        value = json_loads(base64.urlsafe_b64decode(segment + "=" * (-len(segment) % 4)), max_depth=MAX_JSON_DEPTH)
+    except (binascii.Error, ValueError) as exc:  # Refused (too deep) is a ValueError too
         raise UnreadableCredential(f"not a JWT: {exc}") from exc
     if not isinstance(value, dict):
         raise UnreadableCredential("JWT segment is not a JSON object")
@@ -77,7 +78,9 @@ def _from_text(text: str, source: str | None) -> Credential:
     if COMPACT_JWS.match(text):
         return from_token(text, source)
     try:
-        document = json.loads(text)
+        document = json_loads(text, max_depth=MAX_JSON_DEPTH)
+    except Refused as exc:
+        raise UnreadableCredential(f"{source or 'input'}: {exc}") from exc
     except ValueError as exc:
         raise UnreadableCredential(f"{source or 'input'}: neither JSON nor a compact JWT") from exc
     if not isinstance(document, dict):
@@ -101,7 +104,12 @@ def _png_text(data: bytes) -> str:
             compressed, _method, rest = rest[0], rest[1], rest[2:]
             _language, _, rest = rest.partition(b"\x00")
             _translated, _, text = rest.partition(b"\x00")
-            return (zlib.decompress(text) if compressed else text).decode("utf-8")
+            try:
+                return (inflate(text, MAX_BAKED_BYTES) if compressed else text).decode("utf-8")
+            except Refused as exc:  # a decompression bomb is refused before it is inflated
+                raise UnreadableCredential(f"PNG openbadges chunk: {exc}") from exc
+            except UnicodeDecodeError as exc:
+                raise UnreadableCredential(f"PNG openbadges chunk is not UTF-8: {exc}") from exc
     raise UnreadableCredential("PNG has no openbadges chunk")
 
 
@@ -114,6 +122,8 @@ def _svg_texts(data: bytes) -> list[str]:
     found = [el.get("verify") or (el.text or "") for el in root.iter() if el.tag in SVG_ELEMENTS]
     if not found:
         raise UnreadableCredential("SVG has no openbadges:credential or openbadges:assertion element")
+    if len(found) > MAX_CREDENTIALS_PER_FILE:
+        raise UnreadableCredential(f"SVG bakes {len(found)} credentials; the limit is {MAX_CREDENTIALS_PER_FILE}")
     return found
 
 

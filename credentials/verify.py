@@ -27,6 +27,7 @@ from credentials.keys import (
     trusted_issuer,
     trusted_keys,
 )
+from credentials.limits import TooComplex, budget, current_budget
 from credentials.reader import Credential, UnreadableCredential, from_token
 
 SCHEMAS_DIR = Path(__file__).parent / "schemas"
@@ -96,7 +97,10 @@ def _validator(schema_file: str) -> Draft202012Validator:
 def _parse_time(value) -> datetime:
     """A timezone-aware datetime from an ISO 8601 string or a JWT NumericDate."""
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value, UTC)
+        try:
+            return datetime.fromtimestamp(value, UTC)
+        except (OverflowError, OSError) as error:  # e.g. nbf: 1e300, past year 9999
+            raise ValueError(f"NumericDate {value!r} is out of range") from error
     parsed = datetime.fromisoformat(str(value))
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
@@ -347,7 +351,9 @@ def _jwt_proof(credential: Credential, trusted: list[TrustedIssuer]) -> _ProofOu
 def _nested_credentials(credential: Credential) -> list[Credential]:
     """The credentials a CLR bundles, each to be verified on its own."""
     nested = []
-    for i, item in enumerate(_as_list(_subject(credential.document).get("verifiableCredential"))):
+    items = _as_list(_subject(credential.document).get("verifiableCredential"))
+    current_budget().take_nested(len(items))
+    for i, item in enumerate(items):
         source = f"{credential.source or 'clr'}#verifiableCredential/{i}"
         if isinstance(item, str):
             nested.append(from_token(item, source))
@@ -386,7 +392,7 @@ def _verify_vc(credential: Credential, trusted: list[TrustedIssuer], documents: 
         try:
             nested = [verify_credential(c, trusted_issuers=trusted, documents=documents, recipient=recipient, now=now)
                       for c in _nested_credentials(credential)]
-        except UnreadableCredential as exc:
+        except (UnreadableCredential, TooComplex) as exc:
             checks.append(Check("nested", False, f"unreadable nested credential: {exc}"))
     issuer_id, issuer_name = _issuer(document)
     return VerificationResult(credential, checks, proof.trusted, issuer_id, issuer_name,
@@ -485,7 +491,9 @@ def verify_credential(
     """Verify one credential offline; documents are OB 2.0 linked documents by URL, now defaults to the clock."""
     now = now or datetime.now(UTC)
     verify = _verify_ob2 if credential.family == "ob2" else _verify_vc
-    return verify(credential, list(trusted_issuers), documents or {}, recipient, now)
+    # One budget of work and time for the credential and all it nests (credentials/limits.py).
+    with budget():
+        return verify(credential, list(trusted_issuers), documents or {}, recipient, now)
 
 
 def load_documents(folder: Path) -> dict[str, dict]:

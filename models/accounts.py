@@ -3,7 +3,7 @@
 from datetime import datetime
 from enum import StrEnum
 
-from sqlalchemy import Column, String
+from sqlalchemy import String, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.types import UTCDateTime, utcnow
@@ -62,7 +62,10 @@ class User(UserBase, table=True):
         return False
 
     def get_id(self) -> str:
-        return f"{self.id}.{self.session_version}"
+        # "<id>.<session version>.<sign-in secret>", kept in the session and remember-me cookies: `load_user`
+        # accepts it only while that sign-in is open, so signing out ends this browser's cookies, saved copies too.
+        # The secret is set on the instance by the sign-in page just before `login_user`.
+        return f"{self.id}.{self.session_version}.{getattr(self, '_sign_in_secret', '')}"
 
 
 # A bearer token as listed on the account page: its name and first characters, never the secret.
@@ -88,11 +91,30 @@ class ApiToken(SQLModel, table=True):
     revoked_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
 
 
-# One failed sign-in, by account name and address; kept in the database so every worker sees it.
+# Sign-in tries for one account name from one address in the current window, one row per pair, kept in the
+# database so every worker sees it. A try is counted (a conditional UPDATE) before the password is checked,
+# so concurrent tries cannot pass the limit; a right password deletes the row; idle rows are pruned.
 class LoginAttempt(SQLModel, table=True):
     __tablename__ = "login_attempts"
+    __table_args__ = (UniqueConstraint("username", "remote_addr", name="uq_login_attempts_username_remote_addr"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    username: str = Field(max_length=80, index=True)
+    username: str = Field(max_length=80)
     remote_addr: str = Field(max_length=64)
+    tries: int = Field(default=0)
+    window_started_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     attempted_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, index=True)
+
+
+# One browser's sign-in: its session and remember-me cookies name this row by a secret (only its SHA-256 is
+# stored). Signing out ends it; so do a password change (for the other browsers) and its expiry.
+class SignIn(SQLModel, table=True):
+    __tablename__ = "sign_ins"
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="users.id", index=True, ondelete="CASCADE")
+    token_hash: str = Field(max_length=64, sa_column_kwargs={"unique": True})
+    remember: bool = Field(default=False)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime, index=True)
+    ended_at: datetime | None = Field(default=None, sa_type=UTCDateTime)

@@ -1,17 +1,19 @@
-"""Accounts: creating users, checking passwords with throttling, and API bearer tokens."""
+"""Accounts: creating users, checking passwords with throttling, sign-ins (one per browser), and API bearer tokens."""
 
 import hashlib
 import secrets
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, delete, func, select
+from sqlalchemy import case, or_, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlmodel import Session, delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from models import ApiToken, LoginAttempt, Role, User, UserCreate
+from models import ApiToken, LoginAttempt, Role, SignIn, User, UserCreate
 from models.types import utcnow
 
-# 5 failures for one account from one address within 15 minutes locks that pair out
-# until the oldest failure leaves the window.
+# 5 tries for one account from one address within 15 minutes of the first locks that pair out
+# until the 15 minutes have passed; a right password clears the count.
 MAX_FAILED_LOGINS = 5
 FAILED_LOGIN_WINDOW = timedelta(minutes=15)
 TOKEN_PREFIX = "lw_"
@@ -51,30 +53,71 @@ def get_user_by_username(*, session: Session, username: str) -> User | None:
 
 
 def set_password(*, session: Session, user: User, password: str) -> None:
-    """Replace an account's password."""
+    """Replace an account's password (the demo's seeding; people change theirs with `change_own_password`)."""
     user.password_hash = generate_password_hash(password)
     session.add(user)
     session.commit()
 
 
-def failed_logins(*, session: Session, username: str, remote_addr: str, now: datetime | None = None) -> int:
-    """Give how many sign-ins failed for this account and address within the window."""
-    since = (now or utcnow()) - FAILED_LOGIN_WINDOW
-    statement = select(func.count()).select_from(LoginAttempt).where(
-        LoginAttempt.username == normalise_username(username),
-        LoginAttempt.remote_addr == remote_addr,
-        LoginAttempt.attempted_at >= since,
-    )
-    return session.exec(statement).one()
+def change_own_password(*, session: Session, user: User, password: str, keep_sign_in: str | None) -> None:
+    """Replace one's own password; end every other sign-in (remember-me cookies with them) and revoke API tokens.
+
+    Whoever changes a password because it leaked expects whoever holds it to be out everywhere
+    else; the browser making the change (`keep_sign_in`, its sign-in secret) stays signed in.
+    """
+    user.password_hash = generate_password_hash(password)
+    session.add(user)
+    others = update(SignIn).where(SignIn.user_id == user.id, SignIn.ended_at.is_(None))
+    if keep_sign_in:
+        others = others.where(SignIn.token_hash != _hash_token(keep_sign_in))
+    session.exec(others.values(ended_at=utcnow()))
+    revoke_api_tokens(session=session, user=user)
+    session.commit()
+
+
+def _reserve_try(session: Session, name: str, remote_addr: str, now: datetime) -> bool:
+    """Count one sign-in try for the pair; give False when the pair has used its tries in this window.
+
+    One conditional UPDATE counts the try, so concurrent tries from many workers serialize on
+    the pair's row (PostgreSQL re-checks the condition after waiting for the row): at most
+    MAX_FAILED_LOGINS of them pass. The row is created first if the pair has none.
+    """
+    stale = LoginAttempt.window_started_at < now - FAILED_LOGIN_WINDOW
+    pair = (LoginAttempt.username == name, LoginAttempt.remote_addr == remote_addr)
+    dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    for _ in range(2):  # a prune elsewhere may delete an idle row between the insert and the update: try again
+        session.exec(dialect.insert(LoginAttempt).values(username=name, remote_addr=remote_addr, tries=0,
+                                                         window_started_at=now, attempted_at=now)
+                     .on_conflict_do_nothing(index_elements=["username", "remote_addr"]))
+        counted = session.exec(
+            update(LoginAttempt).where(*pair, or_(LoginAttempt.tries < MAX_FAILED_LOGINS, stale))
+            .values(tries=case((stale, 1), else_=LoginAttempt.tries + 1),
+                    window_started_at=case((stale, now), else_=LoginAttempt.window_started_at),
+                    attempted_at=now)).rowcount
+        session.commit()
+        if counted == 1:
+            return True
+        if session.exec(select(LoginAttempt.id).where(*pair)).first() is not None:
+            return False
+    return False
+
+
+def prune_login_attempts(*, session: Session, now: datetime | None = None) -> int:
+    """Delete the try counts of pairs idle for a whole window (they lock nothing any more); give how many."""
+    cutoff = (now or utcnow()) - FAILED_LOGIN_WINDOW
+    removed = session.exec(delete(LoginAttempt).where(LoginAttempt.attempted_at < cutoff)).rowcount
+    session.commit()
+    return removed
 
 
 def authenticate(
     *, session: Session, username: str, password: str, remote_addr: str, now: datetime | None = None
 ) -> User | None:
-    """Give the account if the password is right; record failures; raise LoginThrottled when locked out."""
+    """Give the account if the password is right; count every try; raise LoginThrottled when locked out."""
     now = now or utcnow()
     name = normalise_username(username)
-    if failed_logins(session=session, username=name, remote_addr=remote_addr, now=now) >= MAX_FAILED_LOGINS:
+    prune_login_attempts(session=session, now=now)
+    if not _reserve_try(session, name, remote_addr, now):
         raise LoginThrottled(name)
     user = get_user_by_username(session=session, username=name)
     # Check a hash even for unknown names so timing does not reveal which accounts exist.
@@ -85,9 +128,60 @@ def authenticate(
         )
         session.commit()
         return user
-    session.add(LoginAttempt(username=name, remote_addr=remote_addr, attempted_at=now))
-    session.commit()
     return None
+
+
+# --- sign-ins: one per browser, named by a secret in its session and remember-me cookies -------------------
+
+
+def start_sign_in(*, session: Session, user: User, remember: bool, lifetime: timedelta,
+                  now: datetime | None = None) -> str:
+    """Record a browser's sign-in lasting `lifetime`; give its secret (for the cookies; only a hash is stored).
+
+    Sign-ins that have ended or expired are deleted on the way, so the table holds open ones.
+    """
+    now = now or utcnow()
+    session.exec(delete(SignIn).where(or_(SignIn.expires_at < now, SignIn.ended_at.is_not(None))))
+    secret = secrets.token_urlsafe(32)
+    session.add(SignIn(user_id=user.id, token_hash=_hash_token(secret), remember=remember, created_at=now,
+                       expires_at=now + lifetime))
+    session.commit()
+    return secret
+
+
+def user_for_sign_in(*, session: Session, cookie_id: str, now: datetime | None = None) -> User | None:
+    """Give the account a session or remember-me cookie stands for ("<id>.<version>.<secret>"), or None.
+
+    None unless the sign-in is open and unexpired, the account active, and its session version
+    unchanged (a deactivation or password reset ends every sign-in made before it).
+    """
+    number, version, secret = (cookie_id.split(".", 2) + ["", ""])[:3]
+    if not (number.isdigit() and version.isdigit() and secret) or len(number) > 10:
+        return None
+    sign_in = session.exec(select(SignIn).where(SignIn.token_hash == _hash_token(secret))).first()
+    if (sign_in is None or sign_in.user_id != int(number) or sign_in.ended_at is not None
+            or sign_in.expires_at <= (now or utcnow())):
+        return None
+    user = session.get(User, sign_in.user_id)
+    if user is None or not user.active or user.session_version != int(version):
+        return None
+    user._sign_in_secret = secret
+    return user
+
+
+def sign_in_secret(cookie_id: str | None) -> str | None:
+    """The sign-in secret inside a session's user id, if it has one."""
+    parts = (cookie_id or "").split(".", 2)
+    return parts[2] if len(parts) == 3 and parts[2] else None
+
+
+def end_sign_in(*, session: Session, secret: str | None) -> None:
+    """End one browser's sign-in: its session and remember-me cookies stop working, saved copies too."""
+    if not secret:
+        return
+    session.exec(update(SignIn).where(SignIn.token_hash == _hash_token(secret), SignIn.ended_at.is_(None))
+                 .values(ended_at=utcnow()))
+    session.commit()
 
 
 _DUMMY_HASH = generate_password_hash(secrets.token_hex(16))
@@ -116,6 +210,12 @@ def list_api_tokens(*, session: Session, user: User) -> list[ApiToken]:
         .order_by(ApiToken.id.desc())
     )
     return list(session.exec(statement))
+
+
+def revoke_api_tokens(*, session: Session, user: User) -> int:
+    """Revoke every token of the account (the caller commits); give how many were revoked."""
+    return session.exec(update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None))
+                        .values(revoked_at=utcnow())).rowcount
 
 
 def revoke_api_token(*, session: Session, user: User, token_id: int) -> bool:

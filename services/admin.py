@@ -4,16 +4,15 @@ import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import func, or_, update
+from sqlalchemy import func, or_
 from sqlmodel import Session, select
 from werkzeug.security import generate_password_hash
 
 from engine.rules.load import parse_rules
 from engine.rules.reader import RuleFileError
-from models import ApiToken, Role, Teacher, User, UserCreate
+from models import Role, Teacher, User, UserCreate
 from models.admin import AdminAction, AdminEvent
-from models.types import utcnow
-from services.accounts import get_user_by_username, normalise_username
+from services.accounts import get_user_by_username, normalise_username, revoke_api_tokens
 
 # Generated passwords: 12 random bytes, 16 URL-safe characters, easy to paste, hard to guess.
 GENERATED_PASSWORD_BYTES = 12
@@ -176,9 +175,7 @@ def set_active(*, session: Session, actor: User, user: User, active: bool) -> Us
     detail = ""
     if not active:
         user.session_version += 1  # open sessions end, and do not come back on reactivation
-        revoked = session.exec(
-            update(ApiToken).where(ApiToken.user_id == user.id, ApiToken.revoked_at.is_(None)).values(revoked_at=utcnow())
-        ).rowcount
+        revoked = revoke_api_tokens(session=session, user=user)
         detail = f"{revoked} API token(s) revoked" if revoked else ""
     _record(session, actor=actor, action=AdminAction.reactivated if active else AdminAction.deactivated,
             target=user, detail=detail)
@@ -192,7 +189,9 @@ def reset_password(*, session: Session, actor: User, user: User) -> str:
     user.password_hash = generate_password_hash(password)
     user.session_version += 1  # whoever held the old password is signed out
     session.add(user)
-    _record(session, actor=actor, action=AdminAction.password_reset, target=user)
+    revoked = revoke_api_tokens(session=session, user=user)  # and their API tokens stop working
+    _record(session, actor=actor, action=AdminAction.password_reset, target=user,
+            detail=f"{revoked} API token(s) revoked" if revoked else "")
     session.commit()
     return password
 

@@ -17,6 +17,7 @@ from engine.budget.scenario import Scenario, prepare
 from engine.rules import DistrictRules
 from models.finance import BudgetRoster, ProjectionRun, RunStatus, ScenarioRecord
 from models.types import utcnow
+from safe.spreadsheet import csv_row, xlsx_append
 from services import roster as rosters
 
 MONEY_COLUMNS = ("base_pay", "additions", "role_supplements", "pay", "fica", "retirement", "health", "benefits",
@@ -195,9 +196,9 @@ def to_csv(result: dict) -> str:
     headers, rows = table(result)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(headers)
+    writer.writerow(csv_row(headers))
     for row in rows:
-        writer.writerow([str(v) for v in row])
+        writer.writerow(csv_row(str(v) for v in row))  # text never a live formula (safe/spreadsheet.py)
     return out.getvalue()
 
 
@@ -210,24 +211,25 @@ def to_xlsx(result: dict) -> bytes:
     book = Workbook()
     sheet = book.active
     sheet.title = "Projection"
-    sheet.append(headers)
+    xlsx_append(sheet, headers)  # every row: text never a live formula (safe/spreadsheet.py)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for row in rows:
-        sheet.append(row)
+        xlsx_append(sheet, row)
     for column in sheet.iter_cols(min_row=2, min_col=2):
         for cell in column:
             if isinstance(cell.value, Decimal):
                 cell.number_format = "#,##0.00"
     sheet.freeze_panes = "B2"
     about = book.create_sheet("Scenario")
-    about.append(["District", result["district_name"]])
-    about.append(["Roster", result["roster"]])
-    about.append(["Teachers", result["teachers"]])
+    xlsx_append(about, ["District", result["district_name"]])
+    xlsx_append(about, ["Roster", result["roster"]])
+    xlsx_append(about, ["Teachers", result["teachers"]])
     for key, value in result["scenario"].items():
-        about.append([key, json.dumps(value) if isinstance(value, (dict, list)) else ("" if value is None else str(value))])
+        xlsx_append(about, [key, json.dumps(value) if isinstance(value, (dict, list))
+                            else ("" if value is None else str(value))])
     if result.get("illustrative"):
-        about.append(["Note", "The district's rule file is illustrative: figures are not the district's."])
+        xlsx_append(about, ["Note", "The district's rule file is illustrative: figures are not the district's."])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

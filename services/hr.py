@@ -30,8 +30,9 @@ from engine.rules import DistrictRules
 from engine.teacher.record import CreditItem
 from models import CredentialKind, CredentialStatus, EarnedCredential, Placement, Teacher, User
 from models.hr import ChangeRequest, EvidenceFile, RequestAudit, RequestCredential, RequestReview
-from services import ledger
 from models.types import utcnow
+from safe.spreadsheet import csv_cell, xlsx_append
+from services import ledger
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
 # Allowed evidence by extension: the type it is served as, and a check of its first bytes.
@@ -173,9 +174,12 @@ def check_evidence(filename: str, data: bytes) -> tuple[str, str]:
 
 
 def _is_json(data: bytes) -> bool:
+    from credentials.limits import MAX_JSON_DEPTH
+    from safe.parsing import json_loads
+
     try:
-        json.loads(data.decode("utf-8-sig"))
-    except (UnicodeDecodeError, ValueError):
+        json_loads(data, max_depth=MAX_JSON_DEPTH)  # deeper JSON ends Python's parser in RecursionError
+    except ValueError:
         return False
     return True
 
@@ -286,21 +290,28 @@ def add_evidence(*, session: Session, change_request: ChangeRequest, actor: User
     if change_request.status not in (State.draft, State.returned, State.submitted):
         raise EvidenceRefused("evidence can be added only while the request is a draft, submitted or returned")
     extension, content_type = check_evidence(filename, data)
-    stored = secrets.token_hex(20)
-    (evidence_folder(instance_path) / stored).write_bytes(data)
     teacher = session.get(Teacher, change_request.teacher_id)
     checked = verify_badge(data, filename, rules, teacher_identities(teacher)) if extension in BADGE_TYPES else None
-    verification = json.dumps(checked) if checked is not None else None
     safe_name = re.sub(r"[^A-Za-z0-9._ -]", "_", Path(filename).name)[:200] or f"evidence.{extension}"
-    row = EvidenceFile(request_id=change_request.id, stored_name=stored, original_name=safe_name,
-                       content_type=content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
-                       uploaded_by=actor.id, verification=verification)
-    session.add(row)
-    if checked is not None and rules is not None:
-        record_verified_badges(session=session, teacher=teacher, verification=checked, rules=rules, actor=actor,
-                               today=today or utcnow().date(), change_request=change_request)
-        row.verification = json.dumps(checked)
-    session.commit()
+    stored = secrets.token_hex(20)
+    path = evidence_folder(instance_path) / stored
+    # The file is written once it is checked, and removed again if its record is not saved: a failed upload
+    # leaves nothing in the evidence folder.
+    path.write_bytes(data)
+    try:
+        row = EvidenceFile(request_id=change_request.id, stored_name=stored, original_name=safe_name,
+                           content_type=content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
+                           uploaded_by=actor.id)
+        session.add(row)
+        if checked is not None and rules is not None:
+            record_verified_badges(session=session, teacher=teacher, verification=checked, rules=rules, actor=actor,
+                                   today=today or utcnow().date(), change_request=change_request)
+        row.verification = json.dumps(checked) if checked is not None else None
+        session.commit()
+    except BaseException:
+        session.rollback()
+        path.unlink(missing_ok=True)
+        raise
     session.refresh(row)
     return row
 
@@ -705,12 +716,12 @@ def payroll_rows(*, session: Session, start: date, end: date, district: str | No
 
 
 def payroll_csv(rows: list[dict]) -> str:
-    """The payroll export as CSV, money as exact two-decimal strings."""
+    """The payroll export as CSV, money as exact two-decimal strings, text never a live formula (safe/spreadsheet.py)."""
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=PAYROLL_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for row in rows:
-        writer.writerow({k: money_str(v) if k in MONEY_COLUMNS else v for k, v in row.items()})
+        writer.writerow({k: csv_cell(money_str(v) if k in MONEY_COLUMNS else v) for k, v in row.items()})
     return out.getvalue()
 
 
@@ -723,7 +734,7 @@ def payroll_xlsx(rows: list[dict]) -> bytes:
     sheet.title = "Approved changes"
     sheet.append(PAYROLL_COLUMNS)
     for row in rows:
-        sheet.append([row[k] for k in PAYROLL_COLUMNS])
+        xlsx_append(sheet, [row[k] for k in PAYROLL_COLUMNS])  # text never a live formula (safe/spreadsheet.py)
         for column, key in enumerate(PAYROLL_COLUMNS, start=1):
             if key in MONEY_COLUMNS:
                 sheet.cell(row=sheet.max_row, column=column).number_format = "0.00"

@@ -22,6 +22,8 @@ from engine.pay.cells import cell_amount, schedule_for
 from engine.pay.credit import degree_rank
 from engine.rules import DEGREES, DistrictRules
 from engine.school_year import SchoolYear
+from safe.parsing import check_zip
+from safe.spreadsheet import csv_row
 
 # The roster's fields, in file order, with the header names districts commonly use for them.
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -182,9 +184,14 @@ def read_table(content: bytes, filename: str) -> tuple[list[str], list[tuple[int
     return [h.strip() for h in header], rows
 
 
+# An XLSX file is a ZIP: what its parts inflate to is bounded before openpyxl opens it (a ZIP bomb).
+MAX_XLSX_INFLATED = 256 * 1024 * 1024
+
+
 def _read_xlsx(content: bytes) -> tuple[list[str], list[tuple[int, list]]]:
     from openpyxl import load_workbook
 
+    check_zip(content, max_total=MAX_XLSX_INFLATED)
     book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
     sheet = book.worksheets[0]
     rows_iter = sheet.iter_rows(values_only=True)
@@ -378,10 +385,11 @@ def roster_csv(roster: Roster) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(list(FIELDS))
-    for t in roster.teachers():
-        writer.writerow([t.employee_id, t.school, t.step, t.lane, f"{t.fte:.2f}", t.hire_date.isoformat() if t.hire_date else "",
-                         t.degree or "", t.band or "", t.micro_credentials, f"{t.credit_hours.normalize():f}",
-                         ";".join(t.subjects), ";".join(t.certifications), "yes" if t.certified else "no"])
+    for t in roster.teachers():  # text never a live formula when the file is opened (safe/spreadsheet.py)
+        writer.writerow(csv_row([t.employee_id, t.school, t.step, t.lane, f"{t.fte:.2f}",
+                                 t.hire_date.isoformat() if t.hire_date else "", t.degree or "", t.band or "",
+                                 t.micro_credentials, f"{t.credit_hours.normalize():f}", ";".join(t.subjects),
+                                 ";".join(t.certifications), "yes" if t.certified else "no"]))
     return out.getvalue()
 
 

@@ -12,6 +12,10 @@ from engine.rules.values import memo
 from engine.school_year import SchoolYear
 
 
+# The furthest a schedule is carried forward by COLA: a 50-year timeline starting 50 years out.
+MAX_ASSUMED_YEARS = 100
+
+
 @dataclass(frozen=True)
 class Cell:
     """The schedule amount of one cell in one school year."""
@@ -56,6 +60,10 @@ def _schedule_for(rules: DistrictRules, school_year: SchoolYear) -> tuple[Schedu
     start, schedule = found
     latest = latest_schedule_year(rules)
     assumed = max(0, school_year.start.year - latest.start.year)
+    if assumed > MAX_ASSUMED_YEARS:
+        # COLA compounded over centuries overflows the money arithmetic (9999-00 was a 500); no plan looks that far.
+        raise RuleInputError(f"{school_year.label} is more than {MAX_ASSUMED_YEARS} years after the latest adopted "
+                             f"schedule ({latest.label})")
     return schedule, str(start), assumed
 
 

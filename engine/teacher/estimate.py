@@ -114,8 +114,10 @@ def record_from_inputs(rules: DistrictRules, inputs: EstimateInput) -> TeacherRe
                                       title=f"{hours} credit hours planned"))
 
     planned(first.label, inputs.micro_credentials, Decimal(inputs.credits))
+    shown = {first.plus(k).label for k in range(inputs.years)}
     for label, entry in inputs.plan:
-        planned(label, entry.micro_credentials, Decimal(entry.credits))
+        if label in shown:  # a plan for a year the timeline does not show changes nothing it shows
+            planned(label, entry.micro_credentials, Decimal(entry.credits))
     placement = PlacementRecord(first.label, inputs.step, inputs.lane, inputs.fte, inputs.degree, inputs.band,
                                 inputs.years_of_service)
     return TeacherRecord(
@@ -151,8 +153,10 @@ def estimate(rules: DistrictRules, inputs: EstimateInput) -> Estimate:
     """
     check_inputs(rules, inputs)
     record = record_from_inputs(rules, inputs)
+    plan_first = rules.year(inputs.school_year)
     windows = [(inputs.school_year, inputs.window)] if inputs.window else []
-    windows += [(label, entry.window) for label, entry in inputs.plan if entry.window]
+    shown = {plan_first.plus(k).label for k in range(inputs.years)}
+    windows += [(label, entry.window) for label, entry in inputs.plan if entry.window and label in shown]
     plan = Walk(rules.year(inputs.school_year), inputs.years, windows=tuple(windows), aim_role=inputs.role,
                 days_worked=inputs.days_worked)
     return Estimate(rules, walk(rules, record, plan), inputs.fte)

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
 
+from engine.errors import RuleInputError
 from engine.money import ZERO
 from engine.pay.credit import base_credits, converted_credit, earned_lane, lane_after_move, lanes_on
 from engine.rules import DistrictRules
@@ -271,7 +272,10 @@ def _lane(rules: DistrictRules, year: SchoolYear, result: Earned, pool: Pools, t
     order = [lane.id for lane in lanes_on(rules, year)]
     if position.lane not in order:
         return
-    earned = earned_lane(rules, year, position.degree, credit)
+    try:
+        earned = earned_lane(rules, year, position.degree, credit)
+    except RuleInputError:
+        return  # no lane takes this degree: the teacher stays where HR placed them
     target = earned.id
     if target_lane and target_lane in order and order.index(target_lane) <= order.index(earned.id):
         target = target_lane

@@ -151,15 +151,21 @@ def apply_change(position: Position, change: ApprovedChange, lane_applies: bool 
 
 def ratings_through(record: TeacherRecord, year: SchoolYear, events: list[str]) -> tuple[tuple[str, str], ...]:
     """The ratings known by a school year; after the last one, the last rating is assumed to continue."""
-    ratings = dict(record.ratings)
+    ratings: dict[str, str] = {}
+    for label, rating in record.ratings:
+        try:
+            SchoolYear.from_label(label)
+        except ValueError:
+            continue  # not a school year: it can rate no year
+        ratings[label] = rating
     if not ratings:
         return ()
     last = max(ratings)
     if last < year.label:
-        label = last
-        while label < year.label:
-            label = f"{int(label[:4]) + 1}-{(int(label[:4]) + 2) % 100:02d}"
-            ratings[label] = ratings[last]
+        carried = SchoolYear.from_label(last)
+        while carried < year:
+            carried = carried.plus(1)
+            ratings[carried.label] = ratings[last]
         events.append(f"assumed: the {last} rating ({ratings[last].replace('_', ' ')}) continues")
     return tuple(sorted(ratings.items()))
 

@@ -2,7 +2,7 @@
 evidence per item, reviewers, the ledger's and teacher records' append-only logs, teacher identity and profile
 
 Revision ID: led01
-Revises: acc02
+Revises: acc03
 Create Date: 2026-11-30 10:44:36
 """
 
@@ -16,7 +16,7 @@ import models.types
 from models.types import append_only_guard
 
 revision: str = 'led01'
-down_revision: str | None = 'acc02'
+down_revision: str | None = 'acc03'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -6,6 +6,7 @@ whose blueprint is not in the table fails the test until someone says who may op
 """
 
 import pytest
+from werkzeug.routing.converters import NumberConverter
 
 from models import Role
 from services import accounts
@@ -52,7 +53,7 @@ def sample_values(rule, samples: dict) -> dict:
     for name, converter in rule._converters.items():
         if name in samples:
             values[name] = samples[name]
-        elif type(converter).__name__ in ("IntegerConverter", "FloatConverter"):
+        elif isinstance(converter, NumberConverter):  # the app's bounded `int` converter is one too
             values[name] = 1
         else:
             values[name] = "sample"

@@ -1,15 +1,15 @@
-"""The OpenAPI 3.1 document of the JSON API; the request schema comes from the engine's option model."""
+"""The OpenAPI 3.1 document of the JSON API; the request schema comes from the engine's option model and,
+one variant per district, from the districts' rules (web/api/options_schema.py)."""
 
-from engine.teacher.options import EstimateOptions
+from web.api.options_schema import base_options_schema, estimate_options_schema
 
 MONEY = {"type": "string", "pattern": r"^-?\d+\.\d{2}$", "description": "dollars, a decimal string with 2 places"}
 SCHOOL_YEAR = {"type": "string", "pattern": r"^\d{4}-\d{2}$", "examples": ["2026-27"]}
 NULLABLE_STRING = {"type": ["string", "null"]}
 
 
-def _schemas() -> dict:
-    options = EstimateOptions.model_json_schema(ref_template="#/components/schemas/{model}")
-    nested = options.pop("$defs", {})
+def _schemas(rules_by_id: dict | None) -> dict:
+    options = estimate_options_schema(rules_by_id) if rules_by_id else base_options_schema()
     line = {
         "type": "object",
         "required": ["name", "amount", "explanation"],
@@ -157,7 +157,7 @@ def _schemas() -> dict:
     }
     return {
         "Career": career, "Comparison": comparison,
-        "EstimateOptions": options, **nested, "PayLine": line, "YearPay": year, "Estimate": estimate,
+        "EstimateOptions": options, "PayLine": line, "YearPay": year, "Estimate": estimate,
         "District": district,
         "DistrictList": {"type": "object", "required": ["districts"],
                          "properties": {"districts": {"type": "array", "items": {"$ref": "#/components/schemas/District"}}}},
@@ -174,11 +174,20 @@ def _problem(description: str) -> dict:
             "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
 
 
-def openapi_document(server: str = "/api/v1") -> dict:
-    """Give the OpenAPI 3.1 description of every route of the API blueprint."""
+def openapi_document(server: str = "/api/v1", rules_by_id: dict | None = None) -> dict:
+    """Give the OpenAPI 3.1 description of every route of the API blueprint (its request schema per district
+    when the districts' rules are given)."""
     district_id = {"name": "district_id", "in": "path", "required": True, "schema": {"type": "string"}}
     school_year = {"name": "school_year", "in": "path", "required": True, "schema": {"type": "string"}}
     bearer = [{"bearer": []}]
+    compare_district, compare_year = {"type": "string"}, SCHOOL_YEAR
+    if rules_by_id:
+        # A comparison runs one school year through every district: only years every district can place.
+        from web.api.options_schema import start_years
+
+        common = set.intersection(*({y.label for y in start_years(rules)} for rules in rules_by_id.values()))
+        compare_district = {"type": "string", "enum": sorted(rules_by_id)}
+        compare_year = {"type": "string", "enum": sorted(common)}
     return {
         "openapi": "3.1.0",
         "jsonSchemaDialect": "https://json-schema.org/draft/2020-12/schema",
@@ -212,7 +221,8 @@ def openapi_document(server: str = "/api/v1") -> dict:
                                 "micro_credentials": 5, "years": 10,
                                 "plan": {"2027-28": {"micro_credentials": 5}}}}}},
                 "responses": {"200": _json("Estimate", "The estimate"),
-                              "400": _problem("The body is not JSON"),
+                              "400": _problem("The body is not JSON, or is nested too deep"),
+                              "413": _problem("The body is larger than 2 MB"),
                               "415": _problem("The body is not JSON"),
                               "422": _problem("An option is missing, unknown or invalid")}}},
             "/compare": {"get": {
@@ -227,7 +237,7 @@ def openapi_document(server: str = "/api/v1") -> dict:
                         ("credit_years", {"type": "integer", "minimum": 0, "maximum": 40}),
                         ("micro_credentials_per_year", {"type": "integer", "minimum": 0, "maximum": 20}),
                         ("micro_credential_years", {"type": "integer", "minimum": 0, "maximum": 40}),
-                        ("school_year", SCHOOL_YEAR), ("district", {"type": "string"}))],
+                        ("school_year", compare_year), ("district", compare_district))],
                 "responses": {"200": _json("Comparison", "Every district on the path"),
                               "422": _problem("A path option is unknown or out of range")}}},
             "/me": {"get": {
@@ -246,7 +256,7 @@ def openapi_document(server: str = "/api/v1") -> dict:
                               "422": _problem("The placement or `years` cannot be estimated")}}},
         },
         "components": {
-            "schemas": _schemas(),
+            "schemas": _schemas(rules_by_id),
             "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer",
                                            "description": "A token made on the account page (starts with lw_)."}},
         },

@@ -1,14 +1,15 @@
 """JSON API v1: every answer is JSON, every error an application/problem+json document with a 4xx."""
 
-from flask import jsonify, request, url_for
-from werkzeug.exceptions import BadRequest
+from flask import current_app, jsonify, request, url_for
 
 from engine import estimate, schedule_table
 from models import EarnedCredentialPublic, PlacementPublic, TeacherPublic, UserPublic
+from safe.parsing import Refused, json_loads
 from services import teachers
 from web.access import api_user, problem, role_required
 from web.api import bp
 from web.api.openapi import openapi_document
+from web.api.options_schema import OptionsChecker
 from web.estimating import (
     ENGINE_INPUT_ERRORS,
     OptionError,
@@ -19,6 +20,9 @@ from web.estimating import (
     timeline,
 )
 from web.extensions import db
+
+# Estimate options nest three levels (plan -> year -> field); anything far deeper is not options.
+MAX_BODY_DEPTH = 16
 
 
 def _district_summary(rules) -> dict:
@@ -34,7 +38,8 @@ def _district_summary(rules) -> dict:
 @bp.route("/openapi.json")
 def openapi():
     """Give the OpenAPI 3.1 document of this API."""
-    return jsonify(openapi_document(server=url_for("api.openapi", _external=False).rsplit("/", 1)[0]))
+    return jsonify(openapi_document(server=url_for("api.openapi", _external=False).rsplit("/", 1)[0],
+                                    rules_by_id=districts()))
 
 
 @bp.route("/districts")
@@ -64,13 +69,34 @@ def _option_problem(error: OptionError):
                    errors=[{"field": field, "message": message} for field, message in error.problems])
 
 
+def _options_checker() -> OptionsChecker:
+    """The schema check of request bodies for the districts' rules as loaded (built once per set of rules)."""
+    rules = districts()
+    cached = current_app.extensions.get("lanewise_options_checker")
+    if cached is None or cached[0] is not rules:
+        cached = (rules, OptionsChecker(rules))
+        current_app.extensions["lanewise_options_checker"] = cached
+    return cached[1]
+
+
 @bp.route("/estimate", methods=["POST"])
 def post_estimate():
-    """Estimate pay now and year by year for options like `flask estimate`'s; answer as `flask estimate --json`."""
+    """Estimate pay now and year by year for options like `flask estimate`'s; answer as `flask estimate --json`.
+
+    The body is read with a depth cap and checked against the OpenAPI document's schema first, so
+    what the document refuses (false for a number, a step off the schedule) is refused here too.
+    """
+    if not request.is_json:
+        return problem(415, "Unsupported Media Type", "Send a JSON object with Content-Type: application/json.")
     try:
-        options = request.get_json(force=False, silent=False)
-    except BadRequest:
-        return problem(400, "Bad Request", "Send a JSON object with Content-Type: application/json.")
+        options = json_loads(request.get_data(), max_depth=MAX_BODY_DEPTH)
+    except Refused as error:
+        return problem(400, "Bad Request", f"The body is not JSON options: {error}.")
+    except ValueError:
+        return problem(400, "Bad Request", "The body is not JSON.")
+    problems = _options_checker().problems(options)
+    if problems:
+        return _option_problem(OptionError(problems[0][0], problems[0][1], problems))
     return _estimate_response(options, "Invalid estimate options")
 
 
@@ -145,10 +171,17 @@ def my_estimate():
     context = teacher_context(session=db.session, teacher=teacher, today=today()) if teacher else None
     if context is None or context.record is None:
         return problem(404, "Not Found", "Your account has no placement on a district's roster yet.")
+    unknown = sorted(set(request.args) - {"years"})
+    if unknown:  # like the body of POST /estimate, the query takes only what the document lists
+        return problem(422, "Invalid estimate options", f"unknown query parameter {unknown[0]!r} (only: years)",
+                       field=unknown[0], errors=[{"field": name, "message": "unknown query parameter"} for name in unknown])
     years = request.args.get("years", "10")
-    if not years.isdigit() or not 1 <= int(years) <= 50:
-        return problem(422, "Unprocessable Entity", "years: expected a whole number from 1 to 50")
+    if not (years.isascii() and years.isdigit() and len(years) < 4) or not 1 <= int(years) <= 50:
+        return problem(422, "Invalid estimate options", "years: expected a whole number from 1 to 50", field="years",
+                       errors=[{"field": "years", "message": "expected a whole number from 1 to 50"}])
     try:
         return jsonify(timeline(context, context.walk(int(years))).to_json())
     except ENGINE_INPUT_ERRORS as error:
         return problem(422, "Unprocessable Entity", f"Your placement cannot be estimated: {error}")
+
+

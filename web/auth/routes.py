@@ -2,7 +2,7 @@
 
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 from werkzeug.security import check_password_hash
 
@@ -62,7 +62,11 @@ def login():
             status = 429
         else:
             if user is not None:
-                login_user(user, remember=form.remember.data)
+                remember = bool(form.remember.data)
+                lifetime = current_app.config["REMEMBER_COOKIE_DURATION" if remember else "PERMANENT_SESSION_LIFETIME"]
+                user._sign_in_secret = accounts.start_sign_in(session=db.session, user=user, remember=remember,
+                                                              lifetime=lifetime)
+                login_user(user, remember=remember)
                 return redirect(_safe_next(request.args.get("next")) or home_for(user))
             flash("Account name or password is wrong.", "error")
             status = 401
@@ -76,6 +80,8 @@ def logout():
     """Sign out and go to the home page."""
     form = LogoutForm()
     if form.validate_on_submit():
+        # End the sign-in itself, not only this cookie: a saved copy of it, or of the remember-me cookie, is dead too.
+        accounts.end_sign_in(session=db.session, secret=accounts.sign_in_secret(session.get("_user_id")))
         logout_user()
         flash("You are signed out.", "info")
     return redirect(url_for("public.index"))
@@ -93,8 +99,9 @@ def account():
         flash("Token created. Copy it now: it will not be shown again.", "success")
     elif password_form.submit.data and password_form.validate_on_submit():
         if check_password_hash(current_user.password_hash, password_form.current.data):
-            accounts.set_password(session=db.session, user=current_user, password=password_form.new.data)
-            flash("Password changed.", "success")
+            accounts.change_own_password(session=db.session, user=current_user, password=password_form.new.data,
+                                         keep_sign_in=accounts.sign_in_secret(session.get("_user_id")))
+            flash("Password changed. You are signed out everywhere else, and your API tokens are revoked.", "success")
             return redirect(url_for("auth.account"))
         password_form.current.errors.append("This is not your current password.")
     tokens = accounts.list_api_tokens(session=db.session, user=current_user)

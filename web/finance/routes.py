@@ -39,7 +39,9 @@ from web.estimating import districts
 from web.extensions import db
 from web.finance import bp, charts
 from web.finance.forms import FormError, form_from_scenario, scenario_from_form
+from web.limits import database_ids
 
+MAX_COMPARED_RUNS = 10
 UPLOAD_LIMIT = 64 * 1024 * 1024  # a 100,000-teacher roster is about 8 MB of CSV
 FIELD_LABELS = {
     "employee_id": "Employee id", "school": "School", "step": "Step", "lane": "Lane", "fte": "FTE",
@@ -289,7 +291,7 @@ def export_xlsx(run_id: int):
 @role_required("finance")
 def compare():
     """Two or more finished runs side by side."""
-    ids = request.args.getlist("run", type=int)
+    ids = database_ids(request.args.getlist("run"), limit=MAX_COMPARED_RUNS)
     results = []
     for run_id in ids:
         record = finance.get_run(session=db.session, run_id=run_id)

@@ -16,6 +16,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from web.limits import DateWithin
+
 KIND_CHOICES = [SelectChoice("lane_change", "Lane change"), SelectChoice("growth_step", "Growth step"),
                 SelectChoice("role", "Role")]
 CREDIT_CHOICES = [SelectChoice("", "(none)"), SelectChoice("graduate_credit", "Graduate credit (semester hours)"),
@@ -43,7 +45,7 @@ class RequestForm(FlaskForm):
     credit_kind = SelectField("Add credit: kind", choices=CREDIT_CHOICES, validate_choice=True)
     credit_amount = DecimalField("Amount (hours or count)", places=None, validators=[Optional(), NumberRange(min=0, max=500)])
     credit_title = StringField("Title (course, workshop, micro-credential)", validators=[Optional(), Length(max=200)])
-    credit_earned_on = DateField("Earned on", validators=[Optional()])
+    credit_earned_on = DateField("Earned on", validators=[Optional(), DateWithin()])
     note = TextAreaField("Note to HR", validators=[Optional(), Length(max=2000)])
     evidence = FileField("Evidence file (PDF, PNG, JPEG, SVG, JSON or JWT; at most 10 MB)")
     # A file chosen before "See what it would give" is kept until the request is saved.
@@ -58,7 +60,7 @@ class CreditForm(FlaskForm):
     credit_amount = DecimalField("Amount (hours or count)", places=None,
                                  validators=[DataRequired(), NumberRange(min=0, max=500)])
     credit_title = StringField("Title (course, workshop, micro-credential)", validators=[Optional(), Length(max=200)])
-    credit_earned_on = DateField("Earned on", validators=[Optional()])
+    credit_earned_on = DateField("Earned on", validators=[Optional(), DateWithin()])
 
 
 class EvidenceForm(FlaskForm):

@@ -1,7 +1,7 @@
 """HR's desk: the queue, one request with the engine's explanation, decisions, bulk approval,
 a teacher's history, and the payroll export."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
@@ -24,15 +24,34 @@ from web.hr.common import (
     verification_of,
 )
 from web.hr.forms import DecisionForm
+from web.limits import MAX_DATABASE_ID, database_ids
 
 PAGE_SIZES = (25, 50, 100)
+MAX_OLDER_THAN_DAYS = 36_500  # a hundred years; more is not a filter but an overflow
+PAYROLL_DATES = (date(1900, 1, 1), date(2199, 12, 31))
 ACTION_LABELS = {Action.approve: "Approve", Action.pre_approve: "Pre-approve", Action.deny: "Deny",
                  Action.return_: "Return for evidence", Action.reverse: "Reverse (recover pay)"}
 
 
 def _int_arg(name: str) -> int | None:
     value = request.args.get(name, "").strip()
-    return int(value) if value.isdigit() else None
+    return int(value) if value.isascii() and value.isdigit() else None
+
+
+def _cursor_arg() -> str | None:
+    """The queue's page cursor "<submitted_at>|<id>" as the queue made it, or 400 for anything else."""
+    cursor = request.args.get("cursor") or None
+    if cursor is None:
+        return None
+    stamp, _, last_id = cursor.partition("|")
+    try:
+        at = datetime.fromisoformat(stamp)
+    except ValueError:
+        at = None
+    if at is None or at.tzinfo is None or not (last_id.isascii() and last_id.isdigit()) \
+            or int(last_id) > MAX_DATABASE_ID:
+        abort(400, description="That page link is not valid; start from the first page.")
+    return cursor
 
 
 @bp.route("/")
@@ -43,9 +62,11 @@ def index():
     if filters["status"] and filters["status"] not in {s.value for s in hr.QUEUE_STATES}:
         filters["status"] = None
     older = _int_arg("older_than_days")
+    if older is not None and older > MAX_OLDER_THAN_DAYS:
+        abort(400, description=f"Older than at most {MAX_OLDER_THAN_DAYS:,} days.")
     sort = request.args.get("sort", "oldest") if request.args.get("sort") in hr.SORTS else "oldest"
     size = _int_arg("page_size") if _int_arg("page_size") in PAGE_SIZES else PAGE_SIZES[1]
-    cursor = request.args.get("cursor") or None
+    cursor = _cursor_arg()
     try:
         page = hr.queue(session=db.session, older_than_days=older, sort=sort, cursor=cursor, page_size=size,
                         now=now(), **filters)
@@ -62,8 +83,9 @@ def index():
 @role_required("hr")
 def bulk_approve():
     """Approve every chosen request that passes every rule; report the ones skipped and why."""
-    ids = [int(v) for v in request.form.getlist("request_id") if v.isdigit()]
-    versions = {i: int(request.form[f"version-{i}"]) for i in ids if request.form.get(f"version-{i}", "").isdigit()}
+    ids = database_ids(request.form.getlist("request_id"), limit=max(PAGE_SIZES))
+    versions = {i: int(v) for i in ids if (v := request.form.get(f"version-{i}", "")).isascii() and v.isdigit()
+                and int(v) <= MAX_DATABASE_ID}
     if not ids:
         flash("Choose the requests to approve.", "error")
         return redirect(url_for("hr.index"))
@@ -152,9 +174,12 @@ def evidence_file(evidence_id: int):
 def _period() -> tuple[date, date, str | None]:
     try:
         end = date.fromisoformat(request.args["end"]) if request.args.get("end") else today()
-        start = date.fromisoformat(request.args["start"]) if request.args.get("start") else end - timedelta(days=30)
+        start = date.fromisoformat(request.args["start"]) if request.args.get("start") else None
     except ValueError:
         abort(400, description="Dates are YYYY-MM-DD.")
+    if not all(PAYROLL_DATES[0] <= day <= PAYROLL_DATES[1] for day in (start or end, end)):
+        abort(400, description=f"Dates are from {PAYROLL_DATES[0].year} to {PAYROLL_DATES[1].year}.")
+    start = start or end - timedelta(days=30)
     if start > end:
         abort(400, description="The period starts after it ends.")
     district = request.args.get("district") or None

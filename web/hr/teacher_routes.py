@@ -32,9 +32,10 @@ from web.templating import quantity
 EVIDENCE_LIMIT = hr.MAX_EVIDENCE_BYTES + 64 * 1024  # the file plus the form around it
 
 
-@bp.before_request
-def _allow_evidence_uploads():
-    # The app caps request bodies at 2 MB; evidence files may be 10 MB.
+@bp.url_value_preprocessor
+def _allow_evidence_uploads(endpoint, values):
+    # The app caps request bodies at 2 MB; evidence files may be 10 MB. A URL value preprocessor runs before
+    # every before_request hook, so before CSRF protection reads the form (a before_request hook ran too late).
     if request.method == "POST":
         request.max_content_length = EVIDENCE_LIMIT
 
@@ -94,7 +95,10 @@ def _read_upload(field) -> tuple[str, bytes] | None:
     upload = field.data
     if upload is None or not getattr(upload, "filename", ""):
         return None
-    return upload.filename, upload.read()
+    try:
+        return upload.filename, upload.read()
+    finally:
+        upload.close()  # files over 500 KB are spooled to a temporary file
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -128,9 +132,10 @@ def new():
                                         kind=form.kind.data, today=today(), target_lane=form.target_lane.data,
                                         role=form.role.data, window_id=form.window.data, note=form.note.data or "",
                                         credential_ids=form.credentials.data or [], new_credits=_new_credits(form))
-            except hr.NotAllowed as error:
+            except hr.NotAllowed as error:  # another teacher's or a missing credential, a bad date: save nothing
                 db.session.rollback()
-                form.credit_amount.errors = [str(error)]
+                flash(f"Choose among your own credentials: {error}." if "ledger" in str(error) else f"Not saved: {error}.",
+                      "error")
                 return render_template("requests/new.html", form=form, placement=placement, outcome=outcome,
                                        rules=rules), 400
             if upload:
@@ -142,7 +147,8 @@ def new():
     if fresh and request.form.get("do") != "save":
         _forget_upload(form)
         _keep_upload(form, fresh)
-    return render_template("requests/new.html", form=form, placement=placement, outcome=outcome, rules=rules)
+    status = 400 if form.is_submitted() and form.errors else 200
+    return render_template("requests/new.html", form=form, placement=placement, outcome=outcome, rules=rules), status
 
 
 def _instance() -> str:

@@ -13,6 +13,8 @@ from wtforms import (
 )
 from wtforms.validators import NumberRange, Optional
 
+PLAN_YEARS = 5  # school years the planner shows; a plan of more is cut to them
+
 
 class PlanYearForm(Form):
     """What the teacher plans to earn in one school year (a sub-form: the outer form carries CSRF)."""
@@ -28,7 +30,7 @@ class PlanYearForm(Form):
 class WhatIfForm(FlaskForm):
     """A plan over the coming school years."""
 
-    plan = FieldList(FormField(PlanYearForm), min_entries=1)
+    plan = FieldList(FormField(PlanYearForm), min_entries=1, max_entries=PLAN_YEARS)
     role = SelectField("Aim for a role", validate_choice=True)
     years = IntegerField("Years to show", default=10, validators=[Optional(), NumberRange(min=1, max=40)],
                          render_kw={"inputmode": "numeric"})

@@ -17,9 +17,7 @@ from web.clock import today
 from web.estimating import ENGINE_INPUT_ERRORS, TeacherContext, pay_figure, teacher_context, timeline
 from web.extensions import db
 from web.teacher import bp
-from web.teacher.forms import WhatIfForm
-
-PLAN_YEARS = 5
+from web.teacher.forms import PLAN_YEARS, WhatIfForm
 
 
 @dataclass
