@@ -3,6 +3,7 @@
     from tests.a11y import assert_accessible
     assert_accessible(page)                       # fails on any serious or critical violation, listing each
     problems = axe_violations(page)               # the same violations as data, to report or compare
+    assert_fits(page)                             # no sideways scroll, and no amount broken over two lines
 
 The check runs on the page as it is now, so call it after the page has settled (charts drawn, htmx swapped).
 """
@@ -57,3 +58,23 @@ def assert_accessible(page, impacts: tuple[str, ...] = SERIOUS, ignore: set[str]
     """Fail with every serious or critical axe violation on the page (rules in `ignore` aside)."""
     problems = [v for v in axe_violations(page, impacts) if v.rule not in ignore]
     assert not problems, f"{page.url}:\n  " + "\n  ".join(map(str, problems))
+
+
+# WCAG 1.4.10 (reflow): at 320-400 px the page must not scroll sideways; amounts must not break mid-number.
+FITS = """() => {
+  const page = document.documentElement;
+  const broken = Array.from(document.querySelectorAll('.amount, td.num, th.num'))
+    .filter(e => e.offsetParent !== null && e.getClientRects().length > 0)
+    .filter(e => { const r = document.createRange(); r.selectNodeContents(e);
+                   const tops = Array.from(r.getClientRects()).map(x => x.top);
+                   return tops.length > 1 && Math.max(...tops) - Math.min(...tops) > 8; })  // a second line, not a bold box
+    .map(e => e.textContent.trim());
+  return {overflow: page.scrollWidth - page.clientWidth, broken: broken};
+}"""
+
+
+def assert_fits(page) -> None:
+    """The page does not scroll sideways, and every amount stays on one line."""
+    layout = page.evaluate(FITS)
+    assert layout["overflow"] <= 0, f"{page.url} is {layout['overflow']} px too wide"
+    assert not layout["broken"], f"amounts broken over lines: {layout['broken'][:5]}"

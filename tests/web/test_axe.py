@@ -1,4 +1,5 @@
-"""axe-core on every page, for every role, at desktop and phone width: no serious or critical violation.
+"""axe-core on every page, for every role, at desktop and phone width: no serious or critical violation; and at
+phone width, no page that scrolls sideways and no amount broken over two lines (WCAG 1.4.10, reflow).
 
 Pages are read from the app's routes, so a new page is checked as soon as it exists (and this test fails until
 it can be opened here); endpoints that answer no page (downloads, JSON, files, htmx fragments) are listed apart.
@@ -17,7 +18,7 @@ from engine.budget.roster import roster_csv, synthesize
 from engine.budget.scenario import Policy, Scenario
 from services import finance, hr
 from services import roster as rosters
-from tests.a11y import axe_violations, settle
+from tests.a11y import FITS, axe_violations, settle
 from tests.conftest import sign_in
 from tests.web.test_access import ANONYMOUS, ROLES, expected_access
 
@@ -31,7 +32,10 @@ NOT_PAGES = {
     "hr.payroll_csv", "hr.payroll_export", "hr.evidence_file", "requests.evidence_file",
 }
 # Pages other engineers own and are rewriting (issue 9): known violations, endpoint -> axe rule ids.
-PENDING: dict[str, set[str]] = {}
+PENDING: dict[str, set[str]] = {
+    "teacher.what_if": {"reflow"},  # the plan table makes the page 480 px wide at 390 px
+    "hr.detail": {"reflow"},        # the audit table is not in a .table-wrap (or table.cards)
+}
 WIDTHS = (1280, 390)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
@@ -110,6 +114,14 @@ def test_every_page_for_every_role_has_no_serious_accessibility_violation(app, b
                 for violation in axe_violations(page):
                     found.setdefault(endpoint, set()).add(violation.rule)
                     details.append(f"{role} at {width}px {url}: {violation}")
+                if width < 400:  # reflow: no sideways scroll at phone width, no amount broken over two lines
+                    layout = page.evaluate(FITS)
+                    if layout["overflow"] > 0:
+                        found.setdefault(endpoint, set()).add("reflow")
+                        details.append(f"{role} at {width}px {url}: reflow: {layout['overflow']} px too wide")
+                    if layout["broken"]:
+                        found.setdefault(endpoint, set()).add("amount-wraps")
+                        details.append(f"{role} at {width}px {url}: amount-wraps: {layout['broken'][:3]}")
             context.close()
     page_endpoints = {rule.endpoint for rule in app.url_map.iter_rules()
                       if "GET" in rule.methods and rule.endpoint not in NOT_PAGES and not rule.endpoint.startswith("api.")}

@@ -64,7 +64,9 @@ def estimator():
     """Estimate pay now and over the coming years from a placement; no account needed."""
     form, rules, needs = _estimate_form()
     result = figures = None
-    if request.args and form.validate():
+    # A link may name only the district (and year): that opens the form; anything more is an estimate to check.
+    asked = bool(set(request.args) - {"district", "school_year"})
+    if asked and form.validate():
         try:
             rules, inputs = estimate_input(form.options(rules))
             result = estimate(rules, inputs).to_json()
@@ -81,7 +83,7 @@ def estimator():
                 "annual": pay_figure({"Your pay": result}, "total", "Annual pay"),
                 "cumulative": pay_figure({"Your pay": result}, "cumulative", "Cumulative earnings"),
             }
-    status = 400 if request.args and (form.errors or form.form_errors) else 200
+    status = 400 if asked and (form.errors or form.form_errors) else 200
     return render_template("public/estimate.html", form=form, result=result, figures=figures, rules=rules,
                            needs=needs, year_names=school_year_names(rules, today()),
                            lane_names={lane.id: lane.label for lane in rules.lanes}), status
