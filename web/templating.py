@@ -7,6 +7,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from models import Role
+from web.labels import label
 
 # Navigation by role: (endpoint, label). Each area's index page is the entry.
 NAVIGATION = {
@@ -39,6 +40,7 @@ def money(value, places: int = 2) -> str:
 def register_template_helpers(app: Flask) -> None:
     """Make `money`, the CSRF token and the navigation available to every template."""
     app.add_template_filter(money, "money")
+    app.add_template_filter(label, "label")
     app.add_template_global(generate_csrf, "csrf_token")
 
     @app.context_processor

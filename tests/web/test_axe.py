@@ -26,9 +26,9 @@ pytestmark = pytest.mark.browser
 
 # Endpoints that answer no HTML page of their own.
 NOT_PAGES = {
-    "static", "finance.static", "public.asset", "public.favicon", "public.plotly_js", "auth.logout",
+    "static", "public.asset", "public.favicon", "public.plotly_js", "auth.logout",
     "public.estimator_fields",  # an htmx fragment: checked inside /estimate after a swap
-    "finance.run_status", "finance.export_csv", "finance.export_xlsx", "finance.scenario_defaults",
+    "finance.run_status", "finance.export_csv", "finance.export_xlsx", "finance.scenario_fields",
     "hr.payroll_csv", "hr.payroll_export", "hr.evidence_file", "requests.evidence_file",
 }
 # Pages other engineers own and are rewriting (issue 9): known violations, endpoint -> axe rule ids.
