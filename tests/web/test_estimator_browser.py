@@ -8,7 +8,8 @@ from playwright.sync_api import expect
 
 from tests.a11y import assert_accessible, assert_fits, settle
 
-pytestmark = pytest.mark.browser
+# Layout and behaviour in the browser do not depend on the database: SQLite only.
+pytestmark = [pytest.mark.browser, pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)]
 WIDTHS = [pytest.param(1280, id="desktop"), pytest.param(390, id="phone")]
 
 @pytest.fixture
