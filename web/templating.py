@@ -37,10 +37,19 @@ def money(value, places: int = 2) -> str:
     return f"{sign}${abs(amount):,.{places}f}"
 
 
+def district_name(district_id: str | None) -> str:
+    """Give a district's name for its id ("dysart" -> "Dysart Unified School District"); the id if unknown."""
+    from web.estimating import districts
+
+    rules = districts().get(district_id or "")
+    return rules.district.name if rules else (district_id or "")
+
+
 def register_template_helpers(app: Flask) -> None:
-    """Make `money`, the CSRF token and the navigation available to every template."""
+    """Make `money`, `label`, `district_name`, the CSRF token and the navigation available to every template."""
     app.add_template_filter(money, "money")
     app.add_template_filter(label, "label")
+    app.add_template_filter(district_name, "district_name")
     app.add_template_global(generate_csrf, "csrf_token")
 
     @app.context_processor
