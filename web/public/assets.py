@@ -57,7 +57,7 @@ def asset(fingerprint: str, filename: str):
     if mimetype and "gzip" in request.headers.get("Accept-Encoding", ""):
         key = (str(path), current)
         if key not in _compressed:
-            _compressed[key] = gzip.compress(path.read_bytes(), compresslevel=9, mtime=0)
+            _compressed[key] = gzip.compress(path.read_bytes(), compresslevel=6, mtime=0)
         response = Response(_compressed[key], mimetype=mimetype)
         response.headers["Content-Encoding"] = "gzip"
         response.headers["Vary"] = "Accept-Encoding"
