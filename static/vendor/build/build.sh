@@ -17,4 +17,6 @@ node_modules/.bin/esbuild plotly-entry.js --bundle --minify --format=iife --glob
     --banner:js="/* plotly.js v$version (MIT, Plotly, Inc.): core + bar + heatmap, built by static/vendor/build/build.sh */" \
     --log-level=warning --outfile=plotly.min.js
 cp plotly.min.js "$vendor/plotly.min.js"
+# Plotly's own styles as a file: under a Content-Security-Policy without 'unsafe-inline' it cannot inject them.
+cp node_modules/plotly.js/dist/plotly.css "$vendor/plotly.css"
 ls -l "$vendor"/*.js
