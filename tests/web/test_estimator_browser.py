@@ -78,3 +78,16 @@ def test_a_step_off_the_schedule_is_refused_at_the_step_field(sized, width):
     expect(step).to_have_value("99")
     assert_accessible(page)
     assert_fits(page)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_a_keyboard_user_keeps_their_place_when_the_school_year_swaps_the_fields(sized, width):
+    page = sized(width)
+    page.goto("/estimate?district=cedar-valley&school_year=2026-27")
+    page.get_by_label("School year").focus()
+    with page.expect_response(lambda response: "/estimate/fields" in response.url):
+        page.keyboard.press("ArrowDown")  # 2025-26: the lanes of that year's schedule come in
+    expect(page.get_by_label("School year")).to_have_value("2025-26")
+    expect(page.get_by_label("School year")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("Step")).to_be_focused()
