@@ -18,7 +18,7 @@ def test_public_estimator_shows_pay_and_a_chart(client, districts):
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Pay in " + school_year in page
-    assert 'data-figure="annual-chart-data"' in page and re.search(r'src="/assets/[0-9a-f]{12}/vendor/plotly.min.js"', page)
+    assert 'data-figure="annual-chart-data"' in page and re.search(r'data-plotly="/assets/[0-9a-f]{12}/vendor/plotly.min.js"', page)
 
 
 def test_public_estimator_explains_bad_input(client, districts):
