@@ -1,5 +1,7 @@
 """Pages of the admin area: the record of administrator actions, accounts, and the district rule files."""
 
+from pathlib import Path
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -180,4 +182,9 @@ def link_teacher(user_id: int):
 def districts():
     """Every rule file in DISTRICT_RULES with its check (ok, or each error located), school years and whether illustrative."""
     folder = current_app.config["DISTRICT_RULES"]
-    return render_template("admin/districts.html", checks=admin.check_rule_files(folder), folder=folder)
+    # Checking every file takes a few hundred milliseconds: check again only when a file changed.
+    state = tuple((path.name, path.stat().st_mtime_ns, path.stat().st_size) for path in sorted(Path(folder).glob("*.yaml")))
+    cache = current_app.extensions.setdefault("lanewise_rule_checks", {})
+    if cache.get("state") != (folder, state):
+        cache.update(state=(folder, state), checks=admin.check_rule_files(folder))
+    return render_template("admin/districts.html", checks=cache["checks"], folder=folder)
