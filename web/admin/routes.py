@@ -19,6 +19,7 @@ from web.admin.forms import (
     UserFilterForm,
 )
 from web.extensions import db
+from web.templating import district_name
 
 
 def _user_or_404(user_id: int) -> User:
@@ -174,7 +175,7 @@ def link_teacher(user_id: int):
         return _user_page(user, status=400, link_form=form)
     return _act(user, lambda: admin.link_teacher(session=db.session, actor=current_user, user=user,
                                                  district_id=form.district.data, employee_id=form.employee_id.data),
-                f"{user.username} is linked to {form.district.data} {form.employee_id.data.strip()}.")
+                f"{user.username} is linked to employee {form.employee_id.data.strip()} of {district_name(form.district.data)}.")
 
 
 @bp.route("/districts")
