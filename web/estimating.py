@@ -147,20 +147,27 @@ def pay_figure(paths: dict[str, dict], key: str = "total", title: str = "Annual 
 
 
 def schedule_figure(table: dict, step: int | None = None, lane: str | None = None) -> dict:
-    """Give a heat map of a schedule table (engine `schedule_table`), marking the teacher's cell."""
+    """Give a heat map of a schedule table (engine `schedule_table`), marking the teacher's cell.
+
+    Light cells pay least and dark cells most (the page's caption says so); the page's caption names the chart,
+    so the plot has no title of its own to collide with the lane axis above it.
+    """
     lanes = [entry["name"] for entry in table["lanes"]]
+    # A long lane name ("MA (or BA+45 with micro-credentials)") labels its column by its short id; hover names it.
+    ticks = [entry["name"] if len(entry["name"]) <= 14 else entry["id"] for entry in table["lanes"]]
     steps = [str(row["step"]) for row in table["rows"]]
     z = [[amount for amount in row["amounts"]] for row in table["rows"]]
     figure = {
         "data": [{
-            "type": "heatmap", "x": lanes, "y": steps, "z": z, "colorscale": "Blues",
-            "hovertemplate": "Lane %{x}, step %{y}: $%{z:,.2f}<extra></extra>", "colorbar": {"tickprefix": "$"},
+            "type": "heatmap", "x": lanes, "y": steps, "z": z, "colorscale": [[0, "#eef4fb"], [1, "#0b3d7a"]],
+            "hovertemplate": "Lane %{x}, step %{y}: $%{z:,.2f}<extra></extra>",
+            "colorbar": {"tickprefix": "$", "separatethousands": True, "title": {"text": "Base salary", "side": "right"}},
         }],
         "layout": {
-            "title": {"text": f"Schedule {table['school_year']}"},
-            "margin": {"l": 60, "r": 20, "t": 50, "b": 60},
-            "xaxis": {"title": {"text": "Lane"}, "type": "category", "side": "top"},
-            "yaxis": {"title": {"text": "Step"}, "type": "category", "autorange": "reversed"},
+            "height": 440, "margin": {"l": 60, "r": 20, "t": 70, "b": 20},
+            "xaxis": {"title": {"text": "Lane", "standoff": 8}, "type": "category", "side": "top", "automargin": True,
+                      "tickmode": "array", "tickvals": lanes, "ticktext": ticks},
+            "yaxis": {"title": {"text": "Step"}, "type": "category", "autorange": "reversed", "automargin": True},
         },
     }
     if step is not None and lane is not None:

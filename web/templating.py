@@ -7,6 +7,7 @@ from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from models import Role
+from web.labels import label
 
 # Navigation by role: (endpoint, label). Each area's index page is the entry.
 NAVIGATION = {
@@ -47,10 +48,21 @@ def quantity(value) -> str:
         return str(value)
 
 
+def district_name(district_id: str | None) -> str:
+    """Give a district's name for its id ("dysart" -> "Dysart Unified School District"); the id if unknown."""
+    from web.estimating import districts
+
+    rules = districts().get(district_id or "")
+    return rules.district.name if rules else (district_id or "")
+
+
 def register_template_helpers(app: Flask) -> None:
-    """Make `money`, `quantity`, the CSRF token and the navigation available to every template."""
+    """Make `money`, `quantity`, `label`, `district_name`, the CSRF token and the navigation available to every
+    template."""
     app.add_template_filter(money, "money")
     app.add_template_filter(quantity, "quantity")
+    app.add_template_filter(label, "label")
+    app.add_template_filter(district_name, "district_name")
     app.add_template_global(generate_csrf, "csrf_token")
 
     @app.context_processor

@@ -32,3 +32,13 @@ def test_the_shipped_rule_files_all_check_ok(client, login_as):
     assert shipped and all(f"<code>{name}</code>" in page for name in shipped)
     assert page.count('<span class="gain">ok</span>') == len(shipped)
     assert "error(s)" not in page
+
+
+def test_a_rule_file_edited_after_a_visit_is_checked_again(app, client, login_as, tmp_path):
+    shutil.copy(RULES / "harmony.yaml", tmp_path / "harmony.yaml")
+    app.config["DISTRICT_RULES"] = str(tmp_path)
+    login_as("admin")
+    assert "error(s)" not in client.get("/admin/districts").get_data(as_text=True)
+    edited = (tmp_path / "harmony.yaml").read_text().replace("amounts: [58000.00]", "amounts: [-58000.00]", 1)
+    (tmp_path / "harmony.yaml").write_text(edited + "\n")  # a new size, whatever the clock's resolution
+    assert "1 error(s)" in client.get("/admin/districts").get_data(as_text=True)

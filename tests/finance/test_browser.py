@@ -71,8 +71,9 @@ def test_finance_imports_builds_runs_compares_and_downloads(app, page, make_user
     page.get_by_label("Compare with").select_option(index=0)
     page.get_by_role("button", name="Compare side by side").click()
     page.locator("#comparison[data-drawn='true']").wait_for()
-    comparison = page.get_by_test_id("comparison-table").inner_text()
-    assert "Stipend only: total" in comparison and "MCs toward lanes + $200 stipend: difference" in comparison
+    comparison = page.get_by_test_id("comparison-table")
+    assert comparison.get_by_role("columnheader", name="Total of Stipend only").count() == 1
+    assert comparison.get_by_role("columnheader", name="Difference of MCs toward lanes + $200 stipend").count() == 1
 
 
 def test_a_long_run_shows_progress_and_can_be_left_and_come_back_to(app, page, make_user, session, districts):

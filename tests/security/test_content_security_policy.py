@@ -30,15 +30,15 @@ def test_pages_send_the_policy(client):
 
 
 def test_the_chart_macro_matches_the_plotly_served():
-    """static/plotly.css holds one Plotly version's rules, and the macro marks its map styles by their id:
-    an upgrade of plotly must take both again."""
-    from web.public.routes import PLOTLY_JS
-
-    script = PLOTLY_JS.read_text(encoding="utf-8")
-    version = re.search(r"plotly\.js v([\d.]+)", script[:300]).group(1)
-    assert f"plotly.js {version} would inject" in (STATIC / "plotly.css").read_text(encoding="utf-8")
+    """The chart macro links Plotly's stylesheet from the same build as the script (static/vendor/build/build.sh),
+    and marks by their id any <style> the bundle would inject (it must inject none the policy refuses)."""
+    script = (STATIC / "vendor" / "plotly.min.js").read_text(encoding="utf-8")
+    macro = (TEMPLATES / "_charts.html").read_text(encoding="utf-8")
+    assert re.search(r"plotly\.js v[\d.]+", script[:300])
+    assert "vendor/plotly.css" in macro and 'class="no-inline-styles"' in macro
+    assert ".js-plotly-plot" in (STATIC / "vendor" / "plotly.css").read_text(encoding="utf-8")
     injected = set(re.findall(r'getElementById\("([0-9a-f]{64})"\)', script))
-    assert injected <= set(re.findall(r'id="([0-9a-f]{64})"', (TEMPLATES / "_charts.html").read_text(encoding="utf-8")))
+    assert injected <= set(re.findall(r'id="([0-9a-f]{64})"', macro))
 
 
 def test_evidence_keeps_its_stricter_sandbox_policy(app):

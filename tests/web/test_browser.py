@@ -14,7 +14,7 @@ def test_public_estimator_draws_a_chart(page, districts):
     page.get_by_label("District").select_option(district_id)
     page.get_by_label("School year").select_option(school_year)
     page.get_by_label("Step").fill("5")
-    page.get_by_label("Lane").fill("BA")
+    page.get_by_label("Lane").select_option("BA")
     page.get_by_label("Micro-credentials this year").fill("5")
     page.get_by_role("button", name="Estimate").click()
     page.wait_for_selector("#annual-chart[data-drawn=true] .main-svg")

@@ -18,7 +18,7 @@ def test_public_estimator_shows_pay_and_a_chart(client, districts):
     page = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Pay in " + school_year in page
-    assert 'data-figure="annual-chart-data"' in page and "/vendor/plotly.min.js" in page
+    assert 'data-figure="annual-chart-data"' in page and re.search(r'data-plotly="/assets/[0-9a-f]{12}/vendor/plotly.min.js"', page)
 
 
 def test_public_estimator_explains_bad_input(client, districts):
@@ -30,11 +30,27 @@ def test_public_estimator_explains_bad_input(client, districts):
     assert response.status_code == 400
 
 
-def test_plotly_is_served_locally(client):
-    response = client.get("/vendor/plotly.min.js")
+def test_plotly_is_served_locally_slim_and_cached_for_a_year(client):
+    page = client.get("/estimate").get_data(as_text=True)
+    assert 'rel="icon"' in page
+    old = client.get("/vendor/plotly.min.js")
+    assert old.status_code == 302
+    url = old.headers["Location"]
+    assert re.fullmatch(r"/assets/[0-9a-f]{12}/vendor/plotly.min.js", url)
+    response = client.get(url)
     assert response.status_code == 200 and response.mimetype == "text/javascript"
-    assert len(response.data) > 1_000_000
-    response.close()
+    assert "max-age=31536000" in response.headers["Cache-Control"] and "immutable" in response.headers["Cache-Control"]
+    # Only the trace types the pages draw: well under the 4.8 MB full bundle, and it can still draw a heat map.
+    assert 500_000 < len(response.data) < 1_500_000 and b"heatmap" in response.data
+    again = client.get(url, headers={"If-None-Match": response.headers["ETag"]})
+    assert again.status_code == 304
+    zipped = client.get(url, headers={"Accept-Encoding": "gzip, br"})
+    assert zipped.headers["Content-Encoding"] == "gzip" and len(zipped.data) < len(response.data) / 2
+    for each in (old, response, again, zipped):
+        each.close()
+    icon = client.get("/favicon.ico")
+    assert icon.mimetype == "image/svg+xml"
+    icon.close()
 
 
 def test_dashboard_shows_placement_pay_and_credentials_by_status(client, login_as):

@@ -1,5 +1,7 @@
 """Pages of the admin area: the record of administrator actions, accounts, and the district rule files."""
 
+from pathlib import Path
+
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
@@ -17,6 +19,7 @@ from web.admin.forms import (
     UserFilterForm,
 )
 from web.extensions import db
+from web.templating import district_name
 
 
 def _user_or_404(user_id: int) -> User:
@@ -172,7 +175,7 @@ def link_teacher(user_id: int):
         return _user_page(user, status=400, link_form=form)
     return _act(user, lambda: admin.link_teacher(session=db.session, actor=current_user, user=user,
                                                  district_id=form.district.data, employee_id=form.employee_id.data),
-                f"{user.username} is linked to {form.district.data} {form.employee_id.data.strip()}.")
+                f"{user.username} is linked to employee {form.employee_id.data.strip()} of {district_name(form.district.data)}.")
 
 
 @bp.route("/districts")
@@ -180,4 +183,9 @@ def link_teacher(user_id: int):
 def districts():
     """Every rule file in DISTRICT_RULES with its check (ok, or each error located), school years and whether illustrative."""
     folder = current_app.config["DISTRICT_RULES"]
-    return render_template("admin/districts.html", checks=admin.check_rule_files(folder), folder=folder)
+    # Checking every file takes a few hundred milliseconds: check again only when a file changed.
+    state = tuple((path.name, path.stat().st_mtime_ns, path.stat().st_size) for path in sorted(Path(folder).glob("*.yaml")))
+    cache = current_app.extensions.setdefault("lanewise_rule_checks", {})
+    if cache.get("state") != (folder, state):
+        cache.update(state=(folder, state), checks=admin.check_rule_files(folder))
+    return render_template("admin/districts.html", checks=cache["checks"], folder=folder)

@@ -2,6 +2,6 @@
 
 from flask import Blueprint
 
-bp = Blueprint("finance", __name__, static_folder="static", static_url_path="/static")
+bp = Blueprint("finance", __name__)
 
 from web.finance import routes  # noqa: E402,F401  (routes attach themselves to bp)

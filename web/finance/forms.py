@@ -1,4 +1,5 @@
-"""Reading the scenario form into the engine's Scenario, and the form's defaults from a saved one."""
+"""Reading the scenario form into the engine's Scenario; the form's values from a saved one; the rule file's value
+that each empty field stands for; and which field each problem belongs to."""
 
 from __future__ import annotations
 
@@ -16,14 +17,77 @@ from engine.budget.scenario import (
     Scenario,
     ScheduleChanges,
 )
+from engine.pay.cells import latest_schedule_year, schedule_for
+from engine.rules import DistrictRules, dated_value
+
+# Each form field's label, as problems and the page name it.
+LABELS = {
+    "name": "Scenario name", "district_id": "District", "roster_id": "Roster", "start_year": "First school year",
+    "years": "Years to project", "cola_percent": "COLA", "attrition_percent": "Attrition",
+    "retiree_share_percent": "Retiree share", "uptake_percent": "Uptake",
+    "micro_credentials_per_participant": "Micro-credentials per participant", "hiring_step": "Hiring step",
+    "hiring_lanes": "Hiring lane mix", "program_cost_per_micro_credential": "Program cost per micro-credential",
+    "toward_lanes": "Micro-credentials count toward lanes", "credit_hours_per_micro_credential": "Hours per micro-credential",
+    "stipend_per_micro_credential": "Stipend per micro-credential", "stipend_cap_per_year": "Stipend cap",
+    "stipend_bands": "Stipend bands", "new_role": "New role", "role_name": "Role: name", "role_supplement": "Role: supplement",
+    "role_min_years": "Role: years", "role_micro_credentials": "Role: micro-credentials",
+    "role_share_percent": "Role: share taking it", "raise_percent": "Across-the-board raise",
+    "add_step": "Add a step", "added_step_percent": "Added step", "freeze_years": "Step freeze",
+    "lane_credits": "Lane credit changes", "add_lane_id": "New lane: id", "add_lane_degree": "New lane: degree",
+    "add_lane_credits": "New lane: credits", "add_lane_after": "New lane: right of",
+    "add_lane_percent": "New lane: percent", "fica_enabled": "FICA", "fica_percent": "FICA rate",
+    "retirement_percent": "Retirement rate", "health_per_head": "Health per head", "worst_case": "Worst case",
+    "draws": "Monte Carlo draws", "seed": "Seed",
+}
+# Where the engine's field paths (Scenario, Policy, ScheduleChanges, NewRole, AddedLane) sit on the form.
+PATHS = {
+    "policy.micro_credentials_count_toward_lanes": "toward_lanes", "policy.new_role.name": "role_name",
+    "policy.new_role.id": "role_name", "policy.new_role.supplement": "role_supplement",
+    "policy.new_role.min_years": "role_min_years", "policy.new_role.micro_credentials": "role_micro_credentials",
+    "policy.new_role.share_percent": "role_share_percent", "schedule.add_lane.id": "add_lane_id",
+    "schedule.add_lane.degree": "add_lane_degree", "schedule.add_lane.credits": "add_lane_credits",
+    "schedule.add_lane.after": "add_lane_after", "schedule.add_lane.percent_over": "add_lane_percent",
+}
 
 
 class FormError(ValueError):
-    """The form's problems, field by field."""
+    """The form's problems, field by field: `fields` maps a form field (or "" for the whole form) to its messages."""
 
-    def __init__(self, problems: list[str]):
-        super().__init__("; ".join(problems))
-        self.problems = problems
+    def __init__(self, problems: list[tuple[str, str]]):
+        self.fields: dict[str, list[str]] = {}
+        for name, message in problems:
+            self.fields.setdefault(name, []).append(message)
+        super().__init__("; ".join(self.problems))
+
+    @property
+    def problems(self) -> list[str]:
+        """Every problem as "Label: message", for the summary at the top of the form."""
+        return [f"{LABELS.get(name, name)}: {message}" if name else message
+                for name, messages in self.fields.items() for message in messages]
+
+
+def field_of(path: str) -> str:
+    """The form field an engine path such as "hiring_lanes[0].lane" or "policy.stipend_cap_per_year" belongs to."""
+    path = re.sub(r"\[\d+\]", "", path)
+    for prefix, name in PATHS.items():
+        if path == prefix or path.startswith(prefix + "."):
+            return name
+    for part in reversed(path.split(".")):
+        if part in LABELS:
+            return part
+    if path.startswith("schedule."):
+        return path.split(".")[1] if path.split(".")[1] in LABELS else ""
+    return ""
+
+
+def engine_problems(problems: list[str]) -> FormError:
+    """The engine's "path: message" problems (ScenarioError), each placed at its field."""
+    placed = []
+    for problem in problems:
+        path, sep, message = problem.partition(": ")
+        name = field_of(path) if sep and " " not in path else ""
+        placed.append((name, message if name else problem))
+    return FormError(placed)
 
 
 def _decimal(form, name: str, problems: list[str], label: str) -> Decimal | None:
@@ -33,7 +97,7 @@ def _decimal(form, name: str, problems: list[str], label: str) -> Decimal | None
     try:
         return Decimal(text)
     except InvalidOperation:
-        problems.append(f"{label}: expected a number, got {text!r}")
+        problems.append((name, f"expected a number, got {text!r}"))
         return None
 
 
@@ -42,59 +106,64 @@ def _int(form, name: str, problems: list[str], label: str) -> int | None:
     if not text:
         return None
     if not re.fullmatch(r"\d+", text):
-        problems.append(f"{label}: expected a whole number, got {text!r}")
+        problems.append((name, f"expected a whole number, got {text!r}"))
         return None
     return int(text)
 
 
-def _pairs(text: str, problems: list[str], label: str) -> list[tuple[str, str]]:
+def _pairs(text: str, problems: list, name: str) -> list[tuple[str, str]]:
     """'BA: 60, MA: 40' -> [('BA', '60'), ('MA', '40')]."""
     pairs = []
     for part in [p.strip() for p in re.split(r"[,;\n]", text or "") if p.strip()]:
         name, sep, value = part.rpartition(":")
         if not sep or not name.strip():
-            problems.append(f"{label}: expected lane:number pairs such as 'BA:60, MA:40', got {part!r}")
+            problems.append((name, f"expected lane:number pairs such as 'BA:60, MA:40', got {part!r}"))
             continue
         pairs.append((name.strip(), value.strip()))
     return pairs
 
 
-def scenario_from_form(form) -> Scenario:
-    """The Scenario a submitted form describes; every problem raises FormError."""
-    problems: list[str] = []
+def scenario_from_form(form, rules: DistrictRules | None = None) -> Scenario:
+    """The Scenario a submitted form describes; every problem raises FormError, placed at its field.
+
+    An empty field takes the rule file's value (the page shows it): the engine fills most of them itself; the
+    stipend cap and the hours per micro-credential are read here from the district's current rules.
+    """
+    problems: list[tuple[str, str]] = []
     data: dict = {"name": (form.get("name") or "").strip(), "district_id": form.get("district_id") or ""}
-    for key, label in (("start_year", "First school year"),):
-        if (form.get(key) or "").strip():
-            data[key] = form.get(key).strip()
-    for key, label in (("years", "Years to project"), ("micro_credentials_per_participant", "Micro-credentials per participant"),
-                       ("hiring_step", "Hiring step"), ("draws", "Monte Carlo draws"), ("seed", "Seed")):
-        value = _int(form, key, problems, label)
+    if (form.get("start_year") or "").strip():
+        data["start_year"] = form.get("start_year").strip()
+    for key in ("years", "micro_credentials_per_participant", "hiring_step", "draws", "seed"):
+        value = _int(form, key, problems, LABELS[key])
         if value is not None:
             data[key] = value
-    for key, label in (("cola_percent", "COLA"), ("attrition_percent", "Attrition"), ("retiree_share_percent", "Retiree share"),
-                       ("uptake_percent", "Uptake"), ("program_cost_per_micro_credential", "Program cost per micro-credential"),
-                       ("fica_percent", "FICA rate"), ("retirement_percent", "Retirement rate"),
-                       ("health_per_head", "Health per head")):
-        value = _decimal(form, key, problems, label)
+    for key in ("cola_percent", "attrition_percent", "retiree_share_percent", "uptake_percent",
+                "program_cost_per_micro_credential", "fica_percent", "retirement_percent", "health_per_head"):
+        value = _decimal(form, key, problems, LABELS[key])
         if value is not None:
             data[key] = value
     if form.get("fica_enabled") in ("yes", "no"):
         data["fica_enabled"] = form.get("fica_enabled") == "yes"
     data["worst_case"] = bool(form.get("worst_case"))
     data["hiring_lanes"] = []
-    for lane, value in _pairs(form.get("hiring_lanes", ""), problems, "Hiring lane mix"):
+    for lane, value in _pairs(form.get("hiring_lanes", ""), problems, "hiring_lanes"):
         try:
             data["hiring_lanes"].append(LaneShare(lane=lane, percent=Decimal(value)))
         except (InvalidOperation, ValidationError):
-            problems.append(f"Hiring lane mix: expected a percent for {lane}, got {value!r}")
+            problems.append(("hiring_lanes", f"expected a percent for {lane}, got {value!r}"))
+    current = rule_file_values(rules) if rules is not None else {}
     policy: dict = {"micro_credentials_count_toward_lanes": bool(form.get("toward_lanes"))}
-    hours = _decimal(form, "credit_hours_per_micro_credential", problems, "Hours per micro-credential")
+    hours = _decimal(form, "credit_hours_per_micro_credential", problems, "")
+    if hours is None and current.get("credit_hours_per_micro_credential"):
+        hours = Decimal(current["credit_hours_per_micro_credential"])
     if hours is not None:
         policy["credit_hours_per_micro_credential"] = hours
-    stipend = _decimal(form, "stipend_per_micro_credential", problems, "Stipend per micro-credential")
+    stipend = _decimal(form, "stipend_per_micro_credential", problems, "")
     if stipend is not None and stipend > 0:
         policy["stipend_per_micro_credential"] = stipend.quantize(Decimal("0.01"))
-        cap = _int(form, "stipend_cap_per_year", problems, "Stipend cap")
+        cap = _int(form, "stipend_cap_per_year", problems, "")
+        if cap is None and current.get("stipend_cap_per_year"):
+            cap = int(current["stipend_cap_per_year"])
         if cap:
             policy["stipend_cap_per_year"] = cap
         bands = [b.strip() for b in (form.get("stipend_bands") or "").split(",") if b.strip()]
@@ -102,38 +171,38 @@ def scenario_from_form(form) -> Scenario:
             policy["stipend_bands"] = bands
     if form.get("new_role"):
         role: dict = {"name": (form.get("role_name") or "New teacher-leader role").strip()}
-        for key, label in (("role_min_years", "Role: years"), ("role_micro_credentials", "Role: micro-credentials")):
-            value = _int(form, key, problems, label)
+        for key in ("role_min_years", "role_micro_credentials"):
+            value = _int(form, key, problems, "")
             if value is not None:
                 role[key.removeprefix("role_")] = value
-        for key, label in (("role_supplement", "Role: supplement"), ("role_share_percent", "Role: share taking it")):
-            value = _decimal(form, key, problems, label)
+        for key in ("role_supplement", "role_share_percent"):
+            value = _decimal(form, key, problems, "")
             if value is not None:
                 role[key.removeprefix("role_")] = value.quantize(Decimal("0.01")) if key == "role_supplement" else value
         try:
             policy["new_role"] = NewRole(**role)
         except ValidationError as exc:
-            problems += [f"Role: {e['loc'][-1]}: {e['msg']}" for e in exc.errors()]
+            problems += [(field_of(f"policy.new_role.{e['loc'][-1]}"), e["msg"]) for e in exc.errors()]
     changes: dict = {"add_step": bool(form.get("add_step"))}
-    raise_percent = _decimal(form, "raise_percent", problems, "Across-the-board raise")
+    raise_percent = _decimal(form, "raise_percent", problems, "")
     if raise_percent is not None:
         changes["raise_percent"] = raise_percent
-    step_percent = _decimal(form, "added_step_percent", problems, "Added step")
+    step_percent = _decimal(form, "added_step_percent", problems, "")
     if step_percent is not None:
         changes["added_step_percent"] = step_percent
     changes["freeze_years"] = [y.strip() for y in (form.get("freeze_years") or "").split(",") if y.strip()]
     if (form.get("add_lane_id") or "").strip():
         try:
             changes["add_lane"] = AddedLane(id=form["add_lane_id"].strip(), degree=form.get("add_lane_degree") or "master",
-                                            credits=_int(form, "add_lane_credits", problems, "New lane: credits") or 0,
+                                            credits=_int(form, "add_lane_credits", problems, "") or 0,
                                             after=(form.get("add_lane_after") or "").strip(),
-                                            percent_over=_decimal(form, "add_lane_percent", problems, "New lane: percent") or Decimal(4))
+                                            percent_over=_decimal(form, "add_lane_percent", problems, "") or Decimal(4))
         except ValidationError as exc:
-            problems += [f"New lane: {e['loc'][-1]}: {e['msg']}" for e in exc.errors()]
+            problems += [(field_of(f"schedule.add_lane.{e['loc'][-1]}"), e["msg"]) for e in exc.errors()]
     changes["lane_credits"] = []
-    for lane, value in _pairs(form.get("lane_credits", ""), problems, "Lane credit changes"):
+    for lane, value in _pairs(form.get("lane_credits", ""), problems, "lane_credits"):
         if not value.isdigit():
-            problems.append(f"Lane credit changes: expected whole hours for {lane}, got {value!r}")
+            problems.append(("lane_credits", f"expected whole hours for {lane}, got {value!r}"))
             continue
         changes["lane_credits"].append(LaneCredits(lane=lane, credits=int(value)))
     if problems:
@@ -141,7 +210,39 @@ def scenario_from_form(form) -> Scenario:
     try:
         return Scenario(**data, policy=Policy(**policy), schedule=ScheduleChanges(**changes))
     except ValidationError as exc:
-        raise FormError([f"{'.'.join(str(p) for p in e['loc'])}: {e['msg']}" for e in exc.errors()]) from None
+        raise FormError([(field_of(".".join(str(p) for p in e["loc"])), e["msg"]) for e in exc.errors()]) from None
+
+
+def rule_file_values(rules: DistrictRules) -> dict[str, str]:
+    """What each empty field of the scenario form stands for in this district's rule file, as the page shows it."""
+    budget = rules.budget
+    year = latest_schedule_year(rules)
+    schedule, _, _ = schedule_for(rules, year)
+    retirement = dated_value(budget.retirement_rate, year.start)
+    health = dated_value(budget.health_per_head, year.start)
+    stipends = [a for a in rules.additions if a.kind == "per_micro_credential"]
+    values = {
+        "start_year": year.label, "cola_percent": str(budget.cola_percent),
+        "attrition_percent": str(budget.attrition_percent), "retiree_share_percent": str(budget.retiree_share_percent),
+        "uptake_percent": str(budget.micro_credential_uptake_percent),
+        "hiring_step": str(max(rules.steps.hiring_step, schedule.first_step)),
+        "hiring_lanes": f"{schedule.lanes[0]}:100",
+        "fica_enabled": "paid" if budget.fica.enabled else "not paid", "fica_percent": str(budget.fica.rate),
+        "retirement_percent": "0" if retirement is None else str(retirement),
+        "health_per_head": "0.00" if health is None else str(health),
+        "credit_hours_per_micro_credential": str(rules.micro_credentials.credit_hours_each or 1),
+    }
+    capped = [a.per_year_cap for a in stipends if a.per_year_cap]
+    if capped:
+        values["stipend_cap_per_year"] = str(capped[0])
+    if stipends:
+        first = stipends[0]
+        amount = dated_value(first.amount, year.start)
+        bands = first.eligibility.bands
+        values["current_stipend"] = (f"{first.name}: ${amount} each" + (f", at most {first.per_year_cap} a year" if first.per_year_cap else "")
+                                     + (f", bands {' and '.join(map(str, bands))}" if bands else ""))
+    values["lanes"] = ", ".join(schedule.lanes)
+    return values
 
 
 def form_from_scenario(scenario: Scenario) -> dict:

@@ -29,7 +29,6 @@ from engine.budget.roster import (
     read_table,
 )
 from engine.budget.scenario import ScenarioError
-from engine.pay.cells import latest_schedule_year, schedule_for
 from models.finance import RunStatus
 from services import finance
 from services import roster as rosters
@@ -38,7 +37,14 @@ from web.clock import today
 from web.estimating import districts
 from web.extensions import db
 from web.finance import bp, charts
-from web.finance.forms import FormError, form_from_scenario, scenario_from_form
+from web.finance.forms import (
+    LABELS,
+    FormError,
+    engine_problems,
+    form_from_scenario,
+    rule_file_values,
+    scenario_from_form,
+)
 from web.limits import database_ids
 
 MAX_COMPARED_RUNS = 10
@@ -79,9 +85,10 @@ def _stashed(token: str) -> Path:
 def index():
     """Rosters, scenarios and recent runs."""
     session = db.session
-    return render_template("finance/index.html", rosters=rosters.list_rosters(session=session),
-                           scenarios=finance.list_scenarios(session=session), runs=finance.list_runs(session=session, limit=20),
-                           districts=districts())
+    all_rosters, scenarios = rosters.list_rosters(session=session), finance.list_scenarios(session=session)
+    return render_template("finance/index.html", rosters=all_rosters, scenarios=scenarios,
+                           runs=finance.list_runs(session=session, limit=20), districts=districts(),
+                           scenario_of_run={s.id: s for s in scenarios}, roster_of_run={r.id: r for r in all_rosters})
 
 
 # --- rosters -----------------------------------------------------------------------------------------
@@ -90,17 +97,18 @@ def index():
 @bp.route("/rosters/new", methods=["GET", "POST"])
 @role_required("finance")
 def upload_roster():
-    """Upload a CSV or XLSX roster; the next page maps its columns."""
+    """Upload a CSV or XLSX roster; the next page maps its columns. A problem is shown at its field."""
+    errors: dict[str, list[str]] = {}
     if request.method == "POST":
         upload = request.files.get("file")
         district_id = request.form.get("district_id", "")
         if district_id not in districts():
-            flash("Choose a district.", "error")
-        elif upload is None or not upload.filename:
-            flash("Choose a roster file (CSV or XLSX).", "error")
+            errors["district_id"] = ["Choose a district."]
+        if upload is None or not upload.filename:
+            errors["file"] = ["Choose a roster file (CSV or XLSX)."]
         elif not upload.filename.lower().endswith((".csv", ".xlsx", ".xlsm")):
-            flash("The roster must be a .csv or .xlsx file.", "error")
-        else:
+            errors["file"] = [f"“{upload.filename}” is not a .csv or .xlsx file; choose the roster again."]
+        if not errors:
             for stale in _uploads().iterdir():  # uploads never matched are dropped after a day
                 if stale.stat().st_mtime < time.time() - 86_400:
                     stale.unlink(missing_ok=True)
@@ -110,9 +118,16 @@ def upload_roster():
                 upload.save(_uploads() / f"{token}{suffix}")
             finally:
                 upload.close()  # large uploads are spooled to a temporary file
-            name = (request.form.get("name") or Path(upload.filename).stem).strip()
+            # A roster is named apart from the others: given a name, or its district, file and day.
+            name = (request.form.get("name") or "").strip() or \
+                f"{districts()[district_id].district.name}: {Path(upload.filename).name}, {time.strftime('%Y-%m-%d')}"
             return redirect(url_for("finance.map_roster", token=token, district_id=district_id, name=name))
-    return render_template("finance/upload.html", districts=districts())
+        if upload is not None:
+            upload.close()
+    ordered = sorted(districts().values(), key=lambda rules: rules.district.name)
+    return render_template("finance/upload.html", districts=ordered, errors=errors,
+                           chosen=request.values.get("district_id", ""), name=request.form.get("name", "")), \
+        (422 if errors else 200)
 
 
 @bp.route("/rosters/map/<token>", methods=["GET", "POST"])
@@ -153,19 +168,34 @@ def map_roster(token: str):
 @bp.route("/rosters/<int:roster_id>")
 @role_required("finance")
 def roster(roster_id: int):
+    """A roster's teachers by lane, and a way to build a scenario on it."""
     record = rosters.get_roster(session=db.session, roster_id=roster_id) or abort(404)
+    rules = districts().get(record.district_id)
+    lane_names = {lane.id: lane.label for lane in rules.lanes} if rules else {}
     return render_template("finance/roster.html", roster=record, lanes=rosters.roster_summary(session=db.session, roster_id=roster_id),
-                           rules=districts().get(record.district_id))
+                           rules=rules, lane_names=lane_names)
 
 
 # --- scenarios ------------------------------------------------------------------------------------------
 
 
-def _scenario_page(values: dict, problems: list[str], scenario_id: int | None = None, status: int = 200):
+def _scenario_page(values: dict, errors: FormError | None = None, scenario_id: int | None = None, status: int = 200,
+                   template: str = "finance/scenario.html"):
+    """The scenario form for the chosen district: its rosters only, and the rule file's value behind each empty field."""
     rules_by_id = districts()
-    lanes = {d: schedule_for(r, latest_schedule_year(r))[0].lanes for d, r in rules_by_id.items()}
-    return render_template("finance/scenario.html", values=values, problems=problems, districts=rules_by_id, lanes=lanes,
-                           rosters=rosters.list_rosters(session=db.session), scenario_id=scenario_id), status
+    ordered = sorted(rules_by_id.values(), key=lambda rules: rules.district.name)
+    all_rosters = rosters.list_rosters(session=db.session)
+    roster_ids = {str(r.id): r for r in all_rosters}
+    chosen_roster = roster_ids.get(str(values.get("roster_id") or ""))
+    if values.get("district_id") not in rules_by_id:
+        values["district_id"] = chosen_roster.district_id if chosen_roster else ordered[0].id
+    rules = rules_by_id[values["district_id"]]
+    own = [r for r in all_rosters if r.district_id == rules.id]
+    if chosen_roster is None or chosen_roster.district_id != rules.id:
+        values["roster_id"] = own[0].id if own else ""
+    return render_template(template, values=values, errors=errors.fields if errors else {},
+                           problems=errors.problems if errors else [], districts=ordered, rules=rules,
+                           defaults=rule_file_values(rules), rosters=own, scenario_id=scenario_id, labels=LABELS), status
 
 
 @bp.route("/scenarios/new", methods=["GET", "POST"])
@@ -179,18 +209,20 @@ def scenario(scenario_id: int | None = None):
         abort(404)
     if request.method == "POST":
         values = request.form.to_dict()
+        rules = districts().get(values.get("district_id", ""))
         try:
-            built = scenario_from_form(request.form)
-            rules = districts().get(built.district_id)
             if rules is None:
-                raise FormError(["District: choose one of the districts"])
-            roster_id = int(request.form.get("roster_id") or 0)
+                raise FormError([("district_id", "choose one of the districts")])
+            built = scenario_from_form(request.form, rules)
+            roster_id = int(values.get("roster_id") or 0) if (values.get("roster_id") or "").isdigit() else 0
             saved = finance.save_scenario(session=session, rules=rules, scenario=built, roster_id=roster_id,
                                           created_by=current_user.id, scenario_id=scenario_id)
-        except (FormError, ScenarioError) as exc:
-            return _scenario_page(values, exc.problems, scenario_id, 422)
+        except FormError as exc:
+            return _scenario_page(values, exc, scenario_id, 422)
+        except ScenarioError as exc:
+            return _scenario_page(values, engine_problems(exc.problems), scenario_id, 422)
         except finance.FinanceError as exc:
-            return _scenario_page(values, [str(exc)], scenario_id, 422)
+            return _scenario_page(values, FormError([("roster_id", str(exc))]), scenario_id, 422)
         if request.form.get("action") == "run":
             return _start_run(saved.id)
         flash(f"Scenario “{saved.name}” saved.", "success")
@@ -203,7 +235,15 @@ def scenario(scenario_id: int | None = None):
         values = (form_from_scenario(finance.scenario_of(source)) | {"roster_id": source.roster_id, "name": f"{source.name} (copy)"}
                   if source else {"years": 10, "draws": 0, "seed": 20260701, "micro_credentials_per_participant": 5,
                                   "roster_id": request.args.get("roster_id", type=int)})
-    return _scenario_page(values, [], scenario_id)
+    return _scenario_page(values, None, scenario_id)
+
+
+@bp.route("/scenarios/fields")
+@role_required("finance")
+def scenario_fields():
+    """The scenario form's fields for the district now chosen (htmx swaps them in place; typed values are kept)."""
+    return _scenario_page(request.args.to_dict(), None, request.args.get("scenario_id", type=int),
+                          template="finance/_scenario_fields.html")
 
 
 def _start_run(scenario_id: int):
@@ -251,8 +291,10 @@ def run(run_id: int):
         table = finance.table(result)
     scenario = finance.get_scenario(session=db.session, scenario_id=record.scenario_id)
     finished = [r for r in finance.list_runs(session=db.session, limit=50) if r.status == RunStatus.done and r.id != run_id]
+    names = {s.id: s.name for s in finance.list_scenarios(session=db.session)}
     return render_template("finance/run.html", run=record, result=result, figures=figures, table=table, scenario=scenario,
-                           others=finished, done=record.status == RunStatus.done, totals=totals)
+                           others=[(r, names.get(r.scenario_id, "Scenario deleted")) for r in finished],
+                           done=record.status == RunStatus.done, totals=totals)
 
 
 @bp.route("/runs/<int:run_id>/status")

@@ -1,9 +1,6 @@
 """Home, the public estimator, the schedule viewer and the Plotly script."""
 
-from pathlib import Path
-
-import plotly
-from flask import render_template, request, send_file
+from flask import render_template, request
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
@@ -22,22 +19,15 @@ from web.estimating import (
     schedule_figure,
 )
 from web.extensions import db
+from web.hr.common import today
+from web.labels import school_year_names
 from web.public import bp
 from web.public.forms import CompareForm, EstimateForm, ScheduleForm
-
-PLOTLY_JS = Path(plotly.__file__).parent / "package_data" / "plotly.min.js"
-
 
 @bp.route("/")
 def index():
     """Give the home page."""
     return render_template("public/index.html", districts=districts())
-
-
-@bp.route("/vendor/plotly.min.js")
-def plotly_js():
-    """Serve the Plotly script shipped with the plotly package, so charts work offline."""
-    return send_file(PLOTLY_JS, mimetype="text/javascript", max_age=7 * 24 * 3600)
 
 
 def _district_choices(form) -> None:
@@ -48,36 +38,62 @@ def _district_choices(form) -> None:
     return chosen
 
 
+# Which field an engine message is about, by the words it starts with or names (the engine raises plain messages).
+ENGINE_FIELDS = (("step ", "step"), ("lane ", "lane"), ("unknown lane", "lane"), ("no lane", "lane"),
+                 ("unknown role", "role"), ("fte", "fte"), ("years must", "years"))
+
+
+def _field_for(form, message: str):
+    text = message.lower()
+    for start, name in ENGINE_FIELDS:
+        if (text.startswith(start) or f" {start.strip()} " in f" {text} ") and name in form:
+            return form[name]
+    if "schedule for" in text:
+        return form.school_year
+    return None
+
+
+def _estimate_form():
+    form = EstimateForm(request.args)
+    rules, needs = form.for_district(districts(), today())
+    return form, rules, needs
+
+
 @bp.route("/estimate")
 def estimator():
     """Estimate pay now and over the coming years from a placement; no account needed."""
-    form = EstimateForm(request.args)
-    rules = _district_choices(form)
-    if not form.school_year.data:
-        form.school_year.data = default_school_year(rules)
+    form, rules, needs = _estimate_form()
     result = figures = None
-    lanes = _lanes(rules, form.school_year.data)
-    if request.args and form.validate():
-        options = {
-            "district": form.district.data, "school_year": form.school_year.data, "step": form.step.data,
-            "lane": form.lane.data, "micro_credentials": form.micro_credentials.data or 0,
-            "credits": str(form.credits.data or 0), "years": form.years.data or 10,
-        }
+    # A link may name only the district (and year): that opens the form; anything more is an estimate to check.
+    asked = bool(set(request.args) - {"district", "school_year"})
+    if asked and form.validate():
         try:
-            rules, inputs = estimate_input(options)
+            rules, inputs = estimate_input(form.options(rules))
             result = estimate(rules, inputs).to_json()
         except OptionError as error:
-            getattr(form, error.field, form.submit).errors.append(error.message)
+            for name, message in error.problems:
+                target = form[name] if name in form else None
+                (target.errors if target is not None else form.form_errors).append(message)
         except ENGINE_INPUT_ERRORS as error:
-            form.form_errors.append(_message(error))
+            message = _message(error)
+            target = _field_for(form, message)
+            (target.errors if target is not None else form.form_errors).append(message)
         else:
             figures = {
                 "annual": pay_figure({"Your pay": result}, "total", "Annual pay"),
                 "cumulative": pay_figure({"Your pay": result}, "cumulative", "Cumulative earnings"),
             }
-    status = 400 if request.args and (form.errors or form.form_errors) else 200
-    return render_template("public/estimate.html", form=form, result=result, figures=figures, lanes=lanes,
-                           rules=rules), status
+    status = 400 if asked and (form.errors or form.form_errors) else 200
+    return render_template("public/estimate.html", form=form, result=result, figures=figures, rules=rules,
+                           needs=needs, year_names=school_year_names(rules, today()),
+                           lane_names={lane.id: lane.label for lane in rules.lanes}), status
+
+
+@bp.route("/estimate/fields")
+def estimator_fields():
+    """The estimator's fields for the chosen district and school year (swapped in place by htmx), values kept."""
+    form, rules, needs = _estimate_form()
+    return render_template("public/_estimate_fields.html", form=form, rules=rules, needs=needs)
 
 
 @bp.route("/schedules")
@@ -112,13 +128,6 @@ def _step(rules, school_year: str, given: str) -> int | None:
         return step_number(rules, rules.year(school_year), given.strip())
     except ENGINE_INPUT_ERRORS:
         return None
-
-
-def _lanes(rules, school_year: str) -> list[dict]:
-    try:
-        return schedule_table(rules, school_year)["lanes"]
-    except ENGINE_INPUT_ERRORS:
-        return []
 
 
 def _message(error: Exception) -> str:
