@@ -31,3 +31,69 @@ def test_what_moves_me_next_says_what_each_role_pays_at_the_teachers_fte(client,
     assert _figure(page, "role-mentor-supplement") == "$1,250.00"
     assert _figure(page, "role-lead-supplement") == "$2,500.00"
     assert _figure(page, "role-master-supplement") == "$4,000.00"
+
+
+# --- helpers for the cases below: a teacher of our own (no ledger items) and clients signed in by role -------------
+
+
+def _teacher(session, user, district_id: str, step: int, lane: str, school_year: str, **profile):
+    from datetime import date
+
+    from models import TeacherCreate
+
+    teacher = teachers.create_teacher(session=session, teacher=TeacherCreate(
+        district_id=district_id, employee_id=f"E-{user.id}", name=f"Teacher {user.id}", school="Test School",
+        hire_date=profile.pop("hire_date", date(2015, 8, 1)), user_id=user.id, **profile))
+    teachers.set_placement(session=session, placement=PlacementCreate(
+        teacher_id=teacher.id, school_year=school_year, step=step, lane=lane, fte=Decimal(1)))
+    return teacher
+
+
+def _signed_in(app, user):
+    from tests.conftest import PASSWORD
+
+    app.config["WTF_CSRF_ENABLED"] = False  # CSRF is tested in tests/security and tests/hr
+    signed = app.test_client()
+    assert signed.post("/auth/login", data={"username": user.username, "password": PASSWORD}).status_code == 302
+    return signed
+
+
+def test_hr_request_page_shows_the_approved_terms_not_a_reassessment(app, session, make_user, tmp_path):
+    # cedar-valley.yaml, 2026-27 schedule, step 4: BA 52568.00, BA+15 54968.00 (15 credit hours beyond the BA).
+    # Filed 2026-09-15: the Aug 20 deadline has passed, so the next window is "By October 1 (retroactive to July 1)":
+    # effective 2026-07-01, share 1. Approved 2026-10-15; payroll pays the new rate from that day:
+    #   retro = (54968.00 - 52568.00) / 185 x 185 x 1 x 106/365 days (Jul 1 -> Oct 15 of Jul 1 -> Jul 1)
+    #         = 2400.00 x 106 / 365 = 696.986... -> 696.99
+    import io
+    from datetime import date
+
+    from tests.hr.conftest import PDF
+
+    app.config["LANEWISE_EVIDENCE_ROOT"] = str(tmp_path / "instance")
+    user = make_user("teacher")
+    _teacher(session, user, "cedar-valley", 4, "BA", "2026-27")
+    teacher_client, officer = _signed_in(app, user), _signed_in(app, make_user("hr"))
+    app.config["LANEWISE_TODAY"] = date(2026, 9, 15)
+    response = teacher_client.post("/requests/new", content_type="multipart/form-data", data={
+        "kind": "lane_change", "target_lane": "", "role": "", "window": "", "credit_kind": "graduate_credit",
+        "credit_amount": "15", "credit_title": "Reading courses", "credit_earned_on": "2026-06-01", "note": "",
+        "do": "save", "evidence": (io.BytesIO(PDF), "transcript.pdf")})
+    request_id = int(response.headers["Location"].rsplit("/", 1)[-1])
+    assert teacher_client.post(f"/requests/{request_id}/submit", data={"version": 1}).status_code == 302
+
+    app.config["LANEWISE_TODAY"] = date(2026, 10, 15)
+    page = officer.get(f"/hr/requests/{request_id}").get_data(as_text=True)
+    assert "Meets every rule." in page
+    assert _figure(page, "outcome-old-annual") == "$52,568.00"
+    assert _figure(page, "outcome-new-annual") == "$54,968.00"
+    officer.post(f"/hr/requests/{request_id}/decide", data={"version": 2, "action": "approve", "reason": ""})
+
+    page = officer.get(f"/hr/requests/{request_id}").get_data(as_text=True)
+    assert _figure(page, "status") == "Approved"
+    assert _figure(page, "old-annual") == "$52,568.00"
+    assert _figure(page, "new-annual") == "$54,968.00"
+    assert _figure(page, "retro") == "$696.99"
+    # Once approved, the request's credit is used by it: judging it again would say it no longer meets the rules
+    # and that it pays BA 52568.00 from July 1. The page shows the approved terms only.
+    assert "Does not meet the rules yet" not in page
+    assert 'data-testid="outcome-new-annual"' not in page
