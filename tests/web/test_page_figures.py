@@ -97,3 +97,31 @@ def test_hr_request_page_shows_the_approved_terms_not_a_reassessment(app, sessio
     # and that it pays BA 52568.00 from July 1. The page shows the approved terms only.
     assert "Does not meet the rules yet" not in page
     assert 'data-testid="outcome-new-annual"' not in page
+
+
+def test_public_estimator_shows_each_amount_of_a_three_year_path(client):
+    # cedar-valley.yaml: step 12, lane BA in 2026-27 with 15 graduate credit hours earned this year. The estimator
+    # assumes them filed in the first window (by August 20, effective July 1, the whole year): lane BA+15.
+    # Years of service are the step (no hire date given): 13 in 2027-28, when longevity (2,834.00 at 13) begins.
+    # After 2026-27 the 2026-07-01 cells are carried by the 3.0% COLA, rounded half up to the cent.
+    #   2026-27  step 12       BA+15 63,525.00                                        total 63,525.00
+    #   2027-28  step 13 (13-16)     64,748.00 x 1.03   = 66,690.44   + 2,834.00      total 69,524.44
+    #   2028-29  step 14 (13-16)     64,748.00 x 1.0609 = 68,691.1532 -> 68,691.15 + 2,834.00 = 71,525.15
+    #   over 3 years: 63,525.00 + 69,524.44 + 71,525.15 = 204,574.59
+    response = client.get("/estimate?district=cedar-valley&school_year=2026-27&step=12&lane=BA"
+                          "&micro_credentials=0&credits=15&years=3")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert _figure(page, "pay-in-year") == "$63,525.00"
+    assert _figure(page, "base-salary") == "$63,525.00"
+    assert "Base salary (step 12, lane BA+15)" in page
+    assert _figure(page, "total-over-years") == "$204,574.59"
+    rows = re.findall(r'data-testid="year-(\d{4}-\d{2})".*?data-testid="year-step">([^<]*)<.*?data-testid="year-lane">'
+                      r'([^<]*)<.*?data-testid="year-base">([^<]*)<.*?data-testid="year-additions">([^<]*)<'
+                      r'.*?data-testid="year-total">([^<]*)<', page, re.S)
+    assert rows == [
+        ("2026-27", "12", "BA+15", "$63,525.00", "$0.00", "$63,525.00"),
+        ("2027-28", "13", "BA+15", "$66,690.44", "$2,834.00", "$69,524.44"),
+        ("2028-29", "14", "BA+15", "$68,691.15", "$2,834.00", "$71,525.15"),
+    ]
+    assert 'data-testid="line-amount"' not in page  # no addition in 2026-27, so no table of its parts
