@@ -31,6 +31,11 @@ PRAIRIE_WHY = (
     "its own year. Pat Park, 2026-27: BA until December, BA+15 from 2027-01-01 for half the year, paid "
     "57,433.00 + (59,967.00 - 57,433.00) x 0.5 = 58,700.00; a roster taken after the change projects "
     "59,967.00 (BA+15 all year), one taken before it 57,433.00")
+SERVICE_WHY = (
+    "A roster has no years-of-service column: the projection counts service from the hire date (else the step), "
+    "while the timeline uses the years HR entered on the placement. Cedar Valley, hired 2015-08-01 but placed with "
+    "12 years of service in 2026-27: the timeline pays the 13-year longevity (2,834.00) from 2027-28, "
+    "57,875.70 + 2,834.00 = 60,709.70; the projection counts 11 years by the hire date and pays 57,875.70")
 
 CASES = [
     pytest.param(
@@ -70,6 +75,13 @@ CASES = [
         "employee_id,step,lane,hire_date\nP-4001,9,BA+15,2017-08-01\n",
         id="prairie-ridge-the-year-of-a-second-semester-change",
         marks=pytest.mark.xfail(strict=True, reason=PRAIRIE_WHY)),
+    pytest.param(
+        "cedar-valley", "2026-10-30", "2026-27",
+        TeacherRecord(placements=(PlacementRecord("2026-27", 4, "BA+15", years_of_service=12),),
+                      hire_date=date(2015, 8, 1)),
+        "employee_id,step,lane,hire_date\nC-3001,4,BA+15,2015-08-01\n",
+        id="cedar-valley-years-of-service-entered-by-hr",
+        marks=pytest.mark.xfail(strict=True, reason=SERVICE_WHY)),
     pytest.param(
         "harmony", "2026-10-01", "2026-27",
         TeacherRecord(
