@@ -100,6 +100,7 @@ def payroll(hr: Page, start: str, end: str) -> tuple[list[dict], list[dict]]:
     """The payroll page's rows and the lines of its CSV download, for a period: each a dict by column name."""
     hr.goto(f"/hr/payroll?start={start}&end={end}")
     table = hr.get_by_role("table", name="Approved changes")
+    expect(table).to_be_visible()
     headers = [h.replace(" ", "_") for h in table.get_by_role("columnheader").all_inner_texts()]
     shown = []
     rows = table.get_by_role("row")
@@ -138,6 +139,7 @@ def project_one_teacher(finance: Page, tmp_path: Path, *, district: str, roster:
     finance.get_by_label("Monte Carlo draws").fill("0")
     finance.get_by_role("button", name="Save and run").click()
     table = finance.get_by_test_id("projection-table")
+    expect(table).to_be_visible()
     headers = table.get_by_role("columnheader").all_inner_texts()
     wanted = {"base": "Base pay", "additions": "Additions (all)", "roles": "Role supplements", "pay": "Pay",
               "headcount": "Head count"}

@@ -94,6 +94,7 @@ def test_eight_micro_credentials_in_band_5_and_none_in_band_3_and_the_mentor_rol
     placement.get_by_label("Pay band").fill("5")
     placement.get_by_label("Why (kept in the record)").fill("Pay band 5 from her contract")
     placement.get_by_role("button", name="Save placement").click()
+    expect(hr.get_by_role("status")).to_contain_text("Placement 2026-27:")
     me.goto("/teacher/")
     expect(me.get_by_test_id("pay-now")).to_have_text("$65,268.00")  # 61,668.00 + 1,600.00 + 2,000.00
     assert pay_lines(me) == {"Base salary": "$61,668.00", "Micro-credential stipend": "$1,600.00",
