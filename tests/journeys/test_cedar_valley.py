@@ -106,6 +106,8 @@ def test_micro_credentials_and_pd_hours_make_a_lane_change_paid_back_to_july(app
     me.goto("/teacher/")
     expect(me.get_by_test_id("lane")).to_have_text("BA+15")
     expect(me.get_by_test_id("pay-now")).to_have_text("$54,968.00")
+    expect(me.get_by_test_id("pay-in-year")).to_have_text("$54,968.00")
+    expect(me.get_by_test_id("base-salary")).to_have_text("$54,968.00")
     expect(me.get_by_test_id("total-over-years")).to_have_text("$723,367.43")  # the sum of the ten years below
     assert timeline(me) == BA_15
     hr.goto(f"/hr/teachers/{teacher.id}")

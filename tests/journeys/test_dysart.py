@@ -158,6 +158,8 @@ def test_thirty_micro_credentials_over_three_years_make_two_growth_steps(app, se
     me.goto("/teacher/")
     expect(me.get_by_test_id("pay-now")).to_have_text("$69,697.80")
     expect(me.get_by_test_id("growth-steps")).to_have_text("2")
+    expect(me.get_by_test_id("pay-in-year")).to_have_text("$69,697.80")
+    expect(me.get_by_test_id("base-salary")).to_have_text("$69,697.80")
     expect(me.get_by_test_id("total-over-years")).to_have_text("$803,808.34")  # the sum of the ten years below
     assert timeline(me) == AFTER_TWO_PHASES
     hr.goto(f"/hr/teachers/{teacher.id}")  # HR sees the teacher's next five years

@@ -163,6 +163,8 @@ def test_eight_micro_credentials_in_band_5_and_none_in_band_3_and_the_mentor_rol
     expect(me.get_by_test_id("pay-now")).to_have_text("$67,768.00")
     assert pay_lines(me) == {"Base salary": "$61,668.00", "Micro-credential stipend": "$1,600.00",
                              SUBJECT: "$2,000.00", "Role: Mentor Teacher": "$2,500.00", "Total": "$67,768.00"}
+    expect(me.get_by_test_id("pay-in-year")).to_have_text("$67,768.00")
+    expect(me.get_by_test_id("base-salary")).to_have_text("$61,668.00")
     expect(me.get_by_test_id("total-over-years")).to_have_text("$777,788.51")  # the sum of the ten years below
     assert timeline(me) == WITH_THE_ROLE
     hr.goto(f"/hr/teachers/{teacher.id}")

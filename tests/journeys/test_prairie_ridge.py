@@ -103,6 +103,8 @@ def test_a_second_semester_lane_change_paid_back_to_january(app, session, make_u
     app.config["LANEWISE_TODAY"] = date(2027, 7, 1)
     me.goto("/teacher/")
     expect(me.get_by_test_id("pay-now")).to_have_text("$61,166.00")
+    expect(me.get_by_test_id("pay-in-year")).to_have_text("$61,166.00")
+    expect(me.get_by_test_id("base-salary")).to_have_text("$61,166.00")
     expect(me.get_by_test_id("total-over-years")).to_have_text("$715,872.00")  # the sum of the ten years below
     assert timeline(me) == BA_15
     hr.goto(f"/hr/teachers/{teacher.id}")
