@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from engine.errors import RuleInputError
 from engine.money import ZERO, money_str, quantity_str
-from engine.pay.additions import role_check
+from engine.pay.additions import role_check, role_line
 from engine.pay.credit import earned_lane, lanes_on, next_lane
 from engine.pay.windows import window_on
 from engine.rules import DistrictRules
@@ -88,8 +88,16 @@ def next_moves(rules: DistrictRules, record: TeacherRecord, school_year: SchoolY
                 "growth_step": position.growth_steps + 1, "micro_credentials_needed": needed,
                 "micro_credentials_counted": have, "per_phase": mc_rule.per_growth_step,
                 "min_per_year": rules.counting.min_micro_credentials_per_year}
-    result["roles"] = [role_check(rules, role, school_year, now.placement).to_json() for role in rules.roles]
+    result["roles"] = [_role_entry(rules, role, school_year, now.placement) for role in rules.roles]
     return result
+
+
+def _role_entry(rules: DistrictRules, role, school_year: SchoolYear, placement) -> dict:
+    """A role's requirements and what it would pay this teacher a year (the supplement line of the timeline: FTE applied)."""
+    entry = role_check(rules, role, school_year, placement).to_json()
+    line = role_line(rules, role, school_year, replace(placement, role=role.id))
+    entry["supplement"] = money_str(line.amount) if line is not None else None
+    return entry
 
 
 def _next_degree_lane(rules: DistrictRules, year: SchoolYear, degree: str, credits: Decimal) -> dict | None:
