@@ -48,8 +48,14 @@ def apportion_array(total: int, weights: np.ndarray) -> np.ndarray:
     remainders = total * weights % whole
     left = total - int(shares.sum())
     if left:
-        order = np.lexsort((np.arange(len(weights)), -remainders))
-        shares[order[:left]] += 1
+        # The `left` largest remainders, ties to the earlier weight: the smallest keys (whole - remainder, index).
+        # Below 2**63 for any roster (whole is at most 10**13 teacher units, weights 10**6 states); else sort.
+        if whole * len(weights) < 2**62:
+            keys = (whole - remainders) * len(weights) + np.arange(len(weights))
+            chosen = np.argpartition(keys, left - 1)[:left] if left < len(weights) else np.arange(len(weights))
+        else:
+            chosen = np.lexsort((np.arange(len(weights)), -remainders))[:left]
+        shares[chosen] += 1
     return shares
 
 

@@ -67,8 +67,7 @@ def expected_sums(rules: DistrictRules, assumptions: Assumptions, roster: Roster
         stayers = counts - earners
         # 2. Pay.
         base = context.base_cents(year, states)
-        plain = context.addition_cents(year, states, earned=False)
-        paid = context.addition_cents(year, states, earned=True) if context.per_mc and context.counted else plain
+        plain, paid = context.addition_pair(year, states)
         additions_total = matmul(plain, stayers) + matmul(paid, earners)
         additions = {name: from_units(additions_total[i], unit) for i, name in enumerate(context.addition_names)}
         one_time = sum((additions[n] for n in context.one_time_names), np.zeros(width, dtype=np.int64))

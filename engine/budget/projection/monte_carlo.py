@@ -50,8 +50,7 @@ def _plans(context: Tables, years: list[SchoolYear], states: np.ndarray) -> list
         change = np.any(np.diff(states[:, [STEP, LANE]], axis=0) != 0, axis=1)
         starts = np.flatnonzero(np.r_[True, change])
         top = context.at_top(year, states)
-        plain = context.addition_cents(year, states, earned=False)
-        paid = context.addition_cents(year, states, earned=True) if context.per_mc and context.counted else plain
+        plain, paid = context.addition_pair(year, states)
         plan = _YearPlan(year, len(states), context.base_cents(year, states).astype(np.float64), plain.astype(np.float64),
                          paid.astype(np.float64), context.profile_fte[states[:, PROFILE]].astype(np.float64),
                          context.role_eligible(states), top, starts, np.diff(np.r_[starts, len(states)]), top[starts])

@@ -124,15 +124,19 @@ class StateShape:
         return mc_growth + credit_growth, mc_growth, progress
 
 
-def profile_flags(rules: DistrictRules, band, subjects, certifications, certified) -> tuple[int, ...]:
-    """Which additions a teacher's band, subjects and certifications allow (degree and years are judged apart)."""
+def profile_flags(rules: DistrictRules, band, subjects, certifications, certified, wide: list | None = None) -> tuple[int, ...]:
+    """Which additions a teacher's band, subjects and certifications allow (degree and years are judged apart).
+
+    `wide` is `wide_additions(rules)`, when the caller asks for many profiles."""
     probe = Placement(step=0, lane=rules.lanes[0].id, degree="doctorate", band=band, years_of_service=10**6,
                       subjects=tuple(subjects), certifications=tuple(certifications), certified=certified)
-    flags = []
-    for addition in rules.additions:
-        wide = addition.model_copy(update={"eligibility": addition.eligibility.model_copy(update={"degrees": None, "min_years": None, "roles": None})})
-        flags.append(int(addition_applies(wide, rules, probe)))
-    return tuple(flags)
+    return tuple(int(addition_applies(addition, rules, probe)) for addition in (wide or wide_additions(rules)))
+
+
+def wide_additions(rules: DistrictRules) -> list:
+    """The rules' additions with their degree, years and role conditions lifted."""
+    return [addition.model_copy(update={"eligibility": addition.eligibility.model_copy(
+        update={"degrees": None, "min_years": None, "roles": None})}) for addition in rules.additions]
 
 
 def service_years(hire_ordinal: int, school_year: SchoolYear, step: int) -> int:
@@ -144,6 +148,21 @@ def service_years(hire_ordinal: int, school_year: SchoolYear, step: int) -> int:
     hired = date.fromordinal(hire_ordinal)
     start = school_year.start
     return max(0, start.year - hired.year - ((start.month, start.day) < (hired.month, hired.day)))
+
+
+EPOCH_ORDINAL = 719_163  # date(1970, 1, 1).toordinal(): numpy's day zero
+
+
+def service_years_array(hire_ordinals: np.ndarray, school_year: SchoolYear) -> np.ndarray:
+    """`service_years` for many known hire dates (ordinals > 0) at once."""
+    days = (np.asarray(hire_ordinals, dtype=np.int64) - EPOCH_ORDINAL).astype("datetime64[D]")
+    months = days.astype("datetime64[M]")
+    year = months.astype("datetime64[Y]").astype(np.int64) + 1970
+    month = months.astype(np.int64) % 12 + 1
+    day = (days - months.astype("datetime64[D]")).astype(np.int64) + 1
+    start = school_year.start
+    before_anniversary = (start.month < month) | ((start.month == month) & (start.day < day))
+    return np.maximum(0, start.year - year - before_anniversary)
 
 
 def unique_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

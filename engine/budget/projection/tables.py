@@ -23,8 +23,9 @@ from engine.budget.projection.state import (
     StateShape,
     counted_micro_credentials,
     profile_flags,
-    service_years,
+    service_years_array,
     unique_rows,
+    wide_additions,
 )
 from engine.budget.roster import Roster
 from engine.budget.scenario import Assumptions
@@ -56,7 +57,8 @@ class Tables:
         self._build_profiles(roster)
 
     def _build_profiles(self, roster: Roster) -> None:
-        flags = [profile_flags(self.rules, *p) for p in roster.profiles]
+        wide = wide_additions(self.rules)
+        flags = [profile_flags(self.rules, *p, wide=wide) for p in roster.profiles]
         pairs, inverse = unique_rows(np.stack([roster.profile, roster.fte_hundredths], axis=1))
         keys = [(int(fte), flags[int(p)]) for p, fte in pairs]
         self.static_flags = np.array([flags_ for _, flags_ in sorted(set(keys))], dtype=np.int64).reshape(len(set(keys)), len(self.rules.additions))
@@ -66,6 +68,9 @@ class Tables:
         self.teacher_profile = pair_profile[inverse.ravel()]
         # A representative teacher for each profile: eligibility depends on the flags only.
         self.profile_fte = np.array([fte for fte, _ in distinct], dtype=np.int64)
+        ftes, codes = np.unique(self.profile_fte, return_inverse=True)
+        self.fte_values = [Decimal(int(f)) / 100 for f in ftes]
+        self.profile_fte_code = codes.ravel().astype(np.int64)
         self.profile_rep: list[tuple] = [None] * len(distinct)
         for (p, fte), key in zip(pairs, keys):
             if self.profile_rep[index[key]] is None:
@@ -74,12 +79,14 @@ class Tables:
     # per-year tables
 
     def base_cents(self, year: SchoolYear, states: np.ndarray) -> np.ndarray:
-        """Each group's base pay in cents: the schedule cell x FTE, rounded by the district's line rule."""
+        """Each group's base pay in cents: the schedule cell x FTE, rounded by the district's line rule.
+
+        Decimal arithmetic runs once per distinct (cell, FTE) pair, never per group."""
         schedule, start, _ = schedule_for(self.rules, year)
-        combos, inverse = unique_rows(np.stack([states[:, LANE], states[:, STEP], states[:, GROWTH], states[:, PROFILE]], axis=1))
-        values = np.empty(len(combos), dtype=np.int64)
+        triples, inverse = unique_rows(states[:, [LANE, STEP, GROWTH]])
         cells: dict = {}
-        for i, (lane, step, growth, profile) in enumerate(combos):
+        amounts = []
+        for lane, step, growth in triples:
             lane_id = self.lane_ids[int(lane)]
             # Steps on one row (a band such as 13-16, or past a ragged lane's end) share its amount.
             row_key = (start, lane_id, int(step))
@@ -89,17 +96,31 @@ class Tables:
             key = (lane_id, self._rows[row_key], int(growth))
             if key not in cells:
                 cells[key] = cell_amount(self.rules, year, key[1], lane_id, key[2]).amount
-            fte = Decimal(int(self.profile_fte[profile])) / 100
-            values[i] = round_half_up(lines_round(self.rules, cells[key] * fte) * 100)
-        return values[inverse]
+            amounts.append(cells[key])
+        return self._times_fte(amounts, inverse, states[:, PROFILE])
+
+    def _times_fte(self, amounts: list[Decimal], inverse: np.ndarray, profile: np.ndarray) -> np.ndarray:
+        """amounts[inverse] x each group's FTE as cents, each line rounded by the district's rule."""
+        pairs, pair_inverse = unique_rows(np.stack([inverse, self.profile_fte_code[profile]], axis=1))
+        values = np.array([round_half_up(lines_round(self.rules, amounts[a] * self.fte_values[f]) * 100)
+                           for a, f in pairs], dtype=np.int64)
+        return values[pair_inverse]
 
     def addition_cents(self, year: SchoolYear, states: np.ndarray, earned: bool) -> np.ndarray:
         """Each group's additions in cents, one column per addition (in rule order), as `addition_lines` gives them."""
+        plain, paid = self.addition_pair(year, states)
+        return paid if earned else plain
+
+    def addition_pair(self, year: SchoolYear, states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """`addition_cents` for teachers who earn no micro-credentials this year and for those who do.
+
+        Only per-micro-credential stipends differ between the two, so everything else is worked out once."""
         rules = self.rules
         on = year.start
         count = len(states)
         values = np.zeros((count, len(rules.additions)), dtype=np.int64)
         present = np.zeros((count, len(rules.additions)), dtype=bool)
+        earned_columns: dict[int, np.ndarray] = {}
         profile = states[:, PROFILE]
         fte = [Decimal(int(f)) / 100 for f in self.profile_fte]
         in_cents = lambda amount: round_half_up(lines_round(rules, amount) * 100)  # noqa: E731
@@ -125,39 +146,47 @@ class Tables:
                 percent = dated_value(addition.percent, on)
                 if percent is None:
                     continue
-                pairs, inverse = unique_rows(np.stack([states[:, STEP], profile], axis=1))
-                cells: dict = {}
-                table = np.zeros(len(pairs), dtype=np.int64)
-                for i, (step, p) in enumerate(pairs):
-                    if step not in cells:
-                        cells[step] = cell_amount(rules, year, int(step), addition.of_lane).amount
-                    table[i] = in_cents(cells[step] * percent / HUNDRED * fte[p])
-                amounts = table[inverse]
+                steps, inverse = np.unique(states[:, STEP], return_inverse=True)
+                shares = [cell_amount(rules, year, int(step), addition.of_lane).amount * percent / HUNDRED for step in steps]
+                amounts = self._times_fte(shares, inverse.ravel(), profile)
             elif kind == "per_micro_credential":
+                # Paid only to those who earn micro-credentials this year: zero for the others.
                 amount = dated_value(addition.amount, on)
-                mcs = self.counted if earned else 0
-                if amount is None or mcs <= 0:
-                    continue
-                counted = min(mcs, addition.per_year_cap) if addition.per_year_cap is not None else mcs
-                amounts = np.full(count, in_cents(amount * counted), dtype=np.int64)
+                if amount is not None and self.counted > 0:
+                    counted = min(self.counted, addition.per_year_cap) if addition.per_year_cap is not None else self.counted
+                    stipend = in_cents(amount * counted)
+                    if stipend:
+                        earned_columns[j] = eligible
+                        values[:, j] = np.where(eligible, stipend, 0)
+                continue
             elif kind == "longevity":
                 amount = dated_value(addition.amount, on)
                 if amount is None:
                     continue
-                pairs, inverse = unique_rows(np.stack([states[:, SERVICE], profile], axis=1))
-                table = np.zeros(len(pairs), dtype=np.int64)
-                for i, (years, p) in enumerate(pairs):
-                    reached = sum(1 for y in addition.at_years if years >= y)
-                    if reached:
-                        table[i] = in_cents(amount * (reached if addition.cumulative else 1) * fte[p])
-                amounts = table[inverse]
+                services, inverse = np.unique(states[:, SERVICE], return_inverse=True)
+                reached = [sum(1 for y in addition.at_years if years >= y) for years in services]
+                owed = [amount * (r if addition.cumulative else 1) if r else Decimal(0) for r in reached]
+                amounts = self._times_fte(owed, inverse.ravel(), profile)
             else:
                 continue
             present[:, j] = eligible & (amounts != 0)
             values[:, j] = np.where(present[:, j], amounts, 0)
-        # Additions in one group do not stack: the first largest, in rule order, is kept.
+        plain = values.copy()
+        for j in earned_columns:
+            plain[:, j] = 0
+        if not earned_columns:
+            plain = self._keep_best_of_groups(plain, present)
+            return plain, plain
+        paid_present = present.copy()
+        for j, eligible in earned_columns.items():
+            paid_present[:, j] = eligible
+        return self._keep_best_of_groups(plain, present), self._keep_best_of_groups(values, paid_present)
+
+    def _keep_best_of_groups(self, values: np.ndarray, present: np.ndarray) -> np.ndarray:
+        """Additions in one group do not stack: the first largest, in rule order, is kept."""
+        count = len(values)
         groups: dict[str, list[int]] = {}
-        for j, addition in enumerate(rules.additions):
+        for j, addition in enumerate(self.rules.additions):
             if addition.group is not None:
                 groups.setdefault(addition.group, []).append(j)
         for members in groups.values():
@@ -288,8 +317,6 @@ def initial_states(context: Tables, roster: Roster, first: SchoolYear) -> np.nda
         known = roster.hire_ordinal > 0
         service = np.array(roster.step, dtype=np.int64)
         if known.any():
-            ordinals, inverse = np.unique(roster.hire_ordinal[known], return_inverse=True)
-            years = np.array([service_years(int(o), first, 0) for o in ordinals], dtype=np.int64)
-            service[known] = years[inverse.ravel()]
+            service[known] = service_years_array(roster.hire_ordinal[known], first)
         states[:, SERVICE] = np.minimum(service, shape.service_cap)
     return states
