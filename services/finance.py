@@ -122,7 +122,7 @@ def execute_run(*, session: Session, run_id: int, districts: dict[str, DistrictR
         record = session.get(ScenarioRecord, run.scenario_id)
         scenario = scenario_of(record)
         rules = districts[scenario.district_id]
-        roster = rosters.load_roster(session=session, rules=rules, roster_id=run.roster_id)
+        roster = rosters.load_roster(session=session, rules=rules, roster_id=run.roster_id, with_ids=False)
         report(0.05, f"Projecting {len(roster)} teachers: {scenario.name}")
         chosen = project(rules, scenario, roster, progress=lambda f, m: report(0.05 + 0.45 * f, f"{scenario.name}: {m}"))
         base = project(rules, scenario.baseline(), roster, progress=lambda f, m: report(0.5 + 0.45 * f, f"Baseline: {m}"))
