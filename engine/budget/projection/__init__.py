@@ -52,7 +52,14 @@ from engine.budget.projection.arithmetic import (
 )
 from engine.budget.projection.draws import binomial_quantile
 from engine.budget.projection.expected import expected_sums
-from engine.budget.projection.monte_carlo import CHUNK, simulate
+from engine.budget.projection.monte_carlo import (
+    CHUNK,
+    Simulation,
+    combine,
+    prepare_simulation,
+    simulate,
+    simulate_chunk,
+)
 from engine.budget.projection.results import COMPONENTS, Projection, YearSums, bands, finish, year_result
 from engine.budget.projection.state import (
     CREDIT_UNIT,
@@ -75,20 +82,30 @@ def project(rules: DistrictRules, scenario: Scenario, roster: Roster,
     started = time.perf_counter()
     changed, assumptions = prepare(rules, scenario)
     expected = expected_sums(changed, assumptions, roster, draws=0, progress=progress, share=0.2 if scenario.draws else 1.0)
-    result = Projection(rules.id, scenario.name, [year_result(changed, assumptions, s) for s in expected],
-                        sums=expected, seed=scenario.seed)
+    simulated = None
     if scenario.draws:
         simulated = simulate(changed, assumptions, roster, scenario.draws, progress=progress, share=0.8, offset=0.2)
-        totals = np.stack([finish(changed, assumptions, s)["total"] for s in simulated])
-        result.draws = scenario.draws
-        result.totals_by_draw = totals
-        result.bands = bands([s.school_year for s in simulated], totals)
-    result.groups = expected.groups[0] if expected.groups else 0
+    result = projection_of(rules, scenario, expected, simulated, groups=expected.groups[0] if expected.groups else 0)
     result.seconds = time.perf_counter() - started
     return result
 
 
-__all__ = ["project", "Projection", "YearSums", "year_result", "finish", "bands", "money", "cents", "heads",
+def projection_of(rules: DistrictRules, scenario: Scenario, expected: list[YearSums], simulated: list[YearSums] | None,
+                  groups: int = 0) -> Projection:
+    """A projection from its expected sums and, when draws were asked for, its Monte Carlo sums (however they were
+    computed: in one process, or chunk by chunk on many workers and combined)."""
+    changed, assumptions = prepare(rules, scenario)
+    result = Projection(rules.id, scenario.name, [year_result(changed, assumptions, s) for s in expected],
+                        sums=list(expected), seed=scenario.seed, groups=groups)
+    if simulated:
+        totals = np.stack([finish(changed, assumptions, s)["total"] for s in simulated])
+        result.draws = scenario.draws
+        result.totals_by_draw = totals
+        result.bands = bands([s.school_year for s in simulated], totals)
+    return result
+
+
+__all__ = ["project", "projection_of", "expected_sums", "Simulation", "prepare_simulation", "simulate_chunk", "combine", "Projection", "YearSums", "year_result", "finish", "bands", "money", "cents", "heads",
            "apportion", "apportion_array", "percent_of", "from_units", "round_half_up", "binomial_quantile",
            "StateShape", "counted_micro_credentials", "leaver_targets", "profile_flags", "service_years", "unique_rows",
            "prepare", "COMPONENTS", "CHUNK", "CREDIT_UNIT", "HEAD_UNIT", "HUNDRED", "KEY_COLUMNS"]

@@ -90,101 +90,146 @@ def _dot(weights: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return np.einsum("g,gd->d", weights, counts)
 
 
+@dataclass
+class Simulation:
+    """What every chunk of draws shares: the pay tables, each year's plan, the starting counts and the rates.
+
+    Chunks are independent (each has its own random streams, keyed by the seed and the chunk's number), so any
+    worker can simulate any chunk; `combine` puts them back in chunk order into exactly one worker's result."""
+
+    rules: DistrictRules
+    assumptions: Assumptions
+    context: Tables
+    years: list[SchoolYear]
+    plans: list[_YearPlan]
+    initial: np.ndarray
+    draws: int
+
+    @property
+    def chunks(self) -> list[int]:
+        """The width (draws) of each chunk, in order."""
+        return [min(CHUNK, self.draws - start) for start in range(0, self.draws, CHUNK)]
+
+
+FIELDS = ("headcount", "fte", "base", "additions", "roles", "holders", "participants", "leavers", "retirees", "hires")
+
+
+def prepare_simulation(rules: DistrictRules, assumptions: Assumptions, roster: Roster, draws: int) -> Simulation:
+    """The shared part of a Monte Carlo run: tables, plans and the roster's starting counts."""
+    context = Tables(rules, assumptions, roster)
+    years = assumptions.school_years()
+    states, initial = group_roster(initial_states(context, roster, years[0]))
+    return Simulation(rules, assumptions, context, years, _plans(context, years, states), initial, draws)
+
+
 def simulate(rules: DistrictRules, assumptions: Assumptions, roster: Roster, draws: int,
-              progress=None, share: float = 1.0, offset: float = 0.0) -> list[YearSums]:
+             progress=None, share: float = 1.0, offset: float = 0.0) -> list[YearSums]:
     """Monte Carlo: uptake and leavers drawn per placement cell (step, lane) and draw, spread over the cell's groups.
 
     Draws run in chunks of CHUNK, each with its own stream spawned from the seed; the same seed gives
     the same result. Counts are fractional teachers (float64); pay per group stays whole cents.
     """
-    context = Tables(rules, assumptions, roster)
-    years = assumptions.school_years()
-    states, initial = group_roster(initial_states(context, roster, years[0]))
-    plans = _plans(context, years, states)
+    simulation = prepare_simulation(rules, assumptions, roster, draws)
+    chunks = simulation.chunks
+    done = []
+    for c in range(len(chunks)):
+        done.append(simulate_chunk(simulation, c))
+        if progress:
+            progress(offset + share * (c + 1) / len(chunks), f"Monte Carlo: {sum(chunks[:c + 1])} of {draws} draws")
+    return combine(simulation, done)
+
+
+def simulate_chunk(simulation: Simulation, c: int) -> list[dict[str, np.ndarray]]:
+    """One chunk of draws: for each year, each field's sums per draw (floats, before rounding to whole cents)."""
+    rules, assumptions, context = simulation.rules, simulation.assumptions, simulation.context
+    years, plans = simulation.years, simulation.plans
+    width = simulation.chunks[c]
     uptake = float(assumptions.uptake_percent / HUNDRED)
     attrition = float(assumptions.attrition_percent / HUNDRED)
     retiree_share = float(assumptions.retiree_share_percent / HUNDRED)
     role_share = float(assumptions.role_share_percent / HUNDRED)
     shares = np.array([float(s) for _, s in assumptions.hiring_lanes])
     shares = shares / shares.sum()
-    program = round_half_up(assumptions.program_cost_per_micro_credential * 100)
     supplements = [round_half_up(lines_round(rules, dated_value(context.role.supplement, y.start) or Decimal(0)) * 100)
                    if context.role else 0 for y in years]
-    fields = ("headcount", "fte", "base", "additions", "roles", "holders", "participants", "leavers", "retirees", "hires")
-    collected = [{name: [] for name in fields} for _ in years]
-    chunks = [min(CHUNK, draws - start) for start in range(0, draws, CHUNK)]
+    collected = [{} for _ in years]
     seed = assumptions.seed
-    for c, width in enumerate(chunks):
-        counts = np.repeat(initial.astype(np.float64), width, axis=1)
-        for k, plan in enumerate(plans):
-            got = collected[k]
-            groups = plan.groups
-            cells = np.add.reduceat(counts, plan.cell_starts, axis=0)
-            luck = _cell_uniforms(seed, c, k, 0, context.lane_ids, plan, width)
-            earners = counts * np.repeat(_cell_fractions(luck, cells, uptake), plan.cell_lengths, axis=0)
-            headcount = counts.sum(axis=0)
-            got["headcount"].append(headcount)
-            got["fte"].append(_dot(plan.fte, counts))
-            got["base"].append(_dot(plan.base, counts))
-            # plain x stayers + paid x earners, without forming the stayers.
-            additions = np.einsum("gk,gd->kd", plan.plain, counts)
-            if plan.extra_columns.size:
-                additions[plan.extra_columns] += np.einsum("gk,gd->kd", plan.extra[:, plan.extra_columns], earners)
-            got["additions"].append(additions)
-            if context.role is not None:
-                eligible = _dot(plan.eligible_weights, counts)
-                whole = np.floor(eligible + 1e-6).astype(np.int64)
-                luck = np.random.default_rng([seed, c, k, 2]).random(width)
-                holders = binomial_quantile(luck, whole, role_share) + (eligible - whole) * role_share
-            else:
-                holders = np.zeros(width)
-            got["holders"].append(holders)
-            got["roles"].append(holders * supplements[k])
-            got["participants"].append(earners.sum(axis=0))
-            if plan.merge_order is None:
-                for name in ("leavers", "retirees", "hires"):
-                    got[name].append(np.zeros(width))
-                continue
-            at_top = _dot(plan.top_weights, counts)
-            retire_expected = attrition * retiree_share * headcount
-            retire_rate = np.where(at_top > 0, np.minimum(1.0, retire_expected / np.maximum(at_top, 1e-9)), 0.0)
-            others = headcount - at_top
-            other_expected = attrition * headcount - np.minimum(retire_expected, at_top)
-            other_rate = np.where(others > 0, np.minimum(1.0, other_expected / np.maximum(others, 1e-9)), 0.0)
-            rate = np.where(plan.cell_top[:, None], retire_rate[None, :], other_rate[None, :])
-            luck = _cell_uniforms(seed, c, k, 1, context.lane_ids, plan, width)
-            stay = np.repeat(1.0 - _cell_fractions(luck, cells, rate), plan.cell_lengths, axis=0)
-            # Rows: surviving stayers, surviving earners, hires; leavers are what the survivors are not.
-            rows = np.empty((2 * groups + plan.hire_rows, width))
-            survivors = rows[:groups]
-            np.multiply(counts, stay, out=survivors)
-            np.multiply(earners, stay, out=rows[groups:2 * groups])
-            leavers = counts - survivors
-            leavers_by_profile = np.einsum("pg,gd->pd", plan.profile_matrix, leavers)
-            got["leavers"].append(leavers.sum(axis=0))
-            got["retirees"].append(_dot(plan.top_weights, leavers))
-            hires = leavers_by_profile[:, None, :] * shares[None, :, None]
-            rows[2 * groups:] = hires.reshape(-1, width)
-            got["hires"].append(hires.sum(axis=(0, 1)))
-            survivors -= rows[groups:2 * groups]
-            counts = rows[plan.merge_first]
-            for targets, sources in plan.merge_more:
-                counts[targets] += rows[sources]
-        if progress:
-            progress(offset + share * (c + 1) / len(chunks), f"Monte Carlo: {sum(chunks[:c + 1])} of {draws} draws")
+    counts = np.repeat(simulation.initial.astype(np.float64), width, axis=1)
+    for k, plan in enumerate(plans):
+        got = collected[k]
+        groups = plan.groups
+        cells = np.add.reduceat(counts, plan.cell_starts, axis=0)
+        luck = _cell_uniforms(seed, c, k, 0, context.lane_ids, plan, width)
+        earners = counts * np.repeat(_cell_fractions(luck, cells, uptake), plan.cell_lengths, axis=0)
+        headcount = counts.sum(axis=0)
+        got["headcount"] = headcount
+        got["fte"] = _dot(plan.fte, counts)
+        got["base"] = _dot(plan.base, counts)
+        # plain x stayers + paid x earners, without forming the stayers.
+        additions = np.einsum("gk,gd->kd", plan.plain, counts)
+        if plan.extra_columns.size:
+            additions[plan.extra_columns] += np.einsum("gk,gd->kd", plan.extra[:, plan.extra_columns], earners)
+        got["additions"] = additions
+        if context.role is not None:
+            eligible = _dot(plan.eligible_weights, counts)
+            whole = np.floor(eligible + 1e-6).astype(np.int64)
+            luck = np.random.default_rng([seed, c, k, 2]).random(width)
+            holders = binomial_quantile(luck, whole, role_share) + (eligible - whole) * role_share
+        else:
+            holders = np.zeros(width)
+        got["holders"] = holders
+        got["roles"] = holders * supplements[k]
+        got["participants"] = earners.sum(axis=0)
+        if plan.merge_order is None:
+            for name in ("leavers", "retirees", "hires"):
+                got[name] = np.zeros(width)
+            continue
+        at_top = _dot(plan.top_weights, counts)
+        retire_expected = attrition * retiree_share * headcount
+        retire_rate = np.where(at_top > 0, np.minimum(1.0, retire_expected / np.maximum(at_top, 1e-9)), 0.0)
+        others = headcount - at_top
+        other_expected = attrition * headcount - np.minimum(retire_expected, at_top)
+        other_rate = np.where(others > 0, np.minimum(1.0, other_expected / np.maximum(others, 1e-9)), 0.0)
+        rate = np.where(plan.cell_top[:, None], retire_rate[None, :], other_rate[None, :])
+        luck = _cell_uniforms(seed, c, k, 1, context.lane_ids, plan, width)
+        stay = np.repeat(1.0 - _cell_fractions(luck, cells, rate), plan.cell_lengths, axis=0)
+        # Rows: surviving stayers, surviving earners, hires; leavers are what the survivors are not.
+        rows = np.empty((2 * groups + plan.hire_rows, width))
+        survivors = rows[:groups]
+        np.multiply(counts, stay, out=survivors)
+        np.multiply(earners, stay, out=rows[groups:2 * groups])
+        leavers = counts - survivors
+        leavers_by_profile = np.einsum("pg,gd->pd", plan.profile_matrix, leavers)
+        got["leavers"] = leavers.sum(axis=0)
+        got["retirees"] = _dot(plan.top_weights, leavers)
+        hires = leavers_by_profile[:, None, :] * shares[None, :, None]
+        rows[2 * groups:] = hires.reshape(-1, width)
+        got["hires"] = hires.sum(axis=(0, 1))
+        survivors -= rows[groups:2 * groups]
+        counts = rows[plan.merge_first]
+        for targets, sources in plan.merge_more:
+            counts[targets] += rows[sources]
+    return collected
+
+
+def combine(simulation: Simulation, chunks: list[list[dict[str, np.ndarray]]]) -> list[YearSums]:
+    """Every chunk's sums, in chunk order, as each year's sums over all draws (rounded to whole cents and heads)."""
+    context, draws = simulation.context, simulation.draws
+    program = round_half_up(simulation.assumptions.program_cost_per_micro_credential * 100)
     out = []
-    whole = lambda values: np.rint(np.concatenate(values)).astype(np.int64)  # noqa: E731
-    units = lambda values: np.rint(np.concatenate(values) * HEAD_UNIT).astype(np.int64)  # noqa: E731
-    for plan, got in zip(plans, collected):
-        additions = np.rint(np.concatenate(got["additions"], axis=1)).astype(np.int64)
+    for k, plan in enumerate(simulation.plans):
+        joined = {name: np.concatenate([chunk[k][name] for chunk in chunks], axis=-1) for name in FIELDS}
+        whole = lambda name: np.rint(joined[name]).astype(np.int64)  # noqa: E731
+        units = lambda name: np.rint(joined[name] * HEAD_UNIT).astype(np.int64)  # noqa: E731
+        additions = whole("additions")
         named = {name: additions[i] for i, name in enumerate(context.addition_names)}
-        participants = units(got["participants"])
+        participants = units("participants")
         out.append(YearSums(
-            school_year=plan.year.label, unit=HEAD_UNIT, headcount=units(got["headcount"]),
-            fte_hundredths=units(got["fte"]), base=whole(got["base"]), additions=named,
+            school_year=plan.year.label, unit=HEAD_UNIT, headcount=units("headcount"),
+            fte_hundredths=units("fte"), base=whole("base"), additions=named,
             one_time_additions=sum((named[n] for n in context.one_time_names), np.zeros(draws, dtype=np.int64)),
-            roles=whole(got["roles"]), role_holders=units(got["holders"]), participants=participants,
+            roles=whole("roles"), role_holders=units("holders"), participants=participants,
             micro_credentials=participants * context.earned,
             program=from_units(participants * context.earned * program, HEAD_UNIT),
-            leavers=units(got["leavers"]), retirees=units(got["retirees"]), hires=units(got["hires"])))
+            leavers=units("leavers"), retirees=units("retirees"), hires=units("hires")))
     return out
