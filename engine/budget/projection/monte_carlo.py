@@ -136,7 +136,7 @@ def simulate(rules: DistrictRules, assumptions: Assumptions, roster: Roster, dra
         done.append(simulate_chunk(simulation, c))
         if progress:
             progress(offset + share * (c + 1) / len(chunks), f"Monte Carlo: {sum(chunks[:c + 1])} of {draws} draws")
-    return combine(simulation, done)
+    return combine(rules, assumptions, done)
 
 
 def simulate_chunk(simulation: Simulation, c: int) -> list[dict[str, np.ndarray]]:
@@ -212,24 +212,29 @@ def simulate_chunk(simulation: Simulation, c: int) -> list[dict[str, np.ndarray]
     return collected
 
 
-def combine(simulation: Simulation, chunks: list[list[dict[str, np.ndarray]]]) -> list[YearSums]:
-    """Every chunk's sums, in chunk order, as each year's sums over all draws (rounded to whole cents and heads)."""
-    context, draws = simulation.context, simulation.draws
-    program = round_half_up(simulation.assumptions.program_cost_per_micro_credential * 100)
+def combine(rules: DistrictRules, assumptions: Assumptions, chunks: list[list[dict[str, np.ndarray]]]) -> list[YearSums]:
+    """Every chunk's sums, in chunk order, as each year's sums over all draws (rounded to whole cents and heads).
+
+    Needs only the rules and assumptions (not the roster), so whichever worker finishes last can combine."""
+    names = [a.name for a in rules.additions]
+    one_time = {a.name for a in rules.additions if a.kind == "per_micro_credential"}
+    earned = assumptions.micro_credentials_per_participant
+    program = round_half_up(assumptions.program_cost_per_micro_credential * 100)
     out = []
-    for k, plan in enumerate(simulation.plans):
+    for k, year in enumerate(assumptions.school_years()):
         joined = {name: np.concatenate([chunk[k][name] for chunk in chunks], axis=-1) for name in FIELDS}
+        draws = joined["headcount"].shape[-1]
         whole = lambda name: np.rint(joined[name]).astype(np.int64)  # noqa: E731
         units = lambda name: np.rint(joined[name] * HEAD_UNIT).astype(np.int64)  # noqa: E731
         additions = whole("additions")
-        named = {name: additions[i] for i, name in enumerate(context.addition_names)}
+        named = {name: additions[i] for i, name in enumerate(names)}
         participants = units("participants")
         out.append(YearSums(
-            school_year=plan.year.label, unit=HEAD_UNIT, headcount=units("headcount"),
+            school_year=year.label, unit=HEAD_UNIT, headcount=units("headcount"),
             fte_hundredths=units("fte"), base=whole("base"), additions=named,
-            one_time_additions=sum((named[n] for n in context.one_time_names), np.zeros(draws, dtype=np.int64)),
+            one_time_additions=sum((named[n] for n in one_time), np.zeros(draws, dtype=np.int64)),
             roles=whole("roles"), role_holders=units("holders"), participants=participants,
-            micro_credentials=participants * context.earned,
-            program=from_units(participants * context.earned * program, HEAD_UNIT),
+            micro_credentials=participants * earned,
+            program=from_units(participants * earned * program, HEAD_UNIT),
             leavers=units("leavers"), retirees=units("retirees"), hires=units("hires")))
     return out
