@@ -3,8 +3,9 @@
 finishes the last part puts the result together, exactly as one worker would have. Scenario and baseline
 parts are queued side by side, so two workers run them in parallel.
 
-Leases: a worker holding a run or a part renews its `heartbeat_at`. `check_runs` gives a part whose lease
-lapsed (its worker was killed, or no worker took it) back to the queue, and fails the run, with a way to
+Leases: a worker holding a run or a part renews its `heartbeat_at`, and every part done renews the run's. When
+a run's lease lapses (no part finished for a lease), `check_runs` gives each part whose own lease lapsed (its
+worker was killed, or its message was lost) back to the queue, and fails the run, with a way to
 rerun it, once a part has been handed out MAX_ATTEMPTS times: a run ends done or failed, never stuck. Database access takes the session.
 """
 
@@ -201,12 +202,14 @@ def execute_part(*, session: Session, part_id: int, districts: dict[str, Distric
         scenario = scenarios[part.projection]
         changed, assumptions = prepare(rules, scenario)
         roster = cache.roster(session, rules, run.roster_id)
+        _beat(session, part_id)
         if part.chunk == EXPECTED:
             sums = expected_sums(changed, assumptions, roster)
             payload = pack_expected(sums, sums.groups[0] if sums.groups else 0)
         else:
             key = (str(session.get_bind().url), run.id, part.projection)
             simulation = cache.simulation(key, lambda: prepare_simulation(changed, assumptions, roster, scenario.draws))
+            _beat(session, part_id)
             payload = pack_chunk(simulate_chunk(simulation, part.chunk))
     except Exception as exc:  # the worker must record any failure for the page to show
         fail(session, run.id, f"{type(exc).__name__}: {exc}")
@@ -227,6 +230,12 @@ def execute_part(*, session: Session, part_id: int, districts: dict[str, Distric
     session.commit()
     if remaining == 0:
         finish_run(session=session, run_id=run.id, districts=districts)
+
+
+def _beat(session: Session, part_id: int) -> None:
+    """Renew a part's lease while its worker is at it (loading a large roster can take seconds)."""
+    session.execute(update(RunPart).where(RunPart.id == part_id, RunPart.status == "running").values(heartbeat_at=utcnow()))
+    session.commit()
 
 
 def finish_run(*, session: Session, run_id: int, districts: dict[str, DistrictRules]) -> None:
@@ -297,9 +306,14 @@ def check_runs(*, session: Session, now: datetime | None = None, lease: float | 
             if beat < cutoff and _renew(session, ProjectionRun, run.id, run.heartbeat_at, now, status=RunStatus.running):
                 finish_again.append(run.id)
             continue
-        stale = session.scalars(select(RunPart).where(RunPart.run_id == run.id, RunPart.status != "done",
-                                                      RunPart.heartbeat_at < cutoff)).all()
-        if not run.parts and beat < cutoff:   # its worker died while splitting it
+        if beat >= cutoff:
+            continue   # parts are being finished: the work flows, even if some wait in a long queue
+        open_parts = session.scalars(select(RunPart).where(RunPart.run_id == run.id, RunPart.status != "done")).all()
+        # A running part past its lease lost its worker. Queued parts wait in the queue; they are handed out
+        # again only when no part of the run is being worked on (no worker, or their messages were lost).
+        working = any(p.status == "running" and p.heartbeat_at >= cutoff for p in open_parts)
+        stale = [p for p in open_parts if p.heartbeat_at < cutoff and (p.status == "running" or not working)]
+        if not run.parts:   # its worker died while splitting it
             if _renew(session, ProjectionRun, run.id, run.heartbeat_at, now, status=RunStatus.queued,
                       attempts=run.attempts + 1):
                 start_again.append(run.id)

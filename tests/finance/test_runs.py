@@ -57,6 +57,9 @@ def test_a_part_whose_worker_died_is_handed_out_again_and_the_run_finishes(sessi
     lost = session.get(RunPart, parts[3])
     lost.status, lost.heartbeat_at = "running", utcnow() - timedelta(minutes=10)
     session.commit()
+    assert runs.check_runs(session=session, lease=60) == ([], [], [])     # other parts finish: the work flows
+    run.heartbeat_at = utcnow() - timedelta(minutes=5)
+    session.commit()
     assert runs.check_runs(session=session, lease=3600) == ([], [], [])   # still within its lease
     again, _, _ = runs.check_runs(session=session, lease=60)
     assert again == [parts[3]]
@@ -76,6 +79,7 @@ def test_a_run_no_worker_finishes_ends_failed_with_the_reason_never_stuck(sessio
         stale = utcnow() - timedelta(minutes=10)
         for part_id in parts:
             session.get(RunPart, part_id).heartbeat_at = stale
+        session.get(ProjectionRun, run.id).heartbeat_at = stale
         session.commit()
         runs.check_runs(session=session, lease=60)
     session.refresh(run)
