@@ -78,3 +78,94 @@ def pandas_projection(rules: DistrictRules, scenario: Scenario, roster: Roster) 
 
 
 PROFILE_NAME = KEY_COLUMNS[PROFILE]
+
+
+def objects_load_roster(*, session, rules: DistrictRules, roster_id: int) -> Roster:
+    """The previous loader, kept as the baseline: one RosterTeacher object per stored row, then columns."""
+    from decimal import Decimal
+
+    from sqlalchemy import select
+
+    from engine.budget.roster import RosterTeacher
+    from models.finance import RosterEntry
+
+    columns = [RosterEntry.employee_id, RosterEntry.school, RosterEntry.step, RosterEntry.lane, RosterEntry.fte,
+               RosterEntry.hire_date, RosterEntry.degree, RosterEntry.band, RosterEntry.micro_credentials,
+               RosterEntry.credit_hours, RosterEntry.subjects, RosterEntry.certifications, RosterEntry.certified]
+    rows = session.execute(select(*columns).where(RosterEntry.roster_id == roster_id).order_by(RosterEntry.id))
+    teachers = (RosterTeacher(employee_id=r[0], school=r[1], step=r[2], lane=r[3], fte=Decimal(r[4]), hire_date=r[5],
+                              degree=r[6], band=r[7], micro_credentials=r[8], credit_hours=Decimal(r[9]),
+                              subjects=tuple(s for s in r[10].split(";") if s),
+                              certifications=tuple(c for c in r[11].split(";") if c), certified=bool(r[12]))
+                for r in rows)
+    return Roster.from_teachers(rules.id, teachers, rules)
+
+
+def pandas_import(rules: DistrictRules, content: bytes, engine, roster_id: int, today) -> list[tuple[int, str]]:
+    """read_csv, the roster import's checks written in pandas, and to_sql into the same table, all or nothing.
+
+    Gives the (line, column) of every problem (nothing is stored when there is one)."""
+    import io
+
+    from engine.errors import RuleInputError
+    from engine.pay.cells import cell_amount, latest_schedule_year, schedule_for
+    from engine.pay.credit import degree_rank
+    from engine.rules import DEGREES
+
+    year = latest_schedule_year(rules)
+    schedule, _, _ = schedule_for(rules, year)
+    frame = pd.read_csv(io.BytesIO(content), dtype=str, keep_default_na=False, skipinitialspace=False)
+    frame.columns = [c.strip() for c in frame.columns]
+    frame = frame.apply(lambda column: column.str.strip())
+    line = pd.Series(np.arange(2, len(frame) + 2), index=frame.index)
+    problems: list[tuple[int, str]] = []
+
+    def flag(mask: pd.Series, column: str) -> None:
+        problems.extend((int(n), column) for n in line[mask])
+
+    flag((frame["employee_id"] == "") | (frame["employee_id"].str.len() > 64), "employee_id")
+    step_ok = frame["step"].str.fullmatch(r"\d{1,4}")
+    lane_ok = frame["lane"].isin(schedule.lanes)
+    flag(~lane_ok, "lane")
+    pairs = frame.loc[step_ok & lane_ok, ["step", "lane"]].drop_duplicates()
+    paid = set()
+    for step, lane in pairs.itertuples(index=False):
+        try:
+            cell_amount(rules, year, int(step), lane)
+            paid.add((step, lane))
+        except RuleInputError:
+            pass
+    cell_ok = pd.Series([(s, la) in paid for s, la in zip(frame["step"], frame["lane"])], index=frame.index)
+    flag(~step_ok | (lane_ok & ~cell_ok), "step")
+    fte = pd.to_numeric(frame["fte"].replace("", "1"), errors="coerce")
+    flag(fte.isna() | (fte <= 0) | (fte > 1) | ((fte * 100).round(6) % 1 != 0), "fte")
+    hired = pd.to_datetime(frame["hire_date"], format="%Y-%m-%d", errors="coerce")
+    flag((frame["hire_date"] != "") & (hired.isna() | (hired.dt.year < 1940) | (hired > pd.Timestamp(today))), "hire_date")
+    degree = frame["degree"].str.lower()
+    known = degree.isin(DEGREES)
+    lowest = {lane: min(degree_rank(r.degree) for r in [rules.lane(lane)] + list(rules.lane(lane).equivalent))
+              for lane in schedule.lanes}
+    rank = degree.map({d: degree_rank(d) for d in DEGREES})
+    need = frame["lane"].map(lowest)
+    flag((degree != "") & (~known | (lane_ok & (rank < need))), "degree")
+    flag(~frame["micro_credentials"].str.fullmatch(r"\d{0,4}"), "micro_credentials")
+    credit = pd.to_numeric(frame["credit_hours"].replace("", "0"), errors="coerce")
+    flag(credit.isna() | (credit < 0) | (credit > 999), "credit_hours")
+    flag(~frame["certified"].str.lower().isin(["", "true", "yes", "y", "1", "t", "false", "no", "n", "0", "f"]), "certified")
+    bad = set(n for n, _ in problems)
+    good = frame[~line.isin(bad)]
+    repeated = good["employee_id"].duplicated()
+    flag(line.index.isin(good.index[repeated]), "employee_id")
+    if problems:
+        return sorted(problems)
+    rows = pd.DataFrame({
+        "roster_id": roster_id, "employee_id": frame["employee_id"], "school": frame["school"].str.slice(0, 160),
+        "step": frame["step"].astype(int), "lane": frame["lane"], "fte": fte.map("{:.2f}".format),
+        "hire_date": hired.dt.date, "degree": degree.where(degree != "", frame["lane"].map(
+            {lane: rules.lane(lane).degree for lane in schedule.lanes})),
+        "band": frame["band"].replace("", None), "micro_credentials": pd.to_numeric(frame["micro_credentials"].replace("", "0")),
+        "credit_hours": credit.map("{:.2f}".format), "subjects": frame["subjects"], "certifications": frame["certifications"],
+        "certified": ~frame["certified"].str.lower().isin(["false", "no", "n", "0", "f"])})
+    with engine.begin() as connection:
+        rows.to_sql("finance_roster_entries", connection, if_exists="append", index=False, chunksize=10_000)
+    return []

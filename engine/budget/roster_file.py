@@ -194,16 +194,15 @@ def _list(value) -> tuple[str, ...]:
 
 def _factorise(values) -> tuple[list, np.ndarray]:
     """The distinct values of a column (in order of first appearance) and each row's code into them."""
-    types = set(map(type, values))
-    if types <= {str, type(None)} and not (types == {str, type(None)}):
-        keys = values   # all text (a CSV file), or all empty
-    else:
+    distinct = dict.fromkeys(values)
+    keys = values
+    if not all(type(v) is str or v is None for v in distinct):
         # Spreadsheet cells: 1, 1.0 and True are equal in Python but not in a roster, so the type is part of the key.
         keys = list(zip(map(type, values), values))
-    index = {key: i for i, key in enumerate(dict.fromkeys(keys))}
+        distinct = dict.fromkeys(keys)
+    index = {key: i for i, key in enumerate(distinct)}
     codes = np.fromiter(map(index.__getitem__, keys), dtype=np.int64, count=len(keys))
-    distinct = list(index) if keys is values else [value for _, value in index]
-    return distinct, codes
+    return (list(index) if keys is values else [value for _, value in index]), codes
 
 
 class _Column:
@@ -227,7 +226,7 @@ class _Column:
         return flags[self.codes] if len(flags) else np.zeros(len(self.codes), dtype=bool)
 
     def row_values(self) -> list:
-        return [self.values[c] for c in self.codes]
+        return list(map(self.values.__getitem__, self.codes.tolist()))
 
 
 class _Problem(ValueError):
