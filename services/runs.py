@@ -20,7 +20,7 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 import numpy as np
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import case, delete, func, select, update
 from sqlmodel import Session
 
 from engine.budget.projection import (
@@ -39,8 +39,10 @@ from models.finance import BudgetRoster, ProjectionRun, RunPart, RunStatus, Scen
 from models.types import utcnow
 
 PROJECTIONS = ("scenario", "baseline")
-EXPECTED = -1        # the chunk number of a projection's expected values
+EXPECTED = -1        # the part number of a projection's expected values
 MAX_ATTEMPTS = 3
+CHUNKS_PER_PART = 5  # Monte Carlo chunks (of CHUNK draws) in one part: 1,000 draws make two parts a projection,
+                     # so two workers each prepare one projection's draws, and a part is a few seconds of work
 
 
 def lease_seconds() -> float:
@@ -109,23 +111,30 @@ def unpack_expected(data: bytes) -> tuple[list[YearSums], int]:
         return out, int(found["groups"])
 
 
-def pack_chunk(chunk: list[dict[str, np.ndarray]]) -> bytes:
-    """One chunk of Monte Carlo sums (floats, bit for bit)."""
-    arrays = {"count": np.array(len(chunk))}
-    for k, year in enumerate(chunk):
-        for name, values in year.items():
-            arrays[f"{k}.{name}"] = values
+def pack_chunks(chunks: list[list[dict[str, np.ndarray]]]) -> bytes:
+    """Chunks of Monte Carlo sums, in order (floats, bit for bit)."""
+    arrays = {"chunks": np.array(len(chunks)), "years": np.array(len(chunks[0]) if chunks else 0)}
+    for c, chunk in enumerate(chunks):
+        for k, year in enumerate(chunk):
+            for name, values in year.items():
+                arrays[f"{c}.{k}.{name}"] = values
     return _npz(arrays)
 
 
-def unpack_chunk(data: bytes) -> list[dict[str, np.ndarray]]:
+def unpack_chunks(data: bytes) -> list[list[dict[str, np.ndarray]]]:
     with np.load(io.BytesIO(data), allow_pickle=False) as found:
-        years: list[dict[str, np.ndarray]] = [{} for _ in range(int(found["count"]))]
+        chunks = [[{} for _ in range(int(found["years"]))] for _ in range(int(found["chunks"]))]
         for key in found.files:
-            if key != "count":
-                k, name = key.split(".", 1)
-                years[int(k)][name] = found[key]
-        return years
+            if key not in ("chunks", "years"):
+                c, k, name = key.split(".", 2)
+                chunks[int(c)][int(k)][name] = found[key]
+        return chunks
+
+
+def part_chunks(part: int, draws: int) -> range:
+    """The Monte Carlo chunks a part simulates."""
+    total = math.ceil(draws / CHUNK)
+    return range(part * CHUNKS_PER_PART, min((part + 1) * CHUNKS_PER_PART, total))
 
 
 def _npz(arrays: dict[str, np.ndarray]) -> bytes:
@@ -172,10 +181,10 @@ def start_run(*, session: Session, run_id: int, districts: dict[str, DistrictRul
     except Exception as exc:  # the worker must record any failure for the page to show
         fail(session, run_id, f"{type(exc).__name__}: {exc}")
         return []
-    chunks = [EXPECTED] + list(range(math.ceil(scenarios["scenario"].draws / CHUNK)))
-    # Chunk by chunk, scenario beside baseline: two workers run the two projections side by side.
-    parts = [RunPart(run_id=run_id, projection=name, chunk=chunk, heartbeat_at=now, attempts=1)
-             for chunk in chunks for name in PROJECTIONS]
+    numbers = [EXPECTED] + list(range(math.ceil(scenarios["scenario"].draws / (CHUNK * CHUNKS_PER_PART))))
+    # Part by part, scenario beside baseline: two workers run the two projections side by side.
+    parts = [RunPart(run_id=run_id, projection=name, chunk=number, heartbeat_at=now, attempts=1)
+             for number in numbers for name in PROJECTIONS]
     session.add_all(parts)
     run.parts = len(parts)
     run.message = f"Waiting for workers: {len(parts)} parts"
@@ -210,7 +219,12 @@ def execute_part(*, session: Session, part_id: int, districts: dict[str, Distric
             key = (str(session.get_bind().url), run.id, part.projection)
             simulation = cache.simulation(key, lambda: prepare_simulation(changed, assumptions, roster, scenario.draws))
             _beat(session, part_id)
-            payload = pack_chunk(simulate_chunk(simulation, part.chunk))
+            chunks = part_chunks(part.chunk, scenario.draws)
+            done = []
+            for c in chunks:
+                done.append(simulate_chunk(simulation, c))
+                _beat(session, part_id, run.id, 90 / max(1, run.parts * len(chunks)))
+            payload = pack_chunks(done)
     except Exception as exc:  # the worker must record any failure for the page to show
         fail(session, run.id, f"{type(exc).__name__}: {exc}")
         return
@@ -232,9 +246,14 @@ def execute_part(*, session: Session, part_id: int, districts: dict[str, Distric
         finish_run(session=session, run_id=run.id, districts=districts)
 
 
-def _beat(session: Session, part_id: int) -> None:
-    """Renew a part's lease while its worker is at it (loading a large roster can take seconds)."""
+def _beat(session: Session, part_id: int, run_id: int | None = None, progress: float = 0) -> None:
+    """Renew a part's lease while its worker is at it (loading a large roster can take seconds), and move the run's
+    progress on by `progress` percent (never past 95 until it is done)."""
     session.execute(update(RunPart).where(RunPart.id == part_id, RunPart.status == "running").values(heartbeat_at=utcnow()))
+    if run_id is not None and progress >= 1:
+        moved = ProjectionRun.progress + int(progress)
+        session.execute(update(ProjectionRun).where(ProjectionRun.id == run_id, ProjectionRun.status == RunStatus.running)
+                        .values(progress=case((moved > 95, 95), else_=moved)))
     session.commit()
 
 
@@ -262,7 +281,7 @@ def finish_run(*, session: Session, run_id: int, districts: dict[str, DistrictRu
             simulated = None
             if scenarios[name].draws:
                 changed, assumptions = prepare(rules, scenarios[name])
-                simulated = combine(changed, assumptions, [unpack_chunk(part.result) for part in mine[1:]])
+                simulated = combine(changed, assumptions, [chunk for part in mine[1:] for chunk in unpack_chunks(part.result)])
             projections[name] = projection_of(rules, scenarios[name], expected, simulated, groups=groups)
         roster = session.get(BudgetRoster, run.roster_id)
         result = assemble(rules, scenarios["scenario"], projections["scenario"], projections["baseline"],
@@ -347,4 +366,4 @@ def run_in_process(*, session: Session, run_id: int, districts: dict[str, Distri
 
 
 __all__ = ["start_run", "execute_part", "finish_run", "check_runs", "run_in_process", "fail", "WorkerCache",
-           "lease_seconds", "pack_expected", "unpack_expected", "pack_chunk", "unpack_chunk"]
+           "lease_seconds", "pack_expected", "unpack_expected", "pack_chunks", "unpack_chunks", "part_chunks"]

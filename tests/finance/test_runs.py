@@ -31,9 +31,9 @@ def one_worker_result(session, districts, scenario, roster_id):
 
 
 def test_parts_taken_in_any_order_by_two_workers_give_one_workers_answer(session, districts):
-    run, scenario, roster = queued_run(session, districts)
+    run, scenario, roster = queued_run(session, districts, draws=1250)
     parts = runs.start_run(session=session, run_id=run.id, districts=districts)
-    assert len(parts) == 2 * (1 + 3)   # expected values and three chunks of draws, scenario and baseline
+    assert len(parts) == 2 * (1 + 3)   # expected values and three parts of draws (the last one short), twice
     random.Random(3).shuffle(parts)
     workers = [runs.WorkerCache(), runs.WorkerCache()]
     for i, part_id in enumerate(parts):
@@ -44,6 +44,7 @@ def test_parts_taken_in_any_order_by_two_workers_give_one_workers_answer(session
     chosen, base = one_worker_result(session, districts, scenario, roster.id)
     assert result["years"] == chosen.years and result["baseline"] == base.years
     assert result["bands"] == chosen.bands and result["baseline_bands"] == base.bands and len(result["bands"]) == 4
+    assert result["draws"] == 1250
     assert session.scalars(select(RunPart).where(RunPart.run_id == run.id)).all() == []   # nothing left behind
 
 
