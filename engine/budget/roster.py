@@ -1,6 +1,6 @@
 """A district's roster for budget projections, held column-wise (`Roster`), so a million teachers cost
 arrays, not objects; the roster as CSV; and a realistic synthetic roster for demos, tests and benchmarks.
-Reading and checking roster files is `engine.budget.roster_file`. Pure: no Flask, no database.
+Reading roster files is `engine.budget.roster_file`, checking them `engine.budget.roster_checks`. Pure: no Flask, no database.
 """
 from __future__ import annotations
 
@@ -181,7 +181,8 @@ def synthesize(rules: DistrictRules, teachers: int, seed: int, school_year: Scho
                   profile.astype(np.int64), profiles, school.astype(np.int64), school_names)
 
 
-# Reading and checking files lives in roster_file; its names stay importable from here.
+# Reading files lives in roster_file and checking them in roster_checks; their names stay importable from here.
+from engine.budget.roster_checks import parse_roster  # noqa: E402
 from engine.budget.roster_file import (  # noqa: E402
     FIELDS,
     MAX_ERRORS_SHOWN,
@@ -190,7 +191,6 @@ from engine.budget.roster_file import (  # noqa: E402
     RosterFileError,
     RowError,
     guess_mapping,
-    parse_roster,
     read_table,
 )
 
