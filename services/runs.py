@@ -31,6 +31,7 @@ from engine.budget.projection import (
     prepare_simulation,
     projection_of,
     simulate_chunk,
+    starting_groups,
 )
 from engine.budget.roster import Roster
 from engine.budget.scenario import prepare
@@ -54,7 +55,7 @@ class WorkerCache:
     """What one worker process keeps between parts: stored rosters (they never change once stored) and each
     projection's Monte Carlo preparation, so a million-teacher roster is loaded once per worker, not per part."""
 
-    def __init__(self, size: int = 2):
+    def __init__(self, size: int = 4):
         self.size = size
         self.rosters: OrderedDict = OrderedDict()
         self.simulations: OrderedDict = OrderedDict()
@@ -211,13 +212,15 @@ def execute_part(*, session: Session, part_id: int, districts: dict[str, Distric
         scenario = scenarios[part.projection]
         changed, assumptions = prepare(rules, scenario)
         roster = cache.roster(session, rules, run.roster_id)
+        key = (str(session.get_bind().url), run.id, part.projection)
+        start = cache.simulation(("start",) + key, lambda: starting_groups(changed, assumptions, roster))
         _beat(session, part_id)
         if part.chunk == EXPECTED:
-            sums = expected_sums(changed, assumptions, roster)
+            sums = expected_sums(changed, assumptions, roster, start=start)
             payload = pack_expected(sums, sums.groups[0] if sums.groups else 0)
         else:
-            key = (str(session.get_bind().url), run.id, part.projection)
-            simulation = cache.simulation(key, lambda: prepare_simulation(changed, assumptions, roster, scenario.draws))
+            simulation = cache.simulation(key, lambda: prepare_simulation(changed, assumptions, roster, scenario.draws,
+                                                                          start=start))
             _beat(session, part_id)
             chunks = part_chunks(part.chunk, scenario.draws)
             done = []

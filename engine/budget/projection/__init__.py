@@ -71,6 +71,7 @@ from engine.budget.projection.state import (
     service_years,
     unique_rows,
 )
+from engine.budget.projection.tables import starting_groups
 from engine.budget.roster import Roster
 from engine.budget.scenario import Scenario, prepare
 from engine.rules import DistrictRules
@@ -105,7 +106,7 @@ def projection_of(rules: DistrictRules, scenario: Scenario, expected: list[YearS
     return result
 
 
-__all__ = ["project", "projection_of", "expected_sums", "Simulation", "prepare_simulation", "simulate_chunk", "combine", "Projection", "YearSums", "year_result", "finish", "bands", "money", "cents", "heads",
+__all__ = ["project", "starting_groups", "projection_of", "expected_sums", "Simulation", "prepare_simulation", "simulate_chunk", "combine", "Projection", "YearSums", "year_result", "finish", "bands", "money", "cents", "heads",
            "apportion", "apportion_array", "percent_of", "from_units", "round_half_up", "binomial_quantile",
            "StateShape", "counted_micro_credentials", "leaver_targets", "profile_flags", "service_years", "unique_rows",
            "prepare", "COMPONENTS", "CHUNK", "CREDIT_UNIT", "HEAD_UNIT", "HUNDRED", "KEY_COLUMNS"]

@@ -15,8 +15,8 @@ from engine.budget.projection.arithmetic import (
     round_half_up,
 )
 from engine.budget.projection.results import YearSums
-from engine.budget.projection.state import PROFILE, group, group_roster, leaver_targets
-from engine.budget.projection.tables import Tables, initial_states
+from engine.budget.projection.state import PROFILE, group, leaver_targets
+from engine.budget.projection.tables import starting_groups
 from engine.budget.roster import Roster
 from engine.budget.scenario import Assumptions
 from engine.pay.cells import lines_round
@@ -45,12 +45,13 @@ class Sums(list):
 
 
 def expected_sums(rules: DistrictRules, assumptions: Assumptions, roster: Roster, draws: int = 0,
-         progress=None, share: float = 1.0, offset: float = 0.0) -> Sums:
-    """Each year's expected sums: counts in 1/10,000ths of a teacher, split exactly by largest remainder."""
-    assert draws == 0, "Monte Carlo runs go through _simulate"
-    context = Tables(rules, assumptions, roster)
+                  progress=None, share: float = 1.0, offset: float = 0.0, start: tuple | None = None) -> Sums:
+    """Each year's expected sums: counts in 1/10,000ths of a teacher, split exactly by largest remainder.
+
+    `start` is `starting_groups(rules, assumptions, roster)` when the caller has it already."""
+    assert draws == 0, "Monte Carlo runs go through simulate"
+    context, states, counts = start or starting_groups(rules, assumptions, roster)
     years = assumptions.school_years()
-    states, counts = group_roster(initial_states(context, roster, years[0]))
     width = max(draws, 1)
     unit = HEAD_UNIT
     counts = np.repeat(counts * unit, width, axis=1)

@@ -9,8 +9,8 @@ import numpy as np
 from engine.budget.projection.arithmetic import HEAD_UNIT, HUNDRED, from_units, round_half_up
 from engine.budget.projection.draws import _cell_fractions, _cell_uniforms, binomial_quantile
 from engine.budget.projection.results import YearSums
-from engine.budget.projection.state import LANE, PROFILE, STEP, group_roster, unique_rows
-from engine.budget.projection.tables import Tables, initial_states
+from engine.budget.projection.state import LANE, PROFILE, STEP, unique_rows
+from engine.budget.projection.tables import Tables, starting_groups
 from engine.budget.roster import Roster
 from engine.budget.scenario import Assumptions
 from engine.pay.cells import lines_round
@@ -114,11 +114,12 @@ class Simulation:
 FIELDS = ("headcount", "fte", "base", "additions", "roles", "holders", "participants", "leavers", "retirees", "hires")
 
 
-def prepare_simulation(rules: DistrictRules, assumptions: Assumptions, roster: Roster, draws: int) -> Simulation:
-    """The shared part of a Monte Carlo run: tables, plans and the roster's starting counts."""
-    context = Tables(rules, assumptions, roster)
+def prepare_simulation(rules: DistrictRules, assumptions: Assumptions, roster: Roster, draws: int,
+                       start: tuple | None = None) -> Simulation:
+    """The shared part of a Monte Carlo run: tables, plans and the roster's starting counts (`start` is
+    `starting_groups(...)` when the caller has it already)."""
+    context, states, initial = start or starting_groups(rules, assumptions, roster)
     years = assumptions.school_years()
-    states, initial = group_roster(initial_states(context, roster, years[0]))
     return Simulation(rules, assumptions, context, years, _plans(context, years, states), initial, draws)
 
 

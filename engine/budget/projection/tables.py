@@ -22,6 +22,7 @@ from engine.budget.projection.state import (
     STEP,
     StateShape,
     counted_micro_credentials,
+    group_roster,
     profile_flags,
     service_years_array,
     unique_rows,
@@ -320,3 +321,11 @@ def initial_states(context: Tables, roster: Roster, first: SchoolYear) -> np.nda
             service[known] = service_years_array(roster.hire_ordinal[known], first)
         states[:, SERVICE] = np.minimum(service, shape.service_cap)
     return states
+
+
+def starting_groups(rules: DistrictRules, assumptions: Assumptions, roster: Roster) -> tuple[Tables, np.ndarray, np.ndarray]:
+    """The pay tables, and the roster grouped into distinct states with their head counts: where both expected
+    values and Monte Carlo start (a worker computes it once per projection and roster)."""
+    context = Tables(rules, assumptions, roster)
+    states, counts = group_roster(initial_states(context, roster, assumptions.school_years()[0]))
+    return context, states, counts
