@@ -1,7 +1,7 @@
 """Background work on Huey: projection runs never run in a web worker.
 
 Storage: Redis when REDIS_URL is set (`RedisHuey`; many machines share one queue), else SQLite in the
-instance folder (`instance/huey.db`, or LANEWISE_HUEY_DB; one machine). LANEWISE_QUEUE names the queue
+instance folder (`instance/huey.db`, LANEWISE_INSTANCE's, or LANEWISE_HUEY_DB; one machine). LANEWISE_QUEUE names the queue
 (default `lanewise`). Start a worker with `flask huey-worker` or `huey_consumer tasks.huey`.
 
 A run is split into parts (`services.runs`): `run_projection` splits it and queues its parts, `run_part`
@@ -23,7 +23,8 @@ def make_huey():
     name = os.environ.get("LANEWISE_QUEUE") or "lanewise"
     if os.environ.get("REDIS_URL"):
         return RedisHuey(name, url=os.environ["REDIS_URL"])
-    path = os.environ.get("LANEWISE_HUEY_DB") or str(Path(__file__).resolve().parent / "instance" / "huey.db")
+    instance = Path(os.environ.get("LANEWISE_INSTANCE") or Path(__file__).resolve().parent / "instance")
+    path = os.environ.get("LANEWISE_HUEY_DB") or str(instance / "huey.db")
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     return SqliteHuey(name, filename=path)
 
@@ -108,6 +109,7 @@ def requeue(database_url: str, rules_dir: str, run_id: int | None = None) -> tup
 @huey.periodic_task(crontab(minute="*"))
 def check_runs() -> None:
     """Every minute, on every worker: runs whose worker died are taken up again (or failed after three tries)."""
-    database_url = os.environ.get("DATABASE_URL") or "sqlite:///" + str(Path(__file__).resolve().parent / "instance" / "lanewise.db")
+    instance = Path(os.environ.get("LANEWISE_INSTANCE") or Path(__file__).resolve().parent / "instance")
+    database_url = os.environ.get("DATABASE_URL") or "sqlite:///" + str(instance / "lanewise.db")
     rules_dir = os.environ.get("LANEWISE_DISTRICT_RULES") or str(Path(__file__).resolve().parent / "district_rules")
     requeue(database_url, rules_dir)
