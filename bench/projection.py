@@ -5,8 +5,10 @@
 Figures (issue 14), each with min and median of several interleaved runs and the ratio of medians:
 - `expected_100k`: 100,000 teachers x 10 years, expected values, against the plain pandas model of the same
   projection (bench/baselines.py). Goal: < 0.25 s, and at least 2x the pandas model.
-- `roster_load_1m`: a stored 1,000,000-teacher roster loaded as columns, against the previous loader (one
-  RosterTeacher object per teacher, then columns), from the same database.
+- `roster_load_1m`: a stored 1,000,000-teacher roster loaded as a projection loads it (the columns stored beside
+  its rows), against the previous loader (one RosterTeacher object per teacher, then columns), from the same
+  database; `from_rows_with_ids_seconds_median` is the rows read in chunks with employee ids (packed by the
+  database), as for a roster stored before its columns were kept.
 - `user_run_1m` (not with --quick): 1,000,000 teachers x 10 years x 1,000 draws as a user runs it: the run is
   queued, two Huey worker processes load the stored roster and share the scenario's and the baseline's parts,
   and the result is put together; timed from queueing to done. Baseline: the same run by one worker in one
@@ -107,7 +109,7 @@ def roster_load(url: str, district: str, roster_id: int, runs: int) -> dict:
 
     rules = load_districts()[district]
     engine = make_engine(url)
-    ours, theirs = [], []
+    ours, theirs, rows = [], [], []
     for _ in range(runs):
         with Session(engine) as session:
             started = time.perf_counter()
@@ -117,11 +119,15 @@ def roster_load(url: str, district: str, roster_id: int, runs: int) -> dict:
             started = time.perf_counter()
             old = objects_load_roster(session=session, rules=rules, roster_id=roster_id)
             theirs.append(time.perf_counter() - started)
+        with Session(engine) as session:
+            started = time.perf_counter()
+            rosters.load_roster(session=session, rules=rules, roster_id=roster_id, with_ids=True)
+            rows.append(time.perf_counter() - started)
     same = bool((loaded.step == old.step).all() and (loaded.hire_ordinal == old.hire_ordinal).all()
                 and (loaded.fte_hundredths == old.fte_hundredths).all())
     engine.dispose()
     return figures(ours, theirs, teachers=len(loaded), baseline="one RosterTeacher object per teacher, then columns",
-                   same_columns=same)
+                   same_columns=same, from_rows_with_ids_seconds_median=round(statistics.median(rows), 3))
 
 
 def _worker(env: dict) -> subprocess.Popen:

@@ -56,6 +56,16 @@ class RosterEntry(SQLModel, table=True):
     certified: bool = True
 
 
+# A roster's columns as the projection reads them (numpy arrays in one .npz, no employee ids): written with
+# the roster's rows in one transaction, and never changed after, as the rows are not. Loading a million
+# teachers is one read instead of a million rows.
+class RosterColumns(SQLModel, table=True):
+    __tablename__ = "finance_roster_columns"
+
+    roster_id: int = Field(primary_key=True, foreign_key="finance_rosters.id", ondelete="CASCADE")
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
 # A saved, named set of assumptions: the engine's Scenario as JSON, against one district and roster.
 class ScenarioRecord(SQLModel, table=True):
     __tablename__ = "finance_scenarios"

@@ -12,7 +12,7 @@ from sqlmodel import Session
 from engine.budget.roster import Roster, parse_roster, read_table
 from engine.pay.cells import latest_schedule_year
 from engine.rules import DEGREES, DistrictRules
-from models.finance import BudgetRoster, RosterEntry
+from models.finance import BudgetRoster, RosterColumns, RosterEntry
 
 ENTRY_COLUMNS = ("roster_id", "employee_id", "school", "step", "lane", "fte", "hire_date", "degree", "band",
                  "micro_credentials", "credit_hours", "subjects", "certifications", "certified")
@@ -76,12 +76,43 @@ def save_roster(*, session: Session, rules: DistrictRules, name: str, roster: Ro
         else:
             marks = ", ".join("?" for _ in ENTRY_COLUMNS)
             connection.exec_driver_sql(f"INSERT INTO {RosterEntry.__tablename__} ({columns}) VALUES ({marks})", rows)
+        session.add(RosterColumns(roster_id=record.id, data=pack_columns(roster)))
         session.commit()
     except Exception:
         session.rollback()
         raise
     session.refresh(record)
     return record
+
+
+def pack_columns(roster: Roster) -> bytes:
+    """The columns a projection reads, as one .npz (no pickles; text tables as JSON)."""
+    import io
+    import json
+
+    out = io.BytesIO()
+    np.savez(out, step=roster.step, lane=roster.lane, fte_hundredths=roster.fte_hundredths, degree=roster.degree,
+             hire_ordinal=roster.hire_ordinal, micro_credentials=roster.micro_credentials,
+             credit_hundredths=roster.credit_hundredths, profile=roster.profile,
+             lanes=np.array(json.dumps(list(roster.lanes))), profiles=np.array(json.dumps(
+                 [[band, list(subjects), list(certifications), bool(certified)]
+                  for band, subjects, certifications, certified in roster.profiles])))
+    return out.getvalue()
+
+
+def unpack_columns(district_id: str, data: bytes) -> Roster:
+    import io
+    import json
+
+    with np.load(io.BytesIO(data), allow_pickle=False) as found:
+        arrays = {name: found[name] for name in ("step", "lane", "fte_hundredths", "degree", "hire_ordinal",
+                                                  "micro_credentials", "credit_hundredths", "profile")}
+        lanes = json.loads(str(found["lanes"]))
+        profiles = [(band, tuple(subjects), tuple(certifications), certified)
+                    for band, subjects, certifications, certified in json.loads(str(found["profiles"]))]
+    return Roster(district_id, None, arrays["step"], arrays["lane"], lanes, arrays["fte_hundredths"], arrays["degree"],
+                  arrays["hire_ordinal"], arrays["micro_credentials"], arrays["credit_hundredths"], arrays["profile"],
+                  profiles)
 
 
 def list_rosters(*, session: Session, district_id: str | None = None) -> list[BudgetRoster]:
@@ -101,6 +132,7 @@ def entry_count(*, session: Session, roster_id: int) -> int:
 
 
 def delete_roster(*, session: Session, roster_id: int) -> None:
+    session.execute(delete(RosterColumns).where(RosterColumns.roster_id == roster_id))
     session.execute(delete(RosterEntry).where(RosterEntry.roster_id == roster_id))
     session.execute(delete(BudgetRoster).where(BudgetRoster.id == roster_id))
     session.commit()
@@ -164,10 +196,15 @@ def _pieces(key: str, count: int) -> list[str | None]:
 
 
 def load_roster(*, session: Session, rules: DistrictRules, roster_id: int, with_ids: bool = True) -> Roster:
-    """A stored roster as columns for the projection engine, fetched in chunks with no object per teacher.
+    """A stored roster as columns for the projection engine, with no object per teacher.
 
-    The database packs the numbers and joins the text (see _PACKED); text keys are coded as they arrive.
-    `with_ids=False` leaves out employee ids and schools, which a projection does not use."""
+    `with_ids=False` (a projection, which needs no employee ids or schools) reads the columns stored beside the
+    rows in one read; rosters stored before those existed, and `with_ids=True`, read the rows in chunks, the
+    database packing the numbers and joining the text (see _PACKED), text keys coded as they arrive."""
+    if not with_ids:
+        stored = session.get(RosterColumns, roster_id)
+        if stored is not None:
+            return unpack_columns(rules.id, stored.data)
     connection = session.connection()
     numbers, dates, text_key = _PACKED["postgresql" if connection.dialect.name == "postgresql" else "sqlite"]
     extra = ", employee_id, school" if with_ids else ""
