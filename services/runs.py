@@ -240,9 +240,10 @@ def execute_part(*, session: Session, part_id: int, districts: dict[str, Distric
                                .where(RunPart.run_id == run.id, RunPart.status != "done"))
     done = run.parts - remaining
     progress = 5 + int(90 * done / max(run.parts, 1))
-    session.execute(update(ProjectionRun).where(ProjectionRun.id == run.id, ProjectionRun.status == RunStatus.running,
-                                                ProjectionRun.progress < progress)
-                    .values(progress=progress, heartbeat_at=utcnow(),
+    # Every part done renews the run's lease; progress only ever moves on (chunks may have moved it further).
+    session.execute(update(ProjectionRun).where(ProjectionRun.id == run.id, ProjectionRun.status == RunStatus.running)
+                    .values(progress=case((ProjectionRun.progress < progress, progress), else_=ProjectionRun.progress),
+                            heartbeat_at=utcnow(),
                             message=f"{done} of {run.parts} parts done ({scenarios['scenario'].name} and its baseline)"))
     session.commit()
     if remaining == 0:
@@ -256,7 +257,7 @@ def _beat(session: Session, part_id: int, run_id: int | None = None, progress: f
     if run_id is not None and progress >= 1:
         moved = ProjectionRun.progress + int(progress)
         session.execute(update(ProjectionRun).where(ProjectionRun.id == run_id, ProjectionRun.status == RunStatus.running)
-                        .values(progress=case((moved > 95, 95), else_=moved)))
+                        .values(progress=case((moved > 95, 95), else_=moved), heartbeat_at=utcnow()))
     session.commit()
 
 
