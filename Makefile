@@ -25,7 +25,10 @@ dev: $(STAMP)
 test: $(STAMP)
 	bash tests/run_all.sh $(ARGS)
 
+# Every figure of issue 14 against a baseline measured in the same run (pandas for the baselines).
 bench: $(STAMP)
-	$(PY) bench/projection.py
+	$(PY) -m pip install -q -e '.[bench]'
+	$(PY) bench/all.py $(ARGS)
 	$(PY) bench/api.py
 	$(PY) bench/cli.py
+	$(PY) bench/pages.py

@@ -24,7 +24,8 @@ class ConfigurationError(RuntimeError):
 
 def create_app(config: dict | None = None) -> Flask:
     """Build the app: settings, extensions, blueprints, error pages and CLI commands."""
-    app = Flask(__name__, instance_relative_config=True)
+    # LANEWISE_INSTANCE: this instance's own folder (an absolute path); each machine of a deployment has its own.
+    app = Flask(__name__, instance_relative_config=True, instance_path=os.environ.get("LANEWISE_INSTANCE") or None)
     configure(app, config or {})
     register_request_bounds(app)
     register_extensions(app)

@@ -4,7 +4,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import StrEnum
 
-from sqlalchemy import Column, String, Text
+from sqlalchemy import Column, LargeBinary, String, Text, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.types import ExactDecimal, UTCDateTime, utcnow
@@ -56,6 +56,16 @@ class RosterEntry(SQLModel, table=True):
     certified: bool = True
 
 
+# A roster's columns as the projection reads them (numpy arrays in one .npz, no employee ids): written with
+# the roster's rows in one transaction, and never changed after, as the rows are not. Loading a million
+# teachers is one read instead of a million rows.
+class RosterColumns(SQLModel, table=True):
+    __tablename__ = "finance_roster_columns"
+
+    roster_id: int = Field(primary_key=True, foreign_key="finance_rosters.id", ondelete="CASCADE")
+    data: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
 # A saved, named set of assumptions: the engine's Scenario as JSON, against one district and roster.
 class ScenarioRecord(SQLModel, table=True):
     __tablename__ = "finance_scenarios"
@@ -75,6 +85,7 @@ class RunStatus(StrEnum):
 
     queued = "queued"
     running = "running"
+    merging = "merging"   # every part is done; one worker is putting the result together
     done = "done"
     failed = "failed"
 
@@ -96,3 +107,24 @@ class ProjectionRun(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime)
     started_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     finished_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    # The lease: a worker that holds the run (starting it, or putting it together) renews this; a run whose
+    # lease lapsed is given to another worker, or failed once it has been tried MAX_ATTEMPTS times.
+    heartbeat_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    attempts: int = 0
+    parts: int = Field(default=0, description="parts the run was split into")
+
+
+# One part of a run any worker can take: a projection's expected values (chunk -1) or one chunk of its
+# Monte Carlo draws, with its lease and, once done, its sums (numpy arrays, exactly as computed).
+class RunPart(SQLModel, table=True):
+    __tablename__ = "finance_run_parts"
+    __table_args__ = (UniqueConstraint("run_id", "projection", "chunk"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    run_id: int = Field(foreign_key="finance_runs.id", index=True, ondelete="CASCADE")
+    projection: str = Field(sa_type=String(16), description="scenario or baseline")
+    chunk: int = Field(description="-1: expected values; 0, 1...: a chunk of Monte Carlo draws")
+    status: str = Field(default="queued", sa_type=String(16))
+    attempts: int = 0
+    heartbeat_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    result: bytes | None = Field(default=None, sa_column=Column(LargeBinary, nullable=True))

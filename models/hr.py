@@ -3,10 +3,14 @@
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Column, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Column, Index, Integer, String, Text, UniqueConstraint, text
 from sqlmodel import Field, SQLModel
 
 from models.types import ExactDecimal, Money, UTCDateTime, guard_append_only, utcnow
+
+
+# Requests waiting for HR, as SQL: the partial index below and the queue's default filter must say it alike.
+WAITING = "status IN ('submitted', 'pre_approved') AND submitted_at IS NOT NULL"
 
 
 # Fields a teacher gives when filing a request.
@@ -33,6 +37,9 @@ class ChangeRequest(ChangeRequestBase, table=True):
         Index("ix_change_requests_school_status_submitted", "school", "status", "submitted_at", "id"),
         Index("ix_change_requests_status_window", "status", "window_id", "submitted_at", "id"),
         Index("ix_change_requests_status_decided", "status", "decided_at", "id"),
+        # The queue's default view (requests waiting for HR, oldest first) read in index order, no sort.
+        Index("ix_change_requests_waiting", "submitted_at", "id",
+              sqlite_where=text(WAITING), postgresql_where=text(WAITING)),
     )
 
     id: int | None = Field(default=None, primary_key=True)

@@ -6,19 +6,17 @@ from __future__ import annotations
 import csv
 import io
 import json
-import time
 from decimal import Decimal
 
 from sqlalchemy import select
 from sqlmodel import Session
 
-from engine.budget.projection import bands, money, project
+from engine.budget.projection import bands, money
 from engine.budget.scenario import Scenario, prepare
 from engine.rules import DistrictRules
-from models.finance import BudgetRoster, ProjectionRun, RunStatus, ScenarioRecord
+from models.finance import BudgetRoster, ProjectionRun, ScenarioRecord
 from models.types import utcnow
 from safe.spreadsheet import csv_row, xlsx_append
-from services import roster as rosters
 
 MONEY_COLUMNS = ("base_pay", "additions", "role_supplements", "pay", "fica", "retirement", "health", "benefits",
                  "program_cost", "total", "one_time", "recurring")
@@ -103,43 +101,13 @@ def run_result(run: ProjectionRun) -> dict | None:
 
 
 def execute_run(*, session: Session, run_id: int, districts: dict[str, DistrictRules]) -> ProjectionRun:
-    """Project the scenario and its baseline; record progress as it goes, then the result (or the failure)."""
-    run = session.get(ProjectionRun, run_id)
-    if run is None:
+    """Project the scenario and its baseline in this process, part after part (workers share the parts out:
+    `services.runs`); progress is recorded as it goes, then the result (or the failure)."""
+    from services import runs
+
+    if session.get(ProjectionRun, run_id) is None:
         raise FinanceError(f"no run {run_id}")
-    started = time.perf_counter()
-    run.status, run.started_at, run.progress, run.message = RunStatus.running, utcnow(), 1, "Loading the roster"
-    session.commit()
-    last = {"percent": 1}
-
-    def report(fraction: float, message: str) -> None:
-        percent = max(1, min(99, int(fraction * 100)))
-        if percent != last["percent"]:
-            last["percent"] = percent
-            run.progress, run.message = percent, message[:400]
-            session.commit()
-
-    try:
-        record = session.get(ScenarioRecord, run.scenario_id)
-        scenario = scenario_of(record)
-        rules = districts[scenario.district_id]
-        roster = rosters.load_roster(session=session, rules=rules, roster_id=run.roster_id)
-        report(0.05, f"Projecting {len(roster)} teachers: {scenario.name}")
-        chosen = project(rules, scenario, roster, progress=lambda f, m: report(0.05 + 0.45 * f, f"{scenario.name}: {m}"))
-        base = project(rules, scenario.baseline(), roster, progress=lambda f, m: report(0.5 + 0.45 * f, f"Baseline: {m}"))
-        result = assemble(rules, scenario, chosen, base, roster_name=session.get(BudgetRoster, run.roster_id).name,
-                          teachers=len(roster))
-        result["seconds"] = round(time.perf_counter() - started, 3)
-        run.result = json.dumps(result)
-        run.status, run.progress, run.message = RunStatus.done, 100, "Done"
-    except Exception as exc:  # the worker must record any failure for the page to show
-        session.rollback()
-        run = session.get(ProjectionRun, run_id)
-        run.status, run.error, run.message = RunStatus.failed, f"{type(exc).__name__}: {exc}", "Failed"
-    run.finished_at = utcnow()
-    run.seconds = Decimal(str(round(time.perf_counter() - started, 3)))
-    session.commit()
-    return run
+    return runs.run_in_process(session=session, run_id=run_id, districts=districts)
 
 
 def assemble(rules: DistrictRules, scenario: Scenario, chosen, base, roster_name: str, teachers: int) -> dict:

@@ -51,6 +51,11 @@ def make_engine(url: str) -> Engine:
         def _sqlite_pragmas(dbapi_connection, _record):
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
+            # Web workers and task workers share the file: with a write-ahead log readers never wait for a writer
+            # (a worker loading a large roster no longer blocks a run's progress), and a writer waits its turn.
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute("PRAGMA synchronous=NORMAL")   # safe with a write-ahead log: no fsync per commit
             cursor.close()
 
         return engine

@@ -52,7 +52,11 @@ def test_huey_uses_sqlite_in_the_instance_folder_unless_redis_is_named(monkeypat
     queue = tasks.make_huey()
     assert type(queue).__name__ == "SqliteHuey" and queue.storage.filename == str(tmp_path / "queue.db")
     monkeypatch.delenv("LANEWISE_HUEY_DB")
+    monkeypatch.delenv("LANEWISE_INSTANCE", raising=False)
     assert tasks.make_huey().storage.filename.endswith("instance/huey.db")
+    monkeypatch.setenv("LANEWISE_INSTANCE", str(tmp_path / "machine-a"))
+    assert tasks.make_huey().storage.filename == str(tmp_path / "machine-a" / "huey.db")
+    monkeypatch.delenv("LANEWISE_INSTANCE")
     pytest.importorskip("redis")
     monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:6399/0")
     assert type(tasks.make_huey()).__name__ == "RedisHuey"

@@ -271,7 +271,15 @@ def run_scenario(scenario_id: int):
 
 def _run_or_404(run_id: int):
     db.session.expire_all()
-    return finance.get_run(session=db.session, run_id=run_id) or abort(404)
+    record = finance.get_run(session=db.session, run_id=run_id) or abort(404)
+    if record.status in (RunStatus.queued, RunStatus.running, RunStatus.merging):
+        # A run whose worker died is taken up again (or failed after three tries) when someone looks at it.
+        from tasks import requeue
+
+        if any(requeue(current_app.config["DATABASE_URL"], current_app.config["DISTRICT_RULES"], run_id=run_id)):
+            db.session.expire_all()
+            record = finance.get_run(session=db.session, run_id=run_id)
+    return record
 
 
 @bp.route("/runs/<int:run_id>")

@@ -1,0 +1,101 @@
+"""A projection's results: each year's sums, their benefits and totals, the JSON a page shows, and the
+Monte Carlo bands."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from engine.budget.projection.arithmetic import from_units, heads, money, percent_of, round_half_up
+from engine.budget.scenario import Assumptions
+from engine.rules import DistrictRules
+
+
+@dataclass
+class YearSums:
+    """One school year's sums: money in cents, heads in `unit`ths of a teacher (one column per draw)."""
+
+    school_year: str
+    unit: int
+    headcount: np.ndarray
+    fte_hundredths: np.ndarray
+    base: np.ndarray
+    additions: dict[str, np.ndarray]
+    one_time_additions: np.ndarray
+    roles: np.ndarray
+    role_holders: np.ndarray
+    participants: np.ndarray
+    micro_credentials: np.ndarray
+    program: np.ndarray
+    leavers: np.ndarray
+    retirees: np.ndarray
+    hires: np.ndarray
+
+
+COMPONENTS = ("base_pay", "additions", "role_supplements", "fica", "retirement", "health", "program_cost")
+
+
+def finish(rules: DistrictRules, assumptions: Assumptions, sums: YearSums) -> dict[str, np.ndarray]:
+    """Benefits, totals, one-time and recurring cost for a year's sums, all int64 cents per draw."""
+    year = rules.year(sums.school_year)
+    additions = sum(sums.additions.values(), np.zeros_like(sums.base))
+    pay = sums.base + additions + sums.roles
+    fica_rate = assumptions.fica_percent
+    retirement_rate = assumptions.retirement_in(rules, year)
+    health = round_half_up(assumptions.health_in(rules, year) * 100)
+    fica = percent_of(pay, fica_rate)
+    retirement = percent_of(pay, retirement_rate)
+    health_total = from_units(sums.headcount * health, sums.unit)
+    one_time = sums.one_time_additions + percent_of(sums.one_time_additions, fica_rate) \
+        + percent_of(sums.one_time_additions, retirement_rate) + sums.program
+    total = pay + fica + retirement + health_total + sums.program
+    return {"base_pay": sums.base, "additions": additions, "role_supplements": sums.roles, "pay": pay, "fica": fica,
+            "retirement": retirement, "health": health_total, "benefits": fica + retirement + health_total,
+            "program_cost": sums.program, "total": total, "one_time": one_time, "recurring": total - one_time}
+
+
+def year_result(rules: DistrictRules, assumptions: Assumptions, sums: YearSums, draw: int = 0) -> dict:
+    """One school year of a projection as JSON: Decimal strings for money."""
+    figures = finish(rules, assumptions, sums)
+    pick = lambda array: int(array[draw])  # noqa: E731
+    return {
+        "school_year": sums.school_year,
+        "headcount": heads(pick(sums.headcount), sums.unit),
+        "fte": heads(pick(sums.fte_hundredths), sums.unit * 100),
+        **{name: heads(pick(getattr(sums, name)), sums.unit)
+           for name in ("participants", "micro_credentials", "role_holders", "leavers", "retirees", "hires")},
+        "base_pay": money(pick(sums.base)),
+        **{name: money(pick(figures[name])) for name in ("additions", "role_supplements", "pay", "fica", "retirement",
+                                                        "health", "benefits", "program_cost", "total", "one_time", "recurring")},
+        "additions_by_kind": {name: money(pick(values)) for name, values in sums.additions.items()},
+    }
+
+
+@dataclass
+class Projection:
+    """A projection's years: expected values, and Monte Carlo bands when draws were asked for."""
+
+    district_id: str
+    scenario: str
+    years: list[dict]
+    sums: list[YearSums] = field(repr=False, default_factory=list)
+    draws: int = 0
+    seed: int | None = None
+    totals_by_draw: np.ndarray | None = field(repr=False, default=None)   # years x draws, cents
+    bands: list[dict] = field(default_factory=list)
+    groups: int = 0
+    seconds: float = 0.0
+
+    def to_json(self) -> dict:
+        return {"district": self.district_id, "scenario": self.scenario, "years": self.years, "draws": self.draws,
+                "seed": self.seed, "bands": self.bands, "groups": self.groups}
+
+
+
+def bands(labels: list[str], totals: np.ndarray) -> list[dict]:
+    """Median and 5th/95th percentile of total cost per year (each an actual draw, in cents)."""
+    out = []
+    for label, row in zip(labels, totals):
+        p5, p50, p95 = np.percentile(row, [5, 50, 95], method="inverted_cdf")
+        out.append({"school_year": label, "p5": money(p5), "median": money(p50), "p95": money(p95)})
+    return out

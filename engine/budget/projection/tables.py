@@ -1,0 +1,333 @@
+"""Per-year look-up tables for the projection: each state's base pay and additions in cents, who may hold the
+scenario's role, who is at the top of their lane, where each state moves next year, and the hires' states."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+import numpy as np
+
+from engine.budget.projection.arithmetic import HUNDRED, round_half_up
+from engine.budget.projection.state import (
+    CREDIT,
+    CREDIT_UNIT,
+    DEGREE,
+    GROWTH,
+    KEY_COLUMNS,
+    LANE,
+    MC_GROWTH,
+    MC_PROGRESS,
+    MC_TOTAL,
+    PROFILE,
+    SERVICE,
+    STEP,
+    StateShape,
+    counted_micro_credentials,
+    group_roster,
+    profile_flags,
+    service_years_array,
+    unique_rows,
+    wide_additions,
+)
+from engine.budget.roster import Roster
+from engine.budget.scenario import Assumptions
+from engine.pay.cells import cell_amount, effective_step, lines_round, next_step, schedule_for, step_cap
+from engine.pay.credit import earnable, lane_need
+from engine.rules import DEGREES, DistrictRules, dated_value
+from engine.school_year import SchoolYear
+
+
+class Tables:
+    """Rules, assumptions and per-year look-up tables for the vectorised engine."""
+
+    def __init__(self, rules: DistrictRules, assumptions: Assumptions, roster: Roster):
+        self.rules = rules
+        self.assumptions = assumptions
+        self.shape = StateShape.of(rules, assumptions)
+        self.lane_ids = [lane.id for lane in rules.lanes]
+        self.lane_degree = np.array([DEGREES.index(l.degree) for l in rules.lanes])
+        self.lane_credits = np.array([l.credits for l in rules.lanes], dtype=np.int64)
+        self.addition_names = [a.name for a in rules.additions]
+        self.one_time_names = {a.name for a in rules.additions if a.kind == "per_micro_credential"}
+        self.per_mc = any(a.kind == "per_micro_credential" for a in rules.additions)
+        self.earned = assumptions.micro_credentials_per_participant
+        self.counted = counted_micro_credentials(rules, self.earned)
+        self.role = rules.role(assumptions.role_id) if assumptions.role_id else None
+        # Additions look at the step only through percent-of-schedule lines, at the degree only through degree conditions.
+        self.additions_use_step = any(a.kind == "percent" for a in rules.additions)
+        self.additions_use_degree = any(a.eligibility.degrees is not None for a in rules.additions)
+        self._rows: dict = {}
+        self._build_profiles(roster)
+
+    def _build_profiles(self, roster: Roster) -> None:
+        wide = wide_additions(self.rules)
+        flags = [profile_flags(self.rules, *p, wide=wide) for p in roster.profiles]
+        pairs, inverse = unique_rows(np.stack([roster.profile, roster.fte_hundredths], axis=1))
+        keys = [(int(fte), flags[int(p)]) for p, fte in pairs]
+        self.static_flags = np.array([flags_ for _, flags_ in sorted(set(keys))], dtype=np.int64).reshape(len(set(keys)), len(self.rules.additions))
+        distinct = sorted(set(keys))
+        index = {key: i for i, key in enumerate(distinct)}
+        pair_profile = np.array([index[key] for key in keys], dtype=np.int64)
+        self.teacher_profile = pair_profile[inverse.ravel()]
+        # A representative teacher for each profile: eligibility depends on the flags only.
+        self.profile_fte = np.array([fte for fte, _ in distinct], dtype=np.int64)
+        ftes, codes = np.unique(self.profile_fte, return_inverse=True)
+        self.fte_values = [Decimal(int(f)) / 100 for f in ftes]
+        self.profile_fte_code = codes.ravel().astype(np.int64)
+        self.profile_rep: list[tuple] = [None] * len(distinct)
+        for (p, fte), key in zip(pairs, keys):
+            if self.profile_rep[index[key]] is None:
+                self.profile_rep[index[key]] = roster.profiles[int(p)]
+
+    # per-year tables
+
+    def base_cents(self, year: SchoolYear, states: np.ndarray) -> np.ndarray:
+        """Each group's base pay in cents: the schedule cell x FTE, rounded by the district's line rule.
+
+        Decimal arithmetic runs once per distinct (cell, FTE) pair, never per group."""
+        schedule, start, _ = schedule_for(self.rules, year)
+        triples, inverse = unique_rows(states[:, [LANE, STEP, GROWTH]])
+        cells: dict = {}
+        amounts = []
+        for lane, step, growth in triples:
+            lane_id = self.lane_ids[int(lane)]
+            # Steps on one row (a band such as 13-16, or past a ragged lane's end) share its amount.
+            row_key = (start, lane_id, int(step))
+            if row_key not in self._rows:
+                used = effective_step(schedule, lane_id, int(step))
+                self._rows[row_key] = schedule.row_for(used).first if used == int(step) else used
+            key = (lane_id, self._rows[row_key], int(growth))
+            if key not in cells:
+                cells[key] = cell_amount(self.rules, year, key[1], lane_id, key[2]).amount
+            amounts.append(cells[key])
+        return self._times_fte(amounts, inverse, states[:, PROFILE])
+
+    def _times_fte(self, amounts: list[Decimal], inverse: np.ndarray, profile: np.ndarray) -> np.ndarray:
+        """amounts[inverse] x each group's FTE as cents, each line rounded by the district's rule."""
+        pairs, pair_inverse = unique_rows(np.stack([inverse, self.profile_fte_code[profile]], axis=1))
+        values = np.array([round_half_up(lines_round(self.rules, amounts[a] * self.fte_values[f]) * 100)
+                           for a, f in pairs], dtype=np.int64)
+        return values[pair_inverse]
+
+    def addition_cents(self, year: SchoolYear, states: np.ndarray, earned: bool) -> np.ndarray:
+        """Each group's additions in cents, one column per addition (in rule order), as `addition_lines` gives them."""
+        plain, paid = self.addition_pair(year, states)
+        return paid if earned else plain
+
+    def addition_pair(self, year: SchoolYear, states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """`addition_cents` for teachers who earn no micro-credentials this year and for those who do.
+
+        Only per-micro-credential stipends differ between the two, so everything else is worked out once."""
+        rules = self.rules
+        on = year.start
+        count = len(states)
+        values = np.zeros((count, len(rules.additions)), dtype=np.int64)
+        present = np.zeros((count, len(rules.additions)), dtype=bool)
+        earned_columns: dict[int, np.ndarray] = {}
+        profile = states[:, PROFILE]
+        fte = [Decimal(int(f)) / 100 for f in self.profile_fte]
+        in_cents = lambda amount: round_half_up(lines_round(rules, amount) * 100)  # noqa: E731
+        for j, addition in enumerate(rules.additions):
+            rule = addition.eligibility
+            eligible = self.static_flags[profile, j].astype(bool)
+            if rule.degrees is not None:
+                eligible &= np.isin(states[:, DEGREE], [DEGREES.index(d) for d in rule.degrees])
+            if rule.min_years is not None:
+                eligible &= states[:, SERVICE] >= rule.min_years
+            if rule.roles is not None:
+                eligible[:] = False  # the projection assigns no district roles
+            if not eligible.any():
+                continue
+            kind = addition.kind
+            if kind in ("flat", "deduction"):
+                amount = dated_value(addition.amount, on)
+                if amount is None:
+                    continue
+                table = np.array([in_cents(amount * f) for f in fte], dtype=np.int64)
+                amounts = table[profile] * (-1 if kind == "deduction" else 1)
+            elif kind == "percent":
+                percent = dated_value(addition.percent, on)
+                if percent is None:
+                    continue
+                steps, inverse = np.unique(states[:, STEP], return_inverse=True)
+                shares = [cell_amount(rules, year, int(step), addition.of_lane).amount * percent / HUNDRED for step in steps]
+                amounts = self._times_fte(shares, inverse.ravel(), profile)
+            elif kind == "per_micro_credential":
+                # Paid only to those who earn micro-credentials this year: zero for the others.
+                amount = dated_value(addition.amount, on)
+                if amount is not None and self.counted > 0:
+                    counted = min(self.counted, addition.per_year_cap) if addition.per_year_cap is not None else self.counted
+                    stipend = in_cents(amount * counted)
+                    if stipend:
+                        earned_columns[j] = eligible
+                        values[:, j] = np.where(eligible, stipend, 0)
+                continue
+            elif kind == "longevity":
+                amount = dated_value(addition.amount, on)
+                if amount is None:
+                    continue
+                services, inverse = np.unique(states[:, SERVICE], return_inverse=True)
+                reached = [sum(1 for y in addition.at_years if years >= y) for years in services]
+                owed = [amount * (r if addition.cumulative else 1) if r else Decimal(0) for r in reached]
+                amounts = self._times_fte(owed, inverse.ravel(), profile)
+            else:
+                continue
+            present[:, j] = eligible & (amounts != 0)
+            values[:, j] = np.where(present[:, j], amounts, 0)
+        plain = values.copy()
+        for j in earned_columns:
+            plain[:, j] = 0
+        if not earned_columns:
+            plain = self._keep_best_of_groups(plain, present)
+            return plain, plain
+        paid_present = present.copy()
+        for j, eligible in earned_columns.items():
+            paid_present[:, j] = eligible
+        return self._keep_best_of_groups(plain, present), self._keep_best_of_groups(values, paid_present)
+
+    def _keep_best_of_groups(self, values: np.ndarray, present: np.ndarray) -> np.ndarray:
+        """Additions in one group do not stack: the first largest, in rule order, is kept."""
+        count = len(values)
+        groups: dict[str, list[int]] = {}
+        for j, addition in enumerate(self.rules.additions):
+            if addition.group is not None:
+                groups.setdefault(addition.group, []).append(j)
+        for members in groups.values():
+            best = np.full(count, -1)
+            for j in members:
+                better = present[:, j] & ((best < 0) | (values[:, j] > values[np.arange(count), np.maximum(best, 0)]))
+                best = np.where(better, j, best)
+            for j in members:
+                values[:, j] = np.where(best == j, values[:, j], 0)
+        return values
+
+    def role_eligible(self, states: np.ndarray) -> np.ndarray:
+        if self.role is None:
+            return np.zeros(len(states), dtype=bool)
+        ok = np.ones(len(states), dtype=bool)
+        if self.role.min_years:
+            ok &= states[:, SERVICE] >= self.role.min_years
+        if self.role.micro_credentials:
+            ok &= states[:, MC_TOTAL] >= self.role.micro_credentials
+        if self.role.rating or self.role.stacks:
+            ok[:] = False  # the roster holds no ratings or achievements
+        return ok
+
+    def at_top(self, year: SchoolYear, states: np.ndarray) -> np.ndarray:
+        schedule, _, _ = schedule_for(self.rules, year)
+        last = np.array([schedule.last_step(l) if l in schedule.lanes else 10**6 for l in self.lane_ids])
+        return states[:, STEP] >= last[states[:, LANE]]
+
+    def advance(self, year: SchoolYear, states: np.ndarray, earned: bool) -> np.ndarray:
+        """Each group's state in the next school year, for survivors who did (or did not) earn micro-credentials."""
+        rules, shape = self.rules, self.shape
+        nxt = states.copy()
+        schedule, _, _ = schedule_for(rules, year)
+        nxt[:, SERVICE] = np.minimum(nxt[:, SERVICE] + 1, shape.service_cap) if shape.use_service else 0
+        if year.label not in rules.steps.freeze_years:
+            # Per lane: where blank cells are no cells, a lane's teachers only step onto its own cells.
+            table = np.array([[next_step(schedule, s, rules.steps.advance_per_year, step_cap(rules, schedule, lane), lane)
+                               for s in range(int(states[:, STEP].max()) + 1)] for lane in self.lane_ids], dtype=np.int64)
+            nxt[:, STEP] = table[states[:, LANE], states[:, STEP]]
+        counted = self.counted if earned else 0
+        if counted and shape.use_mc_total:
+            nxt[:, MC_TOTAL] = np.minimum(nxt[:, MC_TOTAL] + counted, shape.mc_cap)
+        if counted and shape.fold:
+            nxt[:, CREDIT] = np.minimum(nxt[:, CREDIT] + counted * shape.credit_hours_each,
+                                        np.array(shape.credit_caps)[nxt[:, DEGREE]])
+        if counted and shape.growth_mode:
+            progress = nxt[:, MC_PROGRESS] + counted
+            steps = progress // shape.per_growth_step
+            if shape.max_growth_steps is not None:
+                steps = np.minimum(steps, np.maximum(shape.max_growth_steps - nxt[:, MC_GROWTH], 0))
+            nxt[:, MC_GROWTH] += steps
+            nxt[:, GROWTH] += steps
+            nxt[:, MC_PROGRESS] = progress - steps * shape.per_growth_step
+            if shape.max_growth_steps is not None:
+                nxt[:, MC_PROGRESS] = np.where(nxt[:, MC_GROWTH] >= shape.max_growth_steps, 0, nxt[:, MC_PROGRESS])
+        # Lane moves: credit (and micro-credential hours where they count) against each lane's requirement.
+        credit = nxt[:, CREDIT].copy()
+        if shape.lanes_mode and not shape.fold:
+            hours = nxt[:, MC_TOTAL] * shape.credit_hours_each
+            own = np.where(self.lane_degree[nxt[:, LANE]] == nxt[:, DEGREE], self.lane_credits[nxt[:, LANE]], 0) * CREDIT_UNIT
+            credit = np.maximum(credit, own + hours)
+        order = schedule.lanes
+        position = np.array([order.index(l) if l in order else -1 for l in self.lane_ids])[nxt[:, LANE]]
+        need = np.full((len(DEGREES), len(order)), np.iinfo(np.int64).max, dtype=np.int64)
+        can_earn = earnable([rules.lane(lane_id) for lane_id in order])
+        for col, lane_id in enumerate(order):
+            for rank, credits in enumerate(lane_need(rules.lane(lane_id)) if can_earn[col] else ()):
+                if credits is not None:
+                    need[rank, col] = credits * CREDIT_UNIT
+        qualifies = credit[:, None] >= need[nxt[:, DEGREE]]
+        any_lane = qualifies.any(axis=1)
+        earned_position = len(order) - 1 - np.argmax(qualifies[:, ::-1], axis=1)
+        move = any_lane & (position >= 0) & (earned_position > position)
+        if rules.counting.lane_changes_per_year is not None:
+            earned_position = np.where(move, np.minimum(earned_position, position + rules.counting.lane_changes_per_year),
+                                       earned_position)
+            move &= earned_position > position
+        schedule_to_lane = np.array([self.lane_ids.index(l) for l in order])
+        nxt[:, LANE] = np.where(move, schedule_to_lane[np.clip(earned_position, 0, len(order) - 1)], nxt[:, LANE])
+        return nxt
+
+    def hire_states(self, profiles: np.ndarray) -> np.ndarray:
+        """The state of a hire for each (profile, hiring lane) pair, profile-major."""
+        rows = []
+        for profile in profiles:
+            for lane_id, _ in self.assumptions.hiring_lanes:
+                lane = self.lane_ids.index(lane_id)
+                credit = int(self.lane_credits[lane])
+                growth = credit // self.shape.credit_per_growth_step if self.shape.credit_per_growth_step else 0
+                row = [0] * len(KEY_COLUMNS)
+                row[STEP], row[LANE], row[GROWTH], row[CREDIT] = self.assumptions.hiring_step, lane, growth, credit * CREDIT_UNIT
+                row[DEGREE], row[PROFILE] = int(self.lane_degree[lane]), int(profile)
+                rows.append(row)
+        return np.array(rows, dtype=np.int64).reshape(-1, len(KEY_COLUMNS))
+
+
+def initial_states(context: Tables, roster: Roster, first: SchoolYear) -> np.ndarray:
+    """One state row per roster teacher, in the key's columns."""
+    shape = context.shape
+    n = len(roster)
+    states = np.zeros((n, len(KEY_COLUMNS)), dtype=np.int64)
+    lane_map = np.array([context.lane_ids.index(l) for l in roster.lanes], dtype=np.int64)
+    lanes = lane_map[roster.lane]
+    states[:, STEP] = roster.step
+    states[:, LANE] = lanes
+    states[:, DEGREE] = roster.degree
+    states[:, PROFILE] = context.teacher_profile
+    own = np.where(context.lane_degree[lanes] == roster.degree, context.lane_credits[lanes] * 100, 0)
+    credit_hundredths = np.maximum(roster.credit_hundredths, own)
+    mcs = roster.micro_credentials
+    credit = credit_hundredths * (CREDIT_UNIT // 100) + (mcs * shape.credit_hours_each if shape.fold else 0)
+    states[:, CREDIT] = np.minimum(credit, np.array(shape.credit_caps)[roster.degree])
+    if shape.use_mc_total:
+        states[:, MC_TOTAL] = np.minimum(mcs, shape.mc_cap)
+    if shape.growth_mode:
+        mc_growth = mcs // shape.per_growth_step
+        if shape.max_growth_steps is not None:
+            capped = mc_growth >= shape.max_growth_steps
+            mc_growth = np.minimum(mc_growth, shape.max_growth_steps)
+            progress = np.where(capped, 0, mcs - mc_growth * shape.per_growth_step)
+        else:
+            progress = mcs - mc_growth * shape.per_growth_step
+        states[:, MC_GROWTH] = mc_growth
+        states[:, MC_PROGRESS] = progress
+        states[:, GROWTH] = mc_growth
+    if shape.credit_per_growth_step:
+        states[:, GROWTH] += (credit_hundredths // 100) // shape.credit_per_growth_step
+    if shape.use_service:
+        known = roster.hire_ordinal > 0
+        service = np.array(roster.step, dtype=np.int64)
+        if known.any():
+            service[known] = service_years_array(roster.hire_ordinal[known], first)
+        states[:, SERVICE] = np.minimum(service, shape.service_cap)
+    return states
+
+
+def starting_groups(rules: DistrictRules, assumptions: Assumptions, roster: Roster) -> tuple[Tables, np.ndarray, np.ndarray]:
+    """The pay tables, and the roster grouped into distinct states with their head counts: where both expected
+    values and Monte Carlo start (a worker computes it once per projection and roster)."""
+    context = Tables(rules, assumptions, roster)
+    states, counts = group_roster(initial_states(context, roster, assumptions.school_years()[0]))
+    return context, states, counts
