@@ -13,8 +13,8 @@ import pytest
 
 from credentials import UnreadableCredential, read_credentials
 from credentials.limits import MAX_BAKED_BYTES
-from engine.budget import roster
-from engine.budget.roster import read_table
+from engine.budget import roster_file
+from engine.budget.roster_file import read_table
 from models.hr import EvidenceFile
 from safe.parsing import Refused, check_zip, inflate
 from tests.security.conftest import upload_evidence
@@ -88,6 +88,6 @@ def test_a_zip_is_refused_by_its_declared_size():
 
 def test_an_xlsx_roster_bomb_is_refused_before_openpyxl_reads_it(monkeypatch):
     """The roster reader applies the cap (lowered here so the bomb stays small)."""
-    monkeypatch.setattr(roster, "MAX_XLSX_INFLATED", 8 * 1024 * 1024)
-    with pytest.raises(Refused, match="the limit is 8 MB"):
+    monkeypatch.setattr(roster_file, "MAX_XLSX_UNPACKED", 8 * 1024 * 1024)
+    with pytest.raises(roster_file.RosterFileError, match="unpacks to 16 MiB; at most 8 MiB"):
         read_table(ZIP_BOMB, "roster.xlsx")
