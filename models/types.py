@@ -1,6 +1,6 @@
 """Column types shared by the tables: money as an exact decimal, and the clock."""
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from sqlalchemy import DateTime, Numeric, String
@@ -11,6 +11,12 @@ from sqlalchemy.types import TypeDecorator
 def utcnow() -> datetime:
     """Give the current time in UTC (used as a default factory, never at import time)."""
     return datetime.now(UTC)
+
+
+def moment(on: date | None = None) -> datetime:
+    """The current time of day on a given date (the app's clock may run the calendar forward), UTC."""
+    current = utcnow()
+    return current if on is None or on == current.date() else datetime.combine(on, current.time(), tzinfo=UTC)
 
 
 class ExactDecimal(TypeDecorator):

@@ -30,7 +30,7 @@ from engine.rules import DistrictRules
 from engine.teacher.record import CreditItem
 from models import CredentialKind, CredentialStatus, EarnedCredential, Placement, Teacher, User
 from models.hr import ChangeRequest, EvidenceFile, RequestAudit, RequestCredential, RequestReview
-from models.types import utcnow
+from models.types import moment, utcnow
 from safe.spreadsheet import csv_cell, xlsx_append
 from services import ledger
 
@@ -100,7 +100,8 @@ def create_request(*, session: Session, rules: DistrictRules, teacher: Teacher, 
                    note: str = "", credential_ids: list[int] = (), new_credits: list[NewCredit] = ()) -> ChangeRequest:
     """Open a draft request for a teacher, with the credit it rests on; give it."""
     row = ChangeRequest(teacher_id=teacher.id, district_id=teacher.district_id, school=teacher.school, kind=kind,
-                        target_lane=target_lane or None, role=role or None, window_id=window_id or None, note=note)
+                        target_lane=target_lane or None, role=role or None, window_id=window_id or None, note=note,
+                        created_at=moment(today))
     session.add(row)
     session.flush()
     attach_credentials(session=session, rules=rules, change_request=row, actor=actor, today=today,
@@ -306,7 +307,7 @@ def add_evidence(*, session: Session, change_request: ChangeRequest, actor: User
     try:
         row = EvidenceFile(request_id=change_request.id, stored_name=stored, original_name=safe_name,
                            content_type=content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
-                           uploaded_by=actor.id)
+                           uploaded_by=actor.id, uploaded_at=moment(today))
         session.add(row)
         if checked is not None and rules is not None:
             record_verified_badges(session=session, teacher=teacher, verification=checked, rules=rules, actor=actor,
@@ -347,7 +348,8 @@ def record_credit_with_evidence(*, session: Session, rules: DistrictRules, teach
     safe_name = re.sub(r"[^A-Za-z0-9._ -]", "_", Path(filename).name)[:200] or f"evidence.{extension}"
     evidence = EvidenceFile(credential_id=rows[0].id, stored_name=stored, original_name=safe_name,
                             content_type=content_type, size=len(data), sha256=hashlib.sha256(data).hexdigest(),
-                            uploaded_by=actor.id, verification=json.dumps(checked) if checked is not None else None)
+                            uploaded_by=actor.id, uploaded_at=moment(today),
+                            verification=json.dumps(checked) if checked is not None else None)
     session.add(evidence)
     try:
         session.commit()
@@ -398,8 +400,10 @@ def filed_on(change_request: ChangeRequest, today: date) -> date:
 
 
 def _evidence_count(session: Session, request_id: int) -> int:
+    """Evidence behind a request: its own files and those of the ledger items it rests on (filed once, counted here)."""
+    linked = select(RequestCredential.credential_id).where(RequestCredential.request_id == request_id)
     return session.exec(select(func.count()).select_from(EvidenceFile).where(
-        EvidenceFile.request_id == request_id)).one()
+        or_(EvidenceFile.request_id == request_id, EvidenceFile.credential_id.in_(linked)))).one()
 
 
 def request_facts(*, session: Session, rules: DistrictRules, change_request: ChangeRequest,
@@ -431,9 +435,12 @@ def preview_facts(*, session: Session, rules: DistrictRules, teacher: Teacher, k
         credits.append(CreditItem(-number, credit.kind, credit.amount, "submitted",
                                   ledger.school_year_of(rules, credit.earned_on or today), credit.earned_on,
                                   credit.title, pending=True))
+    own = chosen & {c.id for c in record.credits}  # only the teacher's own ledger items (never another's id)
+    on_ledger = session.exec(select(func.count()).select_from(EvidenceFile).where(
+        EvidenceFile.credential_id.in_(own))).one() if own else 0
     return RequestFacts(kind=kind, filed_on=today, record=replace(record, credits=tuple(credits)),
                         target_lane=target_lane or None, role=role or None, window_id=window_id or None,
-                        evidence_files=evidence_files)
+                        evidence_files=evidence_files + on_ledger)
 
 
 def assess_request(*, session: Session, rules: DistrictRules, change_request: ChangeRequest, today: date) -> Outcome | None:
@@ -539,9 +546,9 @@ def transition(*, session: Session, rules: DistrictRules, request_id: int, expec
                     ledger.decide_credit(session=session, credential_id=credential.id, actor=actor, grant=True,
                                          today=today, reason=f"granted with request #{request_id}", commit=False)
             if rules.counting.credit_used_once:
-                ledger.use_credit(session=session, request_id=request_id, uses=outcome.uses, actor=actor)
+                ledger.use_credit(session=session, request_id=request_id, uses=outcome.uses, actor=actor, on=today)
         if move.action == Action.reverse:
-            ledger.release_credit(session=session, request_id=request_id, actor=actor)
+            ledger.release_credit(session=session, request_id=request_id, actor=actor, on=today)
             session.execute(delete(RequestReview).where(RequestReview.request_id == request_id))
         session.commit()
     except (ledger.CreditConflict, IntegrityError):

@@ -22,7 +22,7 @@ from engine.teacher.record import ApprovedChange, CreditItem, PlacementRecord, T
 from models import CredentialKind, CredentialStatus, EarnedCredential, Evaluation, Placement, Teacher, User
 from models.hr import ChangeRequest, CredentialUse, RequestCredential
 from models.teachers import CreditEvent
-from models.types import utcnow
+from models.types import moment
 
 ZERO = Decimal(0)
 
@@ -41,10 +41,11 @@ def school_year_of(rules: DistrictRules, day: date) -> str:
 
 
 def _event(session: Session, credential: EarnedCredential, action: str, actor: User | None, *,
-           amount: Decimal | None = None, request_id: int | None = None, reason: str | None = None) -> None:
+           amount: Decimal | None = None, request_id: int | None = None, reason: str | None = None,
+           on: date | None = None) -> None:
     session.add(CreditEvent(credential_id=credential.id, teacher_id=credential.teacher_id, action=action, amount=amount,
                             request_id=request_id, actor_id=actor.id if actor else None,
-                            actor_role=str(actor.role) if actor else "system", reason=reason, at=utcnow()))
+                            actor_role=str(actor.role) if actor else "system", reason=reason, at=moment(on)))
 
 
 def record_credit(*, session: Session, rules: DistrictRules, teacher: Teacher, actor: User | None, kind: str,
@@ -71,7 +72,8 @@ def record_credit(*, session: Session, rules: DistrictRules, teacher: Teacher, a
         row.decided_by = actor.id if actor and str(actor.role) == "hr" else None
     session.add(row)
     session.flush()
-    _event(session, row, "recorded" if status == CredentialStatus.submitted else str(status), actor, amount=amount)
+    _event(session, row, "recorded" if status == CredentialStatus.submitted else str(status), actor, amount=amount,
+           on=today)
     if commit:
         session.commit()
         session.refresh(row)
@@ -98,7 +100,7 @@ def decide_credit(*, session: Session, credential_id: int, actor: User, grant: b
     row.decided_by = actor.id
     row.decision_reason = (reason or "").strip() or None
     session.add(row)
-    _event(session, row, str(row.status), actor, reason=row.decision_reason)
+    _event(session, row, str(row.status), actor, reason=row.decision_reason, on=today)
     if commit:
         session.commit()
         session.refresh(row)
@@ -116,7 +118,8 @@ def credit_history(*, session: Session, teacher_id: int) -> list[CreditEvent]:
     return list(session.exec(select(CreditEvent).where(CreditEvent.teacher_id == teacher_id).order_by(CreditEvent.id)))
 
 
-def use_credit(*, session: Session, request_id: int, uses: dict[int, Decimal], actor: User | None) -> None:
+def use_credit(*, session: Session, request_id: int, uses: dict[int, Decimal], actor: User | None,
+               on: date | None = None) -> None:
     """Mark the credit an approval uses; if another approval used it first, nothing is marked and CreditConflict."""
     for credential_id, amount in sorted(uses.items()):
         if amount <= 0:
@@ -129,17 +132,17 @@ def use_credit(*, session: Session, request_id: int, uses: dict[int, Decimal], a
             raise CreditConflict("some of this request's credit was used by another approval a moment ago; reload it")
         session.add(CredentialUse(credential_id=credential_id, request_id=request_id, amount=amount))
         row = session.get(EarnedCredential, credential_id)
-        _event(session, row, "used", actor, amount=amount, request_id=request_id)
+        _event(session, row, "used", actor, amount=amount, request_id=request_id, on=on)
     session.flush()
 
 
-def release_credit(*, session: Session, request_id: int, actor: User | None) -> None:
+def release_credit(*, session: Session, request_id: int, actor: User | None, on: date | None = None) -> None:
     """Give back the credit a reversed approval used."""
     for use in session.exec(select(CredentialUse).where(CredentialUse.request_id == request_id)).all():
         session.execute(update(EarnedCredential).where(EarnedCredential.id == use.credential_id)
                         .values(used_amount=EarnedCredential.used_amount - use.amount))
         row = session.get(EarnedCredential, use.credential_id)
-        _event(session, row, "released", actor, amount=use.amount, request_id=request_id)
+        _event(session, row, "released", actor, amount=use.amount, request_id=request_id, on=on)
         session.delete(use)
     session.flush()
 

@@ -1,6 +1,7 @@
 """The roster: teachers, placements, evaluations and earned credentials."""
 
 from collections import defaultdict
+from datetime import date
 from decimal import Decimal
 
 from sqlalchemy import func, or_
@@ -18,7 +19,7 @@ from models import (
     TeacherCreate,
 )
 from models.teachers import PlacementBase, TeacherEvent
-from models.types import utcnow
+from models.types import moment
 
 
 def create_teacher(*, session: Session, teacher: TeacherCreate) -> Teacher:
@@ -148,9 +149,9 @@ PROFILE_FIELDS = ("name", "school", "hire_date", "email", "did", "subjects", "ce
 PLACEMENT_FIELDS = ("step", "lane", "fte", "degree", "band", "years_of_service")
 
 
-def _event(session: Session, teacher_id: int, action: str, detail: str, actor) -> None:
+def _event(session: Session, teacher_id: int, action: str, detail: str, actor, on: date | None = None) -> None:
     session.add(TeacherEvent(teacher_id=teacher_id, action=action, detail=detail, actor_id=actor.id if actor else None,
-                             actor_username=actor.username if actor else "system", at=utcnow()))
+                             actor_username=actor.username if actor else "system", at=moment(on)))
 
 
 def _changes(before: dict, after: dict) -> str:
@@ -159,7 +160,7 @@ def _changes(before: dict, after: dict) -> str:
                      for key, value in after.items() if before.get(key) != value)
 
 
-def hire(*, session: Session, teacher: TeacherCreate, placement: PlacementBase, actor) -> Teacher:
+def hire(*, session: Session, teacher: TeacherCreate, placement: PlacementBase, actor, on: date | None = None) -> Teacher:
     """Add a new hire to the roster with their first placement, recorded in the teacher's log."""
     row = Teacher.model_validate(teacher)
     session.add(row)
@@ -167,13 +168,14 @@ def hire(*, session: Session, teacher: TeacherCreate, placement: PlacementBase, 
     placed = Placement.model_validate(placement, update={"teacher_id": row.id})
     session.add(placed)
     _event(session, row.id, "hired", f"added to the roster: {row.name} ({row.employee_id}), {placed.school_year} "
-                                     f"step {placed.step}, lane {placed.lane}, FTE {placed.fte}", actor)
+                                     f"step {placed.step}, lane {placed.lane}, FTE {placed.fte}", actor, on)
     session.commit()
     session.refresh(row)
     return row
 
 
-def update_profile(*, session: Session, teacher: Teacher, changes: dict, actor, reason: str = "") -> str:
+def update_profile(*, session: Session, teacher: Teacher, changes: dict, actor, reason: str = "",
+                   on: date | None = None) -> str:
     """Change a teacher's profile (name, school, hire date, identity, subjects, certification); give what changed."""
     before = {key: getattr(teacher, key) for key in PROFILE_FIELDS}
     after = {key: value for key, value in changes.items() if key in PROFILE_FIELDS}
@@ -183,12 +185,13 @@ def update_profile(*, session: Session, teacher: Teacher, changes: dict, actor, 
     for key, value in after.items():
         setattr(teacher, key, value)
     session.add(teacher)
-    _event(session, teacher.id, "profile", detail + (f" ({reason})" if reason else ""), actor)
+    _event(session, teacher.id, "profile", detail + (f" ({reason})" if reason else ""), actor, on)
     session.commit()
     return detail
 
 
-def place(*, session: Session, teacher: Teacher, school_year: str, values: dict, actor, reason: str = "") -> str:
+def place(*, session: Session, teacher: Teacher, school_year: str, values: dict, actor, reason: str = "",
+          on: date | None = None) -> str:
     """Set a teacher's placement for a school year (step, lane, FTE, degree, band, years of service); give what changed."""
     row = session.exec(select(Placement).where(Placement.teacher_id == teacher.id,
                                                Placement.school_year == school_year)).first()
@@ -201,24 +204,24 @@ def place(*, session: Session, teacher: Teacher, school_year: str, values: dict,
     for key, value in after.items():
         setattr(row, key, value)
     session.add(row)
-    _event(session, teacher.id, "placement", f"{school_year}: {detail}" + (f" ({reason})" if reason else ""), actor)
+    _event(session, teacher.id, "placement", f"{school_year}: {detail}" + (f" ({reason})" if reason else ""), actor, on)
     session.commit()
     return detail
 
 
-def rate(*, session: Session, teacher: Teacher, school_year: str, rating: str, actor) -> None:
+def rate(*, session: Session, teacher: Teacher, school_year: str, rating: str, actor, on: date | None = None) -> None:
     """Record a teacher's evaluation rating for a school year, in the teacher's log."""
     before = evaluations(session=session, teacher_id=teacher.id).get(school_year)
     set_evaluation(session=session, teacher_id=teacher.id, school_year=school_year, rating=rating)
-    _event(session, teacher.id, "rating", f"{school_year}: rating {before or '—'} -> {rating}", actor)
+    _event(session, teacher.id, "rating", f"{school_year}: rating {before or '—'} -> {rating}", actor, on)
     session.commit()
 
 
-def link_account(*, session: Session, teacher: Teacher, user, actor) -> None:
+def link_account(*, session: Session, teacher: Teacher, user, actor, on: date | None = None) -> None:
     """Link a teacher account to a roster record (one account, one record)."""
     teacher.user_id = user.id
     session.add(teacher)
-    _event(session, teacher.id, "linked", f"linked to account {user.username}", actor)
+    _event(session, teacher.id, "linked", f"linked to account {user.username}", actor, on)
     session.commit()
 
 

@@ -134,7 +134,7 @@ def assess(rules: DistrictRules, facts: RequestFacts) -> Outcome:
     outcome.explanation.append(f"filed by {window.deadline} ({window.window.name}): effective {window.effective}, "
                                f"{window.window.share_of_year} of the {year.label} school year")
     pending = [c for c in facts.record.credits if c.pending]
-    pool = pools(rules, facts.record.credits, effective)
+    pool = pools(rules, facts.record.credits, effective, earned_by=window.deadline)
     outcome.refused = list(pool.refused)
     outcome.explanation.extend(pool.notes)
     if any(c.status != "granted" for c in pending) and facts.evidence_files == 0:

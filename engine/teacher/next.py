@@ -88,13 +88,23 @@ def next_moves(rules: DistrictRules, record: TeacherRecord, school_year: SchoolY
                 "growth_step": position.growth_steps + 1, "micro_credentials_needed": needed,
                 "micro_credentials_counted": have, "per_phase": mc_rule.per_growth_step,
                 "min_per_year": rules.counting.min_micro_credentials_per_year}
-    result["roles"] = [_role_entry(rules, role, school_year, now.placement) for role in rules.roles]
+    held = roles_held(record, today)
+    result["roles"] = [_role_entry(rules, role, school_year, now.placement, role.id in held) for role in rules.roles]
     return result
 
 
-def _role_entry(rules: DistrictRules, role, school_year: SchoolYear, placement) -> dict:
-    """A role's requirements and what it would pay this teacher a year (the supplement line of the timeline: FTE applied)."""
+def roles_held(record: TeacherRecord, day: date) -> set[str]:
+    """The roles HR has approved for the teacher, in effect on a date."""
+    return {change.role for change in record.changes if change.role and change.effective <= day}
+
+
+def _role_entry(rules: DistrictRules, role, school_year: SchoolYear, placement, held: bool) -> dict:
+    """A role's requirements (or that it is held) and what it pays this teacher a year (the timeline's supplement
+    line: FTE applied)."""
     entry = role_check(rules, role, school_year, placement).to_json()
+    entry["held"] = held
+    if held:
+        entry["eligible"], entry["missing"] = True, []
     line = role_line(rules, role, school_year, replace(placement, role=role.id))
     entry["supplement"] = money_str(line.amount) if line is not None else None
     return entry
@@ -132,8 +142,10 @@ def best_next_steps(rules: DistrictRules, record: TeacherRecord, plan: Walk) -> 
             n = moves["next_lane"]["micro_credentials_needed"]
             options.append(("micro_credentials_for_lane", f"{n} micro-credentials for lane {moves['next_lane']['lane']}",
                             with_planned(record, label, n), plan))
+    held = roles_held(record, plan.today or plan.first.start)
     for role in rules.roles:
-        options.append(("role", f"qualify for {role.name}", record, replace(plan, aim_role=role.id)))
+        if role.id not in held:  # a role already held adds nothing: it is on the path already
+            options.append(("role", f"qualify for {role.name}", record, replace(plan, aim_role=role.id)))
     ranked = []
     for kind, text, option, option_plan in options:
         try:

@@ -101,9 +101,11 @@ def counts(rules: DistrictRules, item: CreditItem, assume_granted: bool) -> str 
 
 
 def pools(rules: DistrictRules, credits: tuple[CreditItem, ...] | list[CreditItem], effective: date, *,
-          assume_granted: bool = False, opening_micro_credentials: int = 0) -> Pools:
+          assume_granted: bool = False, opening_micro_credentials: int = 0, earned_by: date | None = None) -> Pools:
     """The credit that counts on an effective date: micro-credentials by the yearly minimum and cap, other credit
-    converted to semester hours and capped per school year, nothing expired, denied or used up; oldest first."""
+    converted to semester hours and capped per school year, nothing expired, denied or used up; oldest first.
+
+    With `earned_by` (a window's deadline), credit earned after it counts toward a later window, not this one."""
     counting = rules.counting
     found = Pools(opening_micro_credentials=opening_micro_credentials)
     limits = []
@@ -115,6 +117,9 @@ def pools(rules: DistrictRules, credits: tuple[CreditItem, ...] | list[CreditIte
     live: list[CreditItem] = []
     for item in sorted(credits, key=lambda c: (c.school_year, c.earned_on or date.min, c.id or 0)):
         why = counts(rules, item, assume_granted)
+        if why is None and earned_by is not None and item.earned_on is not None and item.earned_on > earned_by:
+            why = (f"{item.label} (earned {item.earned_on}): after the {earned_by} deadline, it counts toward a "
+                   f"later window")
         if why is None and item.unused <= 0 and counting.credit_used_once:
             why = f"{item.label}: already used by an approved request; credit counts once"
         if why is None and item.earned_on is not None:

@@ -1,7 +1,7 @@
-"""Found walking the Dysart journey, left for the engine's owner: credit earned after a request's window closed
-still counts toward it when HR approves late, and pays back to the window's effective date.
-
-A strict xfail: it passes (and so fails the run) the day the rules refuse such credit.
+"""Found walking the Dysart journey: credit earned after a request's window closed must not count toward it when HR
+approves late (it would pay back to the window's effective date). Dysart, filed 2027-04-15 with 10 micro-credentials
+(window: by 2027-05-22, effective 2027-07-01); 5 more earned 2027-09-01 and granted; approved 2027-10-01: only the 10
+earned by the deadline count, short of a phase of 15, so the approval is refused and nothing is paid back.
 """
 from datetime import UTC, date, datetime
 from decimal import Decimal
@@ -13,15 +13,7 @@ from models import CredentialKind, CredentialStatus, EarnedCredentialCreate, Pla
 from services import hr, teachers
 from tests.conftest import BACKENDS
 
-LATE_CREDIT = (
-    "engine/hr/assess.py counts every granted, unused micro-credential on the approval day, whenever it was earned. "
-    "Dysart, filed 2027-04-15 with 10 (window: by 2027-05-22, effective 2027-07-01); 5 more earned 2027-09-01 and "
-    "granted; approved 2027-10-01: growth step 1 from 2027-07-01, step 7 BA 62,029.03 -> 64,510.19, and 623.68 "
-    "paid back (2,481.16 x 92/366) for credit earned two months after the deadline")
-
-
 @pytest.mark.parametrize("database_url", [BACKENDS[0]], indirect=True)
-@pytest.mark.xfail(strict=True, raises=pytest.fail.Exception, reason=LATE_CREDIT)  # "DID NOT RAISE"
 def test_credit_earned_after_the_deadline_does_not_count_toward_that_window(session, make_user, districts):
     dysart = districts["dysart"]
     user, reviewer = make_user("teacher"), make_user("hr")

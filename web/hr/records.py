@@ -77,7 +77,7 @@ def hire():
         else:
             teacher = teachers.hire(session=db.session, actor=current_user, teacher=TeacherCreate(
                 district_id=rules.id, employee_id=form.employee_id.data.strip(), **_profile_values(form)),
-                placement=PlacementBase(school_year=form.school_year.data, **_placement_values(form)))
+                placement=PlacementBase(school_year=form.school_year.data, **_placement_values(form)), on=today())
             flash(f"{teacher.name} is on the {rules.district.name} roster.", "success")
             return redirect(url_for("hr.history", teacher_id=teacher.id))
     return render_template("hr/hire.html", form=form), 400 if form.is_submitted() and form.errors else 200
@@ -138,7 +138,7 @@ def edit_profile(teacher_id: int):
     if not form.validate_on_submit():
         return _record_page(teacher, {"profile": form}, 400)
     changed = teachers.update_profile(session=db.session, teacher=teacher, changes=_profile_values(form),
-                                      actor=current_user, reason=form.reason.data or "")
+                                      actor=current_user, reason=form.reason.data or "", on=today())
     flash(f"Saved: {changed}." if changed else "Nothing changed.", "success")
     return redirect(url_for("hr.history", teacher_id=teacher.id))
 
@@ -161,7 +161,8 @@ def edit_placement(teacher_id: int):
         form.step.errors = [f"the schedule has no such cell: {problem}"]
         return _record_page(teacher, {"placement": form}, 400)
     changed = teachers.place(session=db.session, teacher=teacher, school_year=form.school_year.data,
-                             values=_placement_values(form), actor=current_user, reason=form.reason.data or "")
+                             values=_placement_values(form), actor=current_user, reason=form.reason.data or "",
+                             on=today())
     flash(f"Placement {form.school_year.data}: {changed}." if changed else "Nothing changed.", "success")
     return redirect(url_for("hr.history", teacher_id=teacher.id))
 
@@ -180,7 +181,7 @@ def edit_rating(teacher_id: int):
     if not form.validate_on_submit():
         return _record_page(teacher, {"rating": form}, 400)
     teachers.rate(session=db.session, teacher=teacher, school_year=form.rating_year.data, rating=form.rating.data,
-                  actor=current_user)
+                  actor=current_user, on=today())
     flash(f"Rating for {form.rating_year.data} recorded.", "success")
     return redirect(url_for("hr.history", teacher_id=teacher.id))
 
@@ -224,6 +225,6 @@ def link(teacher_id: int):
     elif other is not None and other.id != teacher.id:
         flash(f"That account is already linked to {other.name}.", "error")
     else:
-        teachers.link_account(session=db.session, teacher=teacher, user=user, actor=current_user)
+        teachers.link_account(session=db.session, teacher=teacher, user=user, actor=current_user, on=today())
         flash(f"Linked to {user.username}.", "success")
     return redirect(url_for("hr.history", teacher_id=teacher.id))
