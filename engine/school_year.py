@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property, lru_cache
 from datetime import date
 
 _LABEL = re.compile(r"^(\d{4})-(\d{2})$")
@@ -15,8 +16,9 @@ class SchoolYear:
     start: date
 
     @classmethod
+    @lru_cache(maxsize=4096)
     def from_label(cls, label: str, month: int = 7, day: int = 1) -> "SchoolYear":
-        """The school year for a label such as '2026-27'."""
+        """The school year for a label such as '2026-27' (labels are read once, then remembered)."""
         match = _LABEL.match(label.strip())
         if not match:
             raise ValueError(f"expected a school year like 2026-27, got {label!r}")
@@ -31,7 +33,7 @@ class SchoolYear:
         first = day.year if (day.month, day.day) >= (month, start_day) else day.year - 1
         return cls(date(first, month, start_day))
 
-    @property
+    @cached_property
     def label(self) -> str:
         """The usual label, e.g. '2026-27'."""
         return f"{self.start.year}-{(self.start.year + 1) % 100:02d}"

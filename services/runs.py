@@ -73,7 +73,11 @@ class WorkerCache:
     def roster(self, session: Session, rules: DistrictRules, roster_id: int) -> Roster:
         from services import roster as rosters
 
-        key = (str(session.get_bind().url), roster_id)
+        # An id alone is not an identity: a database rebuilt, or a deleted roster's id taken again (SQLite), would
+        # hand back another roster. The row's district, size and creation instant name this one.
+        record = session.get(BudgetRoster, roster_id)
+        stamp = (record.district_id, record.teacher_count, record.created_at.isoformat()) if record else None
+        key = (str(session.get_bind().url), roster_id, stamp)
         return self._keep(self.rosters, key, lambda: rosters.load_roster(session=session, rules=rules, roster_id=roster_id,
                                                                          with_ids=False))
 
@@ -212,7 +216,8 @@ def execute_part(*, session: Session, part_id: int, districts: dict[str, Distric
         scenario = scenarios[part.projection]
         changed, assumptions = prepare(rules, scenario)
         roster = cache.roster(session, rules, run.roster_id)
-        key = (str(session.get_bind().url), run.id, part.projection)
+        # The run's creation instant with its id: a run id taken again in a rebuilt database is another run.
+        key = (str(session.get_bind().url), run.id, run.created_at.isoformat(), part.projection)
         start = cache.simulation(("start",) + key, lambda: starting_groups(changed, assumptions, roster))
         _beat(session, part_id)
         if part.chunk == EXPECTED:

@@ -5,6 +5,7 @@ or from the estimate's options) and asks the engine for the teacher's state; non
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from datetime import date
 from decimal import Decimal
 
@@ -95,19 +96,23 @@ class TeacherRecord:
     opening: Opening = field(default_factory=Opening)
     held_achievements: tuple[str, ...] = ()
 
+    @cached_property
+    def _placements_in_order(self) -> tuple[PlacementRecord, ...]:
+        return tuple(sorted(self.placements, key=lambda p: p.school_year))
+
     def placement_on_or_before(self, school_year: SchoolYear) -> PlacementRecord | None:
         """HR's latest placement at or before a school year."""
         found = None
-        for placement in sorted(self.placements, key=lambda p: p.school_year):
+        for placement in self._placements_in_order:
             if placement.school_year <= school_year.label:
                 found = placement
         return found
 
     @property
     def first_placement(self) -> PlacementRecord:
-        return min(self.placements, key=lambda p: p.school_year)
+        return self._placements_in_order[0]
 
-    @property
+    @cached_property
     def achievements(self) -> tuple[str, ...]:
         earned = {c.achievement_id for c in self.credits if c.achievement_id and c.status == "granted"}
         return tuple(sorted(earned | set(self.held_achievements)))

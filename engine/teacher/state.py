@@ -245,6 +245,9 @@ def walk(rules: DistrictRules, record: TeacherRecord, plan: Walk) -> list[YearPa
     roles_held = {c.role for c in changes if c.role and c.effective < plan.first.start}
     used: dict[int | None, Decimal] = {}
     landing: list[tuple[date, Decimal, Position, str]] = []   # assumed filings effective in a later year
+    # Micro-credentials that count for each school year (the yearly minimum and cap), worked out once per walk.
+    counted = {label: micro_credentials_counted(rules, record.credits, label, plan.assume_filing)
+               for label in {c.school_year for c in record.credits if c.kind == MICRO_CREDENTIAL}}
     timeline: list[YearPay] = []
     cumulative = ZERO
     for k in range(plan.years):
@@ -280,10 +283,8 @@ def walk(rules: DistrictRules, record: TeacherRecord, plan: Walk) -> list[YearPa
                     state.move(max(effective, year.start), share, after, str(effective))
         position = state.position
         ratings = ratings_through(record, year, events)
-        counted_now = micro_credentials_counted(rules, record.credits, year.label, plan.assume_filing)
-        total_mcs = record.opening.micro_credentials + sum(
-            micro_credentials_counted(rules, record.credits, label, plan.assume_filing)
-            for label in sorted({c.school_year for c in record.credits if c.school_year <= year.label}))
+        counted_now = counted.get(year.label, 0)
+        total_mcs = record.opening.micro_credentials + sum(n for label, n in counted.items() if label <= year.label)
         placement = _pay_placement(rules, record, year, position, plan.days_worked if k == 0 else None, ratings,
                                    total_mcs)
         base, additions, not_applied, cell = pay_in_year(rules, year, state.start, placement, counted_now,

@@ -1,5 +1,6 @@
 """The wrong numbers of the journey review, each a case file with its arithmetic: a teacher record walked by the
 engine every view uses, year by year, and the retroactive pay of an approved change."""
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -67,7 +68,7 @@ def test_case(case):
         retro = case["retro"]
         change = _change(retro["change"])
         today = _day(retro["today"])
-        with_change = TeacherRecord(**{**record.__dict__, "changes": record.changes + (change,)})
+        with_change = replace(record, changes=record.changes + (change,))
         assert rate_on(rules, record, change.effective).total == Decimal(retro["old_annual"])
         assert rate_on(rules, with_change, change.effective).total == Decimal(retro["new_annual"])
         assert change_retro(rules, record, change, today).amount == Decimal(retro["amount"])

@@ -1,6 +1,7 @@
 """Properties over generated teacher histories: retroactive pay is the daily difference of the two timelines (with
 and without the change) times the days already paid, FTE applied once; a record's timeline and its rate on a date
 agree; what the timeline assumes filed is what HR's decision would give."""
+from dataclasses import replace
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -45,7 +46,7 @@ def histories(draw):
 @given(histories())
 def test_retroactive_pay_is_the_daily_difference_times_the_days_paid(history):
     rules, record, change, today = history
-    with_change = TeacherRecord(**{**record.__dict__, "changes": (change,)})
+    with_change = replace(record, changes=(change,))
     first = rules.year("2026-27")
     years = max(1, (today - first.start).days // 365 + 2)
     plan = Walk(first, years, assume_filing=False)
@@ -69,7 +70,7 @@ def test_retroactive_pay_is_the_daily_difference_times_the_days_paid(history):
 @given(histories())
 def test_the_rate_on_a_date_is_the_timeline_from_that_date(history):
     rules, record, change, _ = history
-    with_change = TeacherRecord(**{**record.__dict__, "changes": (change,)})
+    with_change = replace(record, changes=(change,))
     day = rules.year("2027-28").start
     rate = rate_on(rules, with_change, day)
     year = walk(rules, with_change, Walk(rules.year("2027-28"), 1, assume_filing=False))[0]

@@ -48,7 +48,8 @@ def demo(app, session, make_user, make_teacher, districts, tmp_path):
     app.config["FINANCE_UPLOAD_DIR"] = str(tmp_path / "uploads")
     users = {role: make_user(role) for role in ROLES}
     teacher = make_teacher(user=users["teacher"], district_id="harmony")
-    request = hr.create_request(session=session, teacher=teacher, actor=users["teacher"], kind="role", role="mentor")
+    request = hr.create_request(session=session, rules=districts["harmony"], teacher=teacher, actor=users["teacher"],
+                                kind="role", role="mentor", today=date(2026, 9, 15))
     hr.add_evidence(session=session, change_request=request, actor=users["teacher"], filename="mentor.pdf", data=PDF,
                     instance_path=tmp_path / "instance", rules=None)
     rules = districts["harmony"]
