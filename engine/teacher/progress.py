@@ -121,7 +121,11 @@ def pools(rules: DistrictRules, credits: tuple[CreditItem, ...] | list[CreditIte
             why = (f"{item.label} (earned {item.earned_on}): after the {earned_by} deadline, it counts toward a "
                    f"later window")
         if why is None and item.unused <= 0 and counting.credit_used_once:
-            why = f"{item.label}: already used by an approved request; credit counts once"
+            # Used up: it makes no more moves, but still counts in its year's total (the yearly minimum counts what
+            # a year earned, used or not).
+            found.refused.append((item.id, f"{item.label}: already used by an approved request; credit counts once"))
+            live.append(item)
+            continue
         if why is None and item.earned_on is not None:
             for years, text in sorted(limits):
                 if item.earned_on < _years_before(effective, years):

@@ -21,7 +21,7 @@ from engine.pay.cells import cell_amount, lines_round, next_step, schedule_for, 
 from engine.pay.windows import WindowDates, window_dates, window_on
 from engine.rules import DistrictRules, Window
 from engine.school_year import SchoolYear
-from engine.teacher.progress import Position, earn, pools
+from engine.teacher.progress import Pools, Position, earn, pools
 from engine.teacher.record import MICRO_CREDENTIAL, ApprovedChange, CreditItem, TeacherRecord, service_years
 
 
@@ -335,8 +335,13 @@ def _assumed_filing(rules, record, plan: Walk, year, k, position, used, opening_
     """What the teacher's unused credit would make if filed in this year's window and approved, or None."""
     dates = _filing_dates(rules, plan, year, k)
     effective = dates.effective if dates else year.start
-    available = [replace(c, used=c.used + used.get(c.id, ZERO)) for c in record.credits if c.school_year <= year.label]
-    pool = pools(rules, available, effective, assume_granted=True, opening_micro_credentials=opening_available)
+    # Every item of the years so far (used ones too: a year's minimum counts what was earned in it).
+    available = [replace(c, used=c.used + used.get(c.id, ZERO)) if c.id in used else c
+                 for c in record.credits if c.school_year <= year.label]
+    if opening_available or any(c.unused > 0 for c in available):
+        pool = pools(rules, available, effective, assume_granted=True, opening_micro_credentials=opening_available)
+    else:
+        pool = Pools()  # nothing to file: only a degree can still earn a lane
     earned = earn(rules, dates.school_year if dates else year, position, pool)
     if not (earned.lane_changes or earned.growth_added):
         return None
