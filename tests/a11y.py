@@ -37,10 +37,21 @@ def _axe():
     return Axe()
 
 
-def settle(page) -> None:
-    """Wait until every chart on the page is drawn (static/charts.js marks each with data-drawn)."""
-    page.wait_for_function("Array.from(document.querySelectorAll('[data-figure]'))"
-                           ".every(function (e) { return e.getAttribute('data-drawn') === 'true'; })")
+DRAWN = """() => Array.from(document.querySelectorAll('[data-figure]'))
+    .every(e => e.getAttribute('data-drawn') === 'true')"""
+
+
+def settle(page, timeout_ms: int = 15000) -> None:
+    """Wait until every chart on the page is drawn (static/charts.js marks each with data-drawn).
+
+    Polled with `page.evaluate`, which the page's Content-Security-Policy does not govern: `wait_for_function`
+    evaluates its predicate with eval inside the page, which the policy (no 'unsafe-eval') refuses."""
+    waited = 0
+    while not page.evaluate(DRAWN):
+        if waited >= timeout_ms:
+            raise AssertionError(f"{page.url}: charts not drawn after {timeout_ms} ms")
+        page.wait_for_timeout(50)
+        waited += 50
 
 
 def axe_violations(page, impacts: tuple[str, ...] = SERIOUS) -> list[Violation]:
