@@ -44,8 +44,7 @@ def _staff_district_choices(session, user: User | None = None) -> list[SelectCho
     ids = set(loaded_districts()) | set(admin.roster_districts(session=session))
     if user is not None:
         ids |= set(accounts.user_districts(session=session, user_id=user.id))
-    return [SelectChoice(d, f"{district_name(d)} ({d})" if district_name(d) != d else d)
-            for d in sorted(ids, key=lambda d: district_name(d).lower())]
+    return [SelectChoice(d, district_name(d)) for d in sorted(ids, key=lambda d: district_name(d).lower())]
 
 
 @bp.route("/")
