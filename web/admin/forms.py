@@ -21,7 +21,6 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
 from engine.rules.values import DEGREES
-
 from models import Role
 from web.public.forms import MultiCheckboxField
 
