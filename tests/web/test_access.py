@@ -194,8 +194,8 @@ def _district_objects(session, districts, make_user, make_teacher, district_id: 
                                    data=PDF, instance_path=evidence_root, rules=None)
         hr.transition(session=session, rules=rules, request_id=request.id, expected_version=request.version,
                       action="submit", actor=user, now=datetime(2026, 9, 15, 15, tzinfo=UTC))
-        made[key] = (teacher, request, evidence)
-    teacher, request, _ = made["paid"]
+        made[key] = (teacher, request, evidence, user)
+    teacher, request = made["paid"][:2]
     session.refresh(request)
     hr.transition(session=session, rules=rules, request_id=request.id, expected_version=request.version,
                   action="approve", actor=officer, today=date(2026, 10, 15), now=datetime(2026, 10, 15, 15, tzinfo=UTC))
@@ -210,7 +210,8 @@ def _district_objects(session, districts, make_user, make_teacher, district_id: 
     finance.execute_run(session=session, run_id=run.id, districts=districts)
     return {"teacher_id": teacher.id, "request_id": made["waiting"][1].id, "evidence_id": made["waiting"][2].id,
             "ledger_evidence_id": ledger_evidence.id, "credential_id": credit.id, "roster_id": roster.id,
-            "scenario_id": scenario.id, "run_id": run.id, "decision": "grant", "officer": officer}
+            "scenario_id": scenario.id, "run_id": run.id, "decision": "grant", "officer": officer,
+            "teacher_account": made["waiting"][3].username}
 
 
 @pytest.fixture
@@ -337,6 +338,11 @@ def test_staff_lists_and_exports_never_show_another_district(app, two_districts,
     assert f"#{waiting} not approved: not found" in response.get_data(as_text=True)
     session.expire_all()
     assert session.get(ChangeRequest, waiting).status == "submitted"
+    # Linking B's teacher account to A's record: refused without naming B's teacher.
+    response = hr_a.post(f"/hr/teachers/{objects[A]['teacher_id']}/link",
+                         data={"username": objects[B]["teacher_account"]}, follow_redirects=True)
+    text = response.get_data(as_text=True)
+    assert "already linked to a teacher of another district" in text and not _leaks(text)
     # The API says whom a token's account works for.
     _, secret = accounts.create_api_token(session=session, user=objects[A]["officer"], name="scope")
     me = app.test_client().get("/api/v1/me", headers={"Authorization": f"Bearer {secret}"}).get_json()
