@@ -137,9 +137,11 @@ def register_blueprints(app: Flask) -> None:
     csrf.exempt(api_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 
+    from web.scoping import register as register_staff_scope
     from web.templating import register_template_helpers
 
     register_template_helpers(app)
+    register_staff_scope(app)
 
 
 def register_error_handlers(app: Flask) -> None:

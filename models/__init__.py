@@ -18,6 +18,7 @@ from models.accounts import (
     SignIn,
     User,
     UserCreate,
+    UserDistrict,
     UserPublic,
 )
 from models.teachers import (
@@ -62,6 +63,7 @@ __all__ = [
     "TeacherPublic",
     "User",
     "UserCreate",
+    "UserDistrict",
     "UserPublic",
     "metadata",
 ]

@@ -18,6 +18,11 @@ class Role(StrEnum):
     admin = "admin"
 
 
+# The roles whose work is limited to the districts an administrator assigns (administrators see every district;
+# a teacher sees their own record).
+DISTRICT_ROLES = frozenset({Role.hr, Role.finance})
+
+
 # Fields every shape of a user shares.
 class UserBase(SQLModel):
     username: str = Field(max_length=80, sa_column_kwargs={"unique": True}, index=True)
@@ -66,6 +71,16 @@ class User(UserBase, table=True):
         # accepts it only while that sign-in is open, so signing out ends this browser's cookies, saved copies too.
         # The secret is set on the instance by the sign-in page just before `login_user`.
         return f"{self.id}.{self.session_version}.{getattr(self, '_sign_in_secret', '')}"
+
+
+# A district an HR or finance account works for, set by an administrator: that account's queries, pages and
+# exports show these districts only (an account with none sees nothing until an administrator assigns some).
+class UserDistrict(SQLModel, table=True):
+    __tablename__ = "user_districts"
+
+    user_id: int = Field(foreign_key="users.id", primary_key=True, ondelete="CASCADE")
+    # A rule file's district id, as Teacher.district_id and the finance tables hold it (rule files are not a table).
+    district_id: str = Field(max_length=64, primary_key=True)
 
 
 # A bearer token as listed on the account page: its name and first characters, never the secret.

@@ -18,6 +18,7 @@ class AdminAction(StrEnum):
     reactivated = "reactivated"
     password_reset = "password_reset"
     teacher_linked = "teacher_linked"
+    districts_changed = "districts_changed"
     rule_file_written = "rule_file_written"
 
 
@@ -28,6 +29,7 @@ ACTION_LABELS = {
     AdminAction.reactivated: "reactivated the account",
     AdminAction.password_reset: "reset the password",
     AdminAction.teacher_linked: "linked the roster record",
+    AdminAction.districts_changed: "changed the districts",
     AdminAction.rule_file_written: "wrote the rule file",
 }
 

@@ -9,7 +9,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlmodel import Session, delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from models import ApiToken, LoginAttempt, Role, SignIn, User, UserCreate
+from models import ApiToken, LoginAttempt, Role, SignIn, User, UserCreate, UserDistrict
 from models.types import utcnow
 
 # 5 tries for one account from one address within 15 minutes of the first locks that pair out
@@ -50,6 +50,34 @@ def get_user(*, session: Session, user_id: int) -> User | None:
 def get_user_by_username(*, session: Session, username: str) -> User | None:
     """Give the account with this name, or None."""
     return session.exec(select(User).where(User.username == normalise_username(username))).first()
+
+
+def user_districts(*, session: Session, user_id: int) -> list[str]:
+    """Give the districts an HR or finance account works for, by id (none until an administrator assigns them)."""
+    return list(session.exec(select(UserDistrict.district_id).where(UserDistrict.user_id == user_id)
+                             .order_by(UserDistrict.district_id)))
+
+
+def districts_by_user(*, session: Session, user_ids: list[int]) -> dict[int, list[str]]:
+    """Give each listed account's districts, by id (accounts without any are left out)."""
+    found: dict[int, list[str]] = {}
+    if user_ids:
+        for user_id, district_id in session.exec(select(UserDistrict.user_id, UserDistrict.district_id)
+                                                 .where(UserDistrict.user_id.in_(user_ids))
+                                                 .order_by(UserDistrict.user_id, UserDistrict.district_id)):
+            found.setdefault(user_id, []).append(district_id)
+    return found
+
+
+def set_user_districts(*, session: Session, user: User, district_ids: list[str], commit: bool = True) -> list[str]:
+    """Make an account's districts exactly these (the demo's seeding and `flask create-user`; administrators use
+    `services.admin.set_districts`, which records the change); give them sorted."""
+    wanted = sorted(set(district_ids))
+    session.exec(delete(UserDistrict).where(UserDistrict.user_id == user.id))
+    session.add_all(UserDistrict(user_id=user.id, district_id=district_id) for district_id in wanted)
+    if commit:
+        session.commit()
+    return wanted
 
 
 def set_password(*, session: Session, user: User, password: str) -> None:

@@ -11,8 +11,16 @@ from werkzeug.security import generate_password_hash
 from engine.rules.load import parse_rules
 from engine.rules.reader import RuleFileError
 from models import Role, Teacher, User, UserCreate
+from models.accounts import DISTRICT_ROLES
 from models.admin import AdminAction, AdminEvent
-from services.accounts import get_user_by_username, normalise_username, revoke_api_tokens
+from services.accounts import (
+    districts_by_user,
+    get_user_by_username,
+    normalise_username,
+    revoke_api_tokens,
+    set_user_districts,
+    user_districts,
+)
 
 # Generated passwords: 12 random bytes, 16 URL-safe characters, easy to paste, hard to guess.
 GENERATED_PASSWORD_BYTES = 12
@@ -29,6 +37,11 @@ def generate_password() -> str:
 
 
 # --- reading accounts ------------------------------------------------------------------------
+
+
+def account_districts(*, session: Session, users: list[User]) -> dict[int, list[str]]:
+    """Give the districts of each listed account that has some (the account list shows them)."""
+    return districts_by_user(session=session, user_ids=[user.id for user in users])
 
 
 def list_users(*, session: Session, role: Role | None = None, search: str | None = None) -> list[tuple[User, Teacher | None]]:
@@ -98,14 +111,18 @@ def _roster_teacher(session: Session, *, user: User | None, district_id: str, em
 
 
 def create_user(*, session: Session, actor: User, user: UserCreate, district_id: str | None = None,
-                employee_id: str | None = None) -> User:
-    """Add an account (linked to a roster record when a teacher's is named), record it, and give it.
+                employee_id: str | None = None, district_ids: list[str] = ()) -> User:
+    """Add an account (linked to a roster record when a teacher's is named; an HR or finance account with the
+    districts it works for), record it, and give it.
 
-    Raises AdminRefused for a name in use, or a roster record that is missing, taken, or given for a non-teacher.
+    Raises AdminRefused for a name in use, a roster record that is missing, taken, or given for a non-teacher,
+    or districts given for a role that has none.
     """
     username = normalise_username(user.username)
     if get_user_by_username(session=session, username=username) is not None:
         raise AdminRefused(f"The account name {username!r} is taken.")
+    if district_ids and Role(user.role) not in DISTRICT_ROLES:
+        raise AdminRefused(_NO_DISTRICTS)
     teacher = None
     if employee_id and employee_id.strip():
         if Role(user.role) != Role.teacher:
@@ -120,7 +137,9 @@ def create_user(*, session: Session, actor: User, user: UserCreate, district_id:
         teacher.user_id = row.id
         session.add(teacher)
         detail += f"; roster {teacher.district_id} {teacher.employee_id}"
-    _record(session, actor=actor, action=AdminAction.user_created, target=row, detail=detail)
+    if district_ids:
+        detail += f"; districts {', '.join(set_user_districts(session=session, user=row, district_ids=district_ids, commit=False))}"
+    _record(session, actor=actor, action=AdminAction.user_created, target=row, detail=detail[:300])
     session.commit()
     session.refresh(row)
     return row
@@ -143,6 +162,28 @@ def link_teacher(*, session: Session, actor: User, user: User, district_id: str,
     session.commit()
     session.refresh(teacher)
     return teacher
+
+
+_NO_DISTRICTS = "Only HR and finance accounts belong to districts (administrators see every district)."
+
+
+def set_districts(*, session: Session, actor: User, user: User, district_ids: list[str]) -> list[str]:
+    """Make an HR or finance account's districts exactly these, record the change, and give them.
+
+    What the account's pages, queries and exports show follows at its next request. Raises AdminRefused for
+    another role.
+    """
+    if Role(user.role) not in DISTRICT_ROLES:
+        raise AdminRefused(_NO_DISTRICTS)
+    before = user_districts(session=session, user_id=user.id)
+    after = sorted(set(district_ids))
+    if before == after:
+        return after
+    set_user_districts(session=session, user=user, district_ids=after, commit=False)
+    _record(session, actor=actor, action=AdminAction.districts_changed, target=user,
+            detail=f"{', '.join(before) or 'none'} → {', '.join(after) or 'none'}"[:300])
+    session.commit()
+    return after
 
 
 def change_role(*, session: Session, actor: User, user: User, role: Role) -> User:

@@ -15,6 +15,7 @@ from models import (
     TeacherCreate,
     UserCreate,
 )
+from models.accounts import DISTRICT_ROLES
 from services import accounts, teachers
 
 # Demo passwords are public by design: the demo runs on a developer's own machine.
@@ -85,6 +86,10 @@ def seed(*, session: Session, districts: dict, schedule_table) -> list[DemoLogin
                 username=username, display_name=display_name, role=role, password=password))
         else:
             accounts.set_password(session=session, user=user, password=password)
+        # HR and finance work for the shipped districts: given once (an account from before districts existed gets
+        # them on the next run); an administrator's later choice is kept.
+        if role in DISTRICT_ROLES and not accounts.user_districts(session=session, user_id=user.id):
+            accounts.set_user_districts(session=session, user=user, district_ids=list(districts))
         teacher_name = None
         if role == Role.teacher and first_teacher is not None:
             if first_teacher.user_id in (None, user.id):

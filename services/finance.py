@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Collection
 from decimal import Decimal
 
 from sqlalchemy import select
@@ -64,12 +65,19 @@ def scenario_of(record: ScenarioRecord) -> Scenario:
     return Scenario.model_validate_json(record.definition)
 
 
-def list_scenarios(*, session: Session) -> list[ScenarioRecord]:
-    return list(session.scalars(select(ScenarioRecord).order_by(ScenarioRecord.id.desc())))
+def list_scenarios(*, session: Session, district_ids: Collection[str] | None = None) -> list[ScenarioRecord]:
+    """Saved scenarios, newest first, of the finance officer's `district_ids` (None: every district)."""
+    query = select(ScenarioRecord).order_by(ScenarioRecord.id.desc())
+    if district_ids is not None:
+        query = query.where(ScenarioRecord.district_id.in_(sorted(district_ids)))
+    return list(session.scalars(query))
 
 
-def get_scenario(*, session: Session, scenario_id: int) -> ScenarioRecord | None:
-    return session.get(ScenarioRecord, scenario_id)
+def get_scenario(*, session: Session, scenario_id: int,
+                 district_ids: Collection[str] | None = None) -> ScenarioRecord | None:
+    """The scenario, or None when there is none (or it is of a district not in `district_ids`)."""
+    record = session.get(ScenarioRecord, scenario_id)
+    return record if record is not None and (district_ids is None or record.district_id in district_ids) else None
 
 
 # --- runs ------------------------------------------------------------------------------------------------
@@ -88,12 +96,22 @@ def queue_run(*, session: Session, scenario_id: int, created_by: int | None = No
     return run
 
 
-def list_runs(*, session: Session, limit: int = 50) -> list[ProjectionRun]:
-    return list(session.scalars(select(ProjectionRun).order_by(ProjectionRun.id.desc()).limit(limit)))
+def list_runs(*, session: Session, limit: int = 50, district_ids: Collection[str] | None = None) -> list[ProjectionRun]:
+    """Runs, newest first, over rosters of the finance officer's `district_ids` (None: every district)."""
+    query = select(ProjectionRun).order_by(ProjectionRun.id.desc()).limit(limit)
+    if district_ids is not None:
+        query = query.join(BudgetRoster, BudgetRoster.id == ProjectionRun.roster_id).where(
+            BudgetRoster.district_id.in_(sorted(district_ids)))
+    return list(session.scalars(query))
 
 
-def get_run(*, session: Session, run_id: int) -> ProjectionRun | None:
-    return session.get(ProjectionRun, run_id)
+def get_run(*, session: Session, run_id: int, district_ids: Collection[str] | None = None) -> ProjectionRun | None:
+    """The run, or None when there is none (or its roster is of a district not in `district_ids`)."""
+    run = session.get(ProjectionRun, run_id)
+    if run is None or district_ids is None:
+        return run
+    roster = session.get(BudgetRoster, run.roster_id)
+    return run if roster is not None and roster.district_id in district_ids else None
 
 
 def run_result(run: ProjectionRun) -> dict | None:

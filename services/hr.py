@@ -13,6 +13,7 @@ import io
 import json
 import re
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
@@ -591,12 +592,15 @@ class BulkResult:
 
 
 def bulk_approve(*, session: Session, rules_by_district: dict[str, DistrictRules], request_ids: list[int],
-                 versions: dict[int, int], actor: User, today: date | None = None) -> BulkResult:
-    """Approve each request that passes every rule; skip (with why) any that does not, or that changed meanwhile."""
+                 versions: dict[int, int], actor: User, today: date | None = None,
+                 district_ids: Collection[str] | None = None) -> BulkResult:
+    """Approve each request that passes every rule; skip (with why) any that does not, or that changed meanwhile.
+
+    With `district_ids` (the reviewer's districts), another district's request is skipped as not found."""
     result = BulkResult()
     for request_id in request_ids:
         row = session.get(ChangeRequest, request_id)
-        if row is None:
+        if row is None or (district_ids is not None and row.district_id not in district_ids):
             result.skipped.append((request_id, "not found"))
             continue
         rules = rules_by_district.get(row.district_id)
@@ -640,8 +644,11 @@ SORTS = {"oldest": False, "newest": True}
 
 def queue(*, session: Session, district: str | None = None, school: str | None = None, status: str | None = None,
           window: str | None = None, older_than_days: int | None = None, sort: str = "oldest",
-          cursor: str | None = None, page_size: int = 50, now: datetime | None = None, count: bool = True) -> QueuePage:
-    """A page of submitted requests filtered and sorted on indexed columns, keyset-paginated on (submitted_at, id)."""
+          cursor: str | None = None, page_size: int = 50, now: datetime | None = None, count: bool = True,
+          district_ids: Collection[str] | None = None) -> QueuePage:
+    """A page of submitted requests filtered and sorted on indexed columns, keyset-paginated on (submitted_at, id).
+
+    `district_ids` limits it to the reviewer's districts (None: every district, for the command line and benches)."""
     now = now or utcnow()
     if status:
         conditions = [ChangeRequest.submitted_at.is_not(None), ChangeRequest.status == status]
@@ -650,6 +657,8 @@ def queue(*, session: Session, district: str | None = None, school: str | None =
         conditions = [text(f"change_requests.{WAITING.replace(' AND submitted_at', ' AND change_requests.submitted_at')}")]
     if district:
         conditions.append(ChangeRequest.district_id == district)
+    if district_ids is not None:
+        conditions.append(ChangeRequest.district_id.in_(sorted(district_ids)))
     if school:
         conditions.append(ChangeRequest.school == school)
     if window:
@@ -686,19 +695,24 @@ CHOICES_SECONDS = 30.0
 _choices_cache: dict[str, tuple[float, tuple, dict[str, list[str]]]] = {}
 
 
-def queue_choices(*, session: Session) -> dict[str, list[str]]:
-    """The districts, schools and windows HR can filter the queue by.
+def queue_choices(*, session: Session, district_ids: Collection[str] | None = None) -> dict[str, list[str]]:
+    """The districts, schools and windows HR can filter the queue by (of the reviewer's districts, when given).
 
     Three DISTINCT scans per page view were a third of the queue's time, so the choices are kept per database
-    for CHOICES_SECONDS, and at once made anew when a request has been added (its newest id changes)."""
-    key = str(session.get_bind().url)
+    and set of districts for CHOICES_SECONDS, and at once made anew when a request has been added (its newest
+    id changes)."""
+    scope = None if district_ids is None else tuple(sorted(district_ids))
+    key = f"{session.get_bind().url}|{scope}"
     newest = session.exec(select(func.max(ChangeRequest.id))).one()
     cached = _choices_cache.get(key)
     if cached and cached[1] == (newest,) and cached[0] > time.monotonic():
         return {name: list(values) for name, values in cached[2].items()}
 
     def distinct(column):
-        return [v for v in session.exec(select(column).distinct().order_by(column)) if v]
+        statement = select(column).distinct().order_by(column)
+        if scope is not None:
+            statement = statement.where(ChangeRequest.district_id.in_(scope))
+        return [v for v in session.exec(statement) if v]
     choices = {"district": distinct(ChangeRequest.district_id), "school": distinct(ChangeRequest.school),
                "window": distinct(ChangeRequest.window_id)}
     _choices_cache[key] = (time.monotonic() + CHOICES_SECONDS, (newest,), choices)
@@ -713,8 +727,10 @@ PAYROLL_COLUMNS = ["employee_id", "teacher", "district", "request", "change", "d
 MONEY_COLUMNS = {"new_annual_salary", "retroactive_amount"}
 
 
-def payroll_rows(*, session: Session, start: date, end: date, district: str | None = None) -> list[dict]:
-    """Approved changes (and reversals, with the overpayment to recover) decided from `start` to `end` inclusive."""
+def payroll_rows(*, session: Session, start: date, end: date, district: str | None = None,
+                 district_ids: Collection[str] | None = None) -> list[dict]:
+    """Approved changes (and reversals, with the overpayment to recover) decided from `start` to `end` inclusive,
+    of one district or of the reviewer's `district_ids` (None: every district)."""
     begin = datetime.combine(start, datetime.min.time(), tzinfo=UTC)
     finish = datetime.combine(end + timedelta(days=1), datetime.min.time(), tzinfo=UTC)
     statement = (select(RequestAudit, ChangeRequest, Teacher)
@@ -725,6 +741,8 @@ def payroll_rows(*, session: Session, start: date, end: date, district: str | No
                  .order_by(RequestAudit.at, RequestAudit.id))
     if district:
         statement = statement.where(ChangeRequest.district_id == district)
+    if district_ids is not None:
+        statement = statement.where(ChangeRequest.district_id.in_(sorted(district_ids)))
     rows = []
     for entry, change, teacher in session.exec(statement):
         reversed_ = entry.action == Action.reverse.value

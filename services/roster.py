@@ -3,6 +3,7 @@ PostgreSQL), synthetic rosters, and loading a stored roster as columns for the p
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import date
 
 import numpy as np
@@ -114,16 +115,21 @@ def unpack_columns(district_id: str, data: bytes) -> Roster:
                   profiles)
 
 
-def list_rosters(*, session: Session, district_id: str | None = None) -> list[BudgetRoster]:
-    """Rosters, newest first."""
+def list_rosters(*, session: Session, district_id: str | None = None,
+                 district_ids: Collection[str] | None = None) -> list[BudgetRoster]:
+    """Rosters, newest first: of one district, and of the finance officer's `district_ids` (None: every district)."""
     query = select(BudgetRoster).order_by(BudgetRoster.id.desc())
     if district_id:
         query = query.where(BudgetRoster.district_id == district_id)
+    if district_ids is not None:
+        query = query.where(BudgetRoster.district_id.in_(sorted(district_ids)))
     return list(session.scalars(query))
 
 
-def get_roster(*, session: Session, roster_id: int) -> BudgetRoster | None:
-    return session.get(BudgetRoster, roster_id)
+def get_roster(*, session: Session, roster_id: int, district_ids: Collection[str] | None = None) -> BudgetRoster | None:
+    """The roster, or None when there is none (or it is of a district not in `district_ids`)."""
+    record = session.get(BudgetRoster, roster_id)
+    return record if record is not None and (district_ids is None or record.district_id in district_ids) else None
 
 
 def entry_count(*, session: Session, roster_id: int) -> int:

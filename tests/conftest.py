@@ -25,6 +25,7 @@ from models import (
     TeacherCreate,
     UserCreate,
 )
+from models.accounts import DISTRICT_ROLES
 from services import accounts, teachers
 from web.extensions import make_engine
 
@@ -106,16 +107,22 @@ def districts(app):
 
 
 @pytest.fixture
-def make_user(session):
-    """Give a function that adds an account: make_user(role, username=None) -> User (password PASSWORD)."""
+def make_user(session, districts):
+    """Give a function that adds an account: make_user(role, username=None, districts=None) -> User (password
+    PASSWORD). HR and finance accounts work for `districts` (ids), by default every shipped district."""
     made = {"n": 0}
 
-    def make(role: str | Role, username: str | None = None):
+    def make(role: str | Role, username: str | None = None, districts: list[str] | None = None):
         made["n"] += 1
         name = username or f"{Role(role).value}{made['n']}"
-        return accounts.create_user(session=session, user=UserCreate(
+        user = accounts.create_user(session=session, user=UserCreate(
             username=name, display_name=name.title(), role=Role(role), password=PASSWORD))
+        if Role(role) in DISTRICT_ROLES:
+            accounts.set_user_districts(session=session, user=user,
+                                        district_ids=shipped if districts is None else districts)
+        return user
 
+    shipped = sorted(districts)
     return make
 
 

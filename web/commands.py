@@ -52,17 +52,28 @@ def setup_demo() -> None:
 @click.argument("username")
 @click.option("--role", type=click.Choice(["teacher", "hr", "finance", "admin"]), required=True)
 @click.option("--name", "display_name", default="", help="Name shown in the app.")
+@click.option("--district", "district_ids", multiple=True, metavar="ID",
+              help="HR and finance: a district the account works for (repeat for several; none: it sees nothing).")
 @click.password_option()
-def create_user(username: str, role: str, display_name: str, password: str) -> None:
+def create_user(username: str, role: str, display_name: str, district_ids: tuple[str, ...], password: str) -> None:
     """Add an account."""
     from sqlmodel import Session
 
     from models import UserCreate
     from services import accounts
+    from web.estimating import districts
 
     with Session(db.engine) as session:
         if accounts.get_user_by_username(session=session, username=username):
             raise click.ClickException(f"account {username!r} exists")
-        accounts.create_user(session=session, user=UserCreate(
+        if district_ids and role not in ("hr", "finance"):
+            raise click.ClickException("only HR and finance accounts belong to districts")
+        unknown = sorted(set(district_ids) - set(districts()))
+        if unknown:  # a typo would give an account a district no page shows
+            raise click.ClickException(f"no district {unknown[0]!r}; the districts are {', '.join(sorted(districts()))}")
+        user = accounts.create_user(session=session, user=UserCreate(
             username=username, role=role, display_name=display_name, password=password))
-    click.echo(f"account {username!r} ({role}) created")
+        if district_ids:
+            accounts.set_user_districts(session=session, user=user, district_ids=list(district_ids))
+    where = f", districts {', '.join(sorted(set(district_ids)))}" if district_ids else ""
+    click.echo(f"account {username!r} ({role}{where}) created")

@@ -18,7 +18,7 @@ from engine.budget.roster import roster_csv, synthesize
 from engine.budget.scenario import Policy, Scenario
 from services import finance, hr
 from services import roster as rosters
-from tests.a11y import FITS, axe_violations, settle
+from tests.a11y import FITS, assert_accessible, assert_fits, axe_violations, settle
 from tests.conftest import sign_in
 from tests.web.test_access import ANONYMOUS, ROLES, expected_access
 
@@ -35,6 +35,7 @@ NOT_PAGES = {
 PENDING: dict[str, set[str]] = {
     "teacher.what_if": {"reflow"},  # the plan table makes the page 480 px wide at 390 px
     "hr.detail": {"reflow"},        # the audit table is not in a .table-wrap (or table.cards)
+    "hr.history": {"reflow"},       # a teacher's record is 346 px too wide at 390 px (issue 13 part 2 rewrites it)
 }
 WIDTHS = (1280, 390)
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
@@ -133,3 +134,29 @@ def test_every_page_for_every_role_has_no_serious_accessibility_violation(app, b
              if rules - found.get(endpoint, set())}
     assert not unexpected, "serious or critical axe violations:\n" + "\n".join(details)
     assert not fixed, f"fixed since listed: remove from PENDING: {fixed}"
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_staff_district_pages_have_no_serious_accessibility_violation(app, browser, live_server, make_user):
+    """The administrator's district choices for an HR account, and what HR and finance see before an
+    administrator has given them a district (the crawl above signs in staff of every district)."""
+    admin, officer = make_user("admin"), make_user("hr", districts=[])
+    analyst = make_user("finance", districts=[])
+    pages = [(admin, [f"/admin/users/{officer.id}", "/admin/users", "/admin/users/new"]),
+             (officer, ["/hr/", "/hr/teachers", "/hr/teachers/new", "/hr/payroll"]),
+             (analyst, ["/finance/", "/finance/rosters/new"])]
+    for width in WIDTHS:
+        context = browser.new_context(base_url=live_server, viewport={"width": width, "height": 900})
+        for user, paths in pages:
+            page = context.new_page()
+            sign_in(page, user)
+            for path in paths:
+                assert page.goto(path).status < 400, path
+                if user is not admin:
+                    assert page.get_by_test_id("no-districts").is_visible(), path
+                assert_accessible(page)
+                if width < 400:
+                    assert_fits(page)
+            page.close()
+            context.clear_cookies()
+        context.close()

@@ -7,7 +7,7 @@ from alembic.migration import MigrationContext
 from sqlmodel import SQLModel, select
 
 from models import CredentialKind, EarnedCredential, EarnedCredentialCreate, User
-from services import schema, teachers
+from services import accounts, schema, teachers
 from web.extensions import make_engine
 
 
@@ -43,7 +43,7 @@ def _drop_everything(engine) -> None:
         connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
 
 
-def test_setup_demo_is_idempotent_and_prints_logins(app, runner, session):
+def test_setup_demo_is_idempotent_and_prints_logins(app, runner, session, districts):
     engine = app.extensions["lanewise_engine"]
     _drop_everything(engine)  # setup-demo migrates from an empty database
     first = runner.invoke(args=["setup-demo"])
@@ -53,6 +53,11 @@ def test_setup_demo_is_idempotent_and_prints_logins(app, runner, session):
     for username in ("teacher", "hr", "hr2", "finance", "admin"):  # hr2: Dysart's growth steps need two reviewers
         assert f"username: {username}" in second.output
     assert len(session.exec(select(User)).all()) == 5
+    # HR and finance work for every shipped district; the teacher and the administrator belong to none.
+    shipped = sorted(districts)
+    held = {user.username: accounts.user_districts(session=session, user_id=user.id)
+            for user in session.exec(select(User))}
+    assert held == {"hr": shipped, "hr2": shipped, "finance": shipped, "teacher": [], "admin": []}
     assert "password: teacher-demo-1" in second.output
     session.rollback()  # end the read transaction: PostgreSQL would make DROP TABLE wait for it
     _drop_everything(engine)

@@ -21,8 +21,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional, Regexp
 
 from engine.rules.values import DEGREES
-
 from models import Role
+from web.public.forms import MultiCheckboxField
 
 ROLE_CHOICES = [SelectChoice(role.value, "HR" if role == Role.hr else role.value.title()) for role in Role]
 USERNAME_RULE = Regexp(r"^[A-Za-z0-9][A-Za-z0-9._@-]*$",
@@ -52,6 +52,7 @@ class NewUserForm(FlaskForm):
     district = SelectField("Roster district", choices=[], validate_choice=False)
     employee_id = StringField("Employee id", validators=[Optional(), Length(max=64)],
                               description="Teachers only: links the account to their roster record.")
+    districts = MultiCheckboxField("Districts they work for", choices=[], validators=[Optional()])
     submit = SubmitField("Create account")
 
 
@@ -68,6 +69,13 @@ class LinkTeacherForm(FlaskForm):
     district = SelectField("Roster district", choices=[], validate_choice=False, validators=[InputRequired()])
     employee_id = StringField("Employee id", validators=[InputRequired(), Length(max=64)])
     submit = SubmitField("Link roster record")
+
+
+class DistrictsForm(FlaskForm):
+    """The districts an HR or finance account works for: all its pages, queries and exports show (none: nothing)."""
+
+    districts = MultiCheckboxField("Districts they work for", choices=[], validators=[Optional()])
+    submit = SubmitField("Save districts")
 
 
 class ConfirmForm(FlaskForm):

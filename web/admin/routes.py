@@ -7,17 +7,20 @@ from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from models import Role, User, UserCreate
+from models.accounts import DISTRICT_ROLES
 from models.admin import ACTION_LABELS
-from services import admin
+from services import accounts, admin
 from web.access import role_required
 from web.admin import bp
 from web.admin.forms import (
     ConfirmForm,
+    DistrictsForm,
     LinkTeacherForm,
     NewUserForm,
     RoleForm,
     UserFilterForm,
 )
+from web.estimating import districts as loaded_districts
 from web.extensions import db
 from web.templating import district_name
 
@@ -33,6 +36,15 @@ def _district_choices(session) -> list[SelectChoice]:
     # From the roster, not the rule files: a link needs a teacher on the roster, and a broken rule file
     # must not stop an administrator from managing accounts.
     return [SelectChoice("", "(none)")] + [SelectChoice(d, d) for d in admin.roster_districts(session=session)]
+
+
+def _staff_district_choices(session, user: User | None = None) -> list[SelectChoice]:
+    # Every loaded rule file's district and every roster's, plus those the account already has: a district whose
+    # rule file is broken can still be taken away.
+    ids = set(loaded_districts()) | set(admin.roster_districts(session=session))
+    if user is not None:
+        ids |= set(accounts.user_districts(session=session, user_id=user.id))
+    return [SelectChoice(d, district_name(d)) for d in sorted(ids, key=lambda d: district_name(d).lower())]
 
 
 @bp.route("/")
@@ -51,7 +63,8 @@ def users():
     role = form.role.data if form.validate() and form.role.data else None
     search = form.q.data if not form.q.errors else None
     rows = admin.list_users(session=db.session, role=Role(role) if role else None, search=search)
-    return render_template("admin/users.html", form=form, rows=rows)
+    return render_template("admin/users.html", form=form, rows=rows, district_roles=DISTRICT_ROLES,
+                           districts=admin.account_districts(session=db.session, users=[user for user, _ in rows]))
 
 
 @bp.route("/users/new", methods=["GET", "POST"])
@@ -60,6 +73,7 @@ def new_user():
     """Create an account with a role and a password (given, or generated and shown once)."""
     form = NewUserForm()
     form.district.choices = _district_choices(db.session)
+    form.districts.choices = _staff_district_choices(db.session)
     status = 200
     if form.validate_on_submit():
         generated = not form.password.data
@@ -69,7 +83,8 @@ def new_user():
                 session=db.session, actor=current_user,
                 user=UserCreate(username=form.username.data, display_name=form.display_name.data or "",
                                 role=Role(form.role.data), password=password),
-                district_id=form.district.data or None, employee_id=form.employee_id.data or None)
+                district_id=form.district.data or None, employee_id=form.employee_id.data or None,
+                district_ids=form.districts.data or [])
         except admin.AdminRefused as refusal:
             db.session.rollback()
             flash(str(refusal), "error")
@@ -85,14 +100,20 @@ def new_user():
     return render_template("admin/new_user.html", form=form), status
 
 
-def _user_page(user: User, *, new_password: str | None = None, status: int = 200, link_form=None):
+def _user_page(user: User, *, new_password: str | None = None, status: int = 200, link_form=None,
+               districts_form=None):
     # Shown fresh (formdata=None): this page also answers the reset-password POST.
     role_form = RoleForm(formdata=None, prefix="role", role=user.role)
     link_form = link_form or LinkTeacherForm(formdata=None, prefix="link")
     link_form.district.choices = _district_choices(db.session)
+    held = accounts.user_districts(session=db.session, user_id=user.id)
+    districts_form = districts_form or DistrictsForm(formdata=None, prefix="districts", districts=held)
+    districts_form.districts.choices = _staff_district_choices(db.session, user)
     return render_template(
         "admin/user.html", user=user, teacher=admin.teacher_record(session=db.session, user=user),
-        role_form=role_form, link_form=link_form, events=admin.recent_events(session=db.session, target=user),
+        role_form=role_form, link_form=link_form, districts_form=districts_form, held_districts=held,
+        has_districts=Role(user.role) in DISTRICT_ROLES,
+        events=admin.recent_events(session=db.session, target=user),
         labels=ACTION_LABELS, new_password=new_password, is_self=user.id == current_user.id,
     ), status
 
@@ -128,6 +149,22 @@ def change_role(user_id: int):
     role = Role(form.role.data)
     return _act(user, lambda: admin.change_role(session=db.session, actor=current_user, user=user, role=role),
                 f"{user.username} is now {role.value}.")
+
+
+@bp.route("/users/<int:user_id>/districts", methods=["POST"])
+@role_required("admin")
+def set_districts(user_id: int):
+    """Set the districts an HR or finance account works for (recorded); its next page shows only those."""
+    user = _user_or_404(user_id)
+    form = DistrictsForm(prefix="districts")
+    form.districts.choices = _staff_district_choices(db.session, user)
+    if not form.validate_on_submit():
+        return _user_page(user, status=400, districts_form=form)
+    chosen = form.districts.data or []
+    names = ", ".join(district_name(d) for d in sorted(chosen)) or "no district (they see nothing)"
+    return _act(user, lambda: admin.set_districts(session=db.session, actor=current_user, user=user,
+                                                  district_ids=chosen),
+                f"{user.username} works for {names}.")
 
 
 @bp.route("/users/<int:user_id>/deactivate", methods=["POST"])

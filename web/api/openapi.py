@@ -110,10 +110,12 @@ def _schemas(rules_by_id: dict | None) -> dict:
     }
     me = {
         "type": "object",
-        "required": ["id", "username", "role", "teacher"],
+        "required": ["id", "username", "role", "teacher", "districts"],
         "properties": {
             "id": {"type": "integer"}, "username": {"type": "string"}, "display_name": {"type": "string"},
             "role": {"enum": ["teacher", "hr", "finance", "admin"]}, "teacher_id": {"type": ["integer", "null"]},
+            "districts": {"type": "array", "items": {"type": "string"},
+                          "description": "HR and finance: the districts an administrator assigned (all they see)"},
             "teacher": {"oneOf": [{"type": "null"}, {
                 "type": "object",
                 "required": ["id", "district_id", "employee_id", "name", "placement", "credentials"],

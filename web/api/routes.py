@@ -3,7 +3,8 @@
 from flask import current_app, jsonify, request, url_for
 
 from engine import estimate, schedule_table
-from models import EarnedCredentialPublic, PlacementPublic, TeacherPublic, UserPublic
+from models import EarnedCredentialPublic, PlacementPublic, Role, TeacherPublic, UserPublic
+from models.accounts import DISTRICT_ROLES
 from safe.parsing import Refused, json_loads
 from services import teachers
 from web.access import api_user, problem, role_required
@@ -20,6 +21,7 @@ from web.estimating import (
     timeline,
 )
 from web.extensions import db
+from web.scoping import staff_districts
 
 # Estimate options nest three levels (plan -> year -> field); anything far deeper is not options.
 MAX_BODY_DEPTH = 16
@@ -143,9 +145,11 @@ def compare():
 @bp.route("/me")
 @role_required()
 def me():
-    """Give the token's account and, for a teacher, their roster entry, placement and credentials."""
+    """Give the token's account (for HR and finance, the districts they work for) and, for a teacher, their roster
+    entry, placement and credentials."""
     user = api_user()
     body = UserPublic.model_validate(user, update={"teacher_id": None}).model_dump(mode="json")
+    body["districts"] = staff_districts() if Role(user.role) in DISTRICT_ROLES else []
     teacher = teachers.teacher_for_user(session=db.session, user_id=user.id)
     body["teacher"] = None
     if teacher is not None:

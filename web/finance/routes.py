@@ -46,6 +46,7 @@ from web.finance.forms import (
     scenario_from_form,
 )
 from web.limits import database_ids
+from web.scoping import staff_districts, staff_rules
 
 MAX_COMPARED_RUNS = 10
 UPLOAD_LIMIT = 64 * 1024 * 1024  # a 100,000-teacher roster is about 8 MB of CSV
@@ -83,11 +84,12 @@ def _stashed(token: str) -> Path:
 @bp.route("/")
 @role_required("finance")
 def index():
-    """Rosters, scenarios and recent runs."""
-    session = db.session
-    all_rosters, scenarios = rosters.list_rosters(session=session), finance.list_scenarios(session=session)
+    """Rosters, scenarios and recent runs of the finance officer's districts."""
+    session, own = db.session, staff_districts()
+    all_rosters = rosters.list_rosters(session=session, district_ids=own)
+    scenarios = finance.list_scenarios(session=session, district_ids=own)
     return render_template("finance/index.html", rosters=all_rosters, scenarios=scenarios,
-                           runs=finance.list_runs(session=session, limit=20), districts=districts(),
+                           runs=finance.list_runs(session=session, limit=20, district_ids=own), districts=districts(),
                            scenario_of_run={s.id: s for s in scenarios}, roster_of_run={r.id: r for r in all_rosters})
 
 
@@ -97,12 +99,14 @@ def index():
 @bp.route("/rosters/new", methods=["GET", "POST"])
 @role_required("finance")
 def upload_roster():
-    """Upload a CSV or XLSX roster; the next page maps its columns. A problem is shown at its field."""
+    """Upload a CSV or XLSX roster for one of the officer's districts; the next page maps its columns. A problem is
+    shown at its field."""
     errors: dict[str, list[str]] = {}
+    own = staff_rules()
     if request.method == "POST":
         upload = request.files.get("file")
         district_id = request.form.get("district_id", "")
-        if district_id not in districts():
+        if district_id not in own:
             errors["district_id"] = ["Choose a district."]
         if upload is None or not upload.filename:
             errors["file"] = ["Choose a roster file (CSV or XLSX)."]
@@ -120,11 +124,11 @@ def upload_roster():
                 upload.close()  # large uploads are spooled to a temporary file
             # A roster is named apart from the others: given a name, or its district, file and day.
             name = (request.form.get("name") or "").strip() or \
-                f"{districts()[district_id].district.name}: {Path(upload.filename).name}, {time.strftime('%Y-%m-%d')}"
+                f"{own[district_id].district.name}: {Path(upload.filename).name}, {time.strftime('%Y-%m-%d')}"
             return redirect(url_for("finance.map_roster", token=token, district_id=district_id, name=name))
         if upload is not None:
             upload.close()
-    ordered = sorted(districts().values(), key=lambda rules: rules.district.name)
+    ordered = sorted(own.values(), key=lambda rules: rules.district.name)
     return render_template("finance/upload.html", districts=ordered, errors=errors,
                            chosen=request.values.get("district_id", ""), name=request.form.get("name", "")), \
         (422 if errors else 200)
@@ -136,7 +140,7 @@ def map_roster(token: str):
     """Match the file's columns to the roster's fields, then check every row and import (all or nothing)."""
     path = _stashed(token)
     district_id = request.values.get("district_id", "")
-    rules = districts().get(district_id) or abort(404)
+    rules = staff_rules().get(district_id) or abort(404)
     name = request.values.get("name") or path.stem
     content = path.read_bytes()
     try:
@@ -169,7 +173,7 @@ def map_roster(token: str):
 @role_required("finance")
 def roster(roster_id: int):
     """A roster's teachers by lane, and a way to build a scenario on it."""
-    record = rosters.get_roster(session=db.session, roster_id=roster_id) or abort(404)
+    record = rosters.get_roster(session=db.session, roster_id=roster_id, district_ids=staff_districts()) or abort(404)
     rules = districts().get(record.district_id)
     lane_names = {lane.id: lane.label for lane in rules.lanes} if rules else {}
     return render_template("finance/roster.html", roster=record, lanes=rosters.roster_summary(session=db.session, roster_id=roster_id),
@@ -181,10 +185,13 @@ def roster(roster_id: int):
 
 def _scenario_page(values: dict, errors: FormError | None = None, scenario_id: int | None = None, status: int = 200,
                    template: str = "finance/scenario.html"):
-    """The scenario form for the chosen district: its rosters only, and the rule file's value behind each empty field."""
-    rules_by_id = districts()
+    """The scenario form for the chosen district (one of the officer's): its rosters only, and the rule file's value
+    behind each empty field."""
+    rules_by_id = staff_rules()
+    if not rules_by_id:  # no district to build on: the finance page says an administrator must assign districts
+        return redirect(url_for("finance.index"))
     ordered = sorted(rules_by_id.values(), key=lambda rules: rules.district.name)
-    all_rosters = rosters.list_rosters(session=db.session)
+    all_rosters = rosters.list_rosters(session=db.session, district_ids=staff_districts())
     roster_ids = {str(r.id): r for r in all_rosters}
     chosen_roster = roster_ids.get(str(values.get("roster_id") or ""))
     if values.get("district_id") not in rules_by_id:
@@ -203,13 +210,13 @@ def _scenario_page(values: dict, errors: FormError | None = None, scenario_id: i
 @role_required("finance")
 def scenario(scenario_id: int | None = None):
     """Build (or edit) a scenario: assumptions, policy, schedule changes, benefits, uncertainty."""
-    session = db.session
-    record = finance.get_scenario(session=session, scenario_id=scenario_id) if scenario_id else None
+    session, own = db.session, staff_districts()
+    record = finance.get_scenario(session=session, scenario_id=scenario_id, district_ids=own) if scenario_id else None
     if scenario_id and record is None:
         abort(404)
     if request.method == "POST":
         values = request.form.to_dict()
-        rules = districts().get(values.get("district_id", ""))
+        rules = staff_rules().get(values.get("district_id", ""))
         try:
             if rules is None:
                 raise FormError([("district_id", "choose one of the districts")])
@@ -231,7 +238,7 @@ def scenario(scenario_id: int | None = None):
         values = form_from_scenario(finance.scenario_of(record)) | {"roster_id": record.roster_id}
     else:
         copy = request.args.get("copy", type=int)
-        source = finance.get_scenario(session=session, scenario_id=copy) if copy else None
+        source = finance.get_scenario(session=session, scenario_id=copy, district_ids=own) if copy else None
         values = (form_from_scenario(finance.scenario_of(source)) | {"roster_id": source.roster_id, "name": f"{source.name} (copy)"}
                   if source else {"years": 10, "draws": 0, "seed": 20260701, "micro_credentials_per_participant": 5,
                                   "roster_id": request.args.get("roster_id", type=int)})
@@ -258,7 +265,8 @@ def _start_run(scenario_id: int):
 @bp.route("/scenarios/<int:scenario_id>/run", methods=["POST"])
 @role_required("finance")
 def run_scenario(scenario_id: int):
-    """Queue a projection of a saved scenario."""
+    """Queue a projection of a saved scenario of the officer's districts."""
+    finance.get_scenario(session=db.session, scenario_id=scenario_id, district_ids=staff_districts()) or abort(404)
     try:
         return _start_run(scenario_id)
     except finance.FinanceError as exc:
@@ -271,7 +279,7 @@ def run_scenario(scenario_id: int):
 
 def _run_or_404(run_id: int):
     db.session.expire_all()
-    record = finance.get_run(session=db.session, run_id=run_id) or abort(404)
+    record = finance.get_run(session=db.session, run_id=run_id, district_ids=staff_districts()) or abort(404)
     if record.status in (RunStatus.queued, RunStatus.running, RunStatus.merging):
         # A run whose worker died is taken up again (or failed after three tries) when someone looks at it.
         from tasks import requeue
@@ -298,8 +306,10 @@ def run(run_id: int):
                    "difference": charts.difference_chart(result)}
         table = finance.table(result)
     scenario = finance.get_scenario(session=db.session, scenario_id=record.scenario_id)
-    finished = [r for r in finance.list_runs(session=db.session, limit=50) if r.status == RunStatus.done and r.id != run_id]
-    names = {s.id: s.name for s in finance.list_scenarios(session=db.session)}
+    own = staff_districts()
+    finished = [r for r in finance.list_runs(session=db.session, limit=50, district_ids=own)
+                if r.status == RunStatus.done and r.id != run_id]
+    names = {s.id: s.name for s in finance.list_scenarios(session=db.session, district_ids=own)}
     return render_template("finance/run.html", run=record, result=result, figures=figures, table=table, scenario=scenario,
                            others=[(r, names.get(r.scenario_id, "Scenario deleted")) for r in finished],
                            done=record.status == RunStatus.done, totals=totals)
@@ -340,11 +350,11 @@ def export_xlsx(run_id: int):
 @bp.route("/compare")
 @role_required("finance")
 def compare():
-    """Two or more finished runs side by side."""
+    """Two or more finished runs of the officer's districts side by side (another district's run is not found)."""
     ids = database_ids(request.args.getlist("run"), limit=MAX_COMPARED_RUNS)
     results = []
     for run_id in ids:
-        record = finance.get_run(session=db.session, run_id=run_id)
+        record = finance.get_run(session=db.session, run_id=run_id, district_ids=staff_districts())
         if record is not None and record.result:
             results.append(finance.run_result(record) | {"run_id": record.id})
     if not results:

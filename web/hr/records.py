@@ -11,17 +11,20 @@ from models import Role, Teacher, TeacherCreate, User
 from models.teachers import PlacementBase
 from services import hr, ledger, teachers
 from web.access import role_required
-from web.estimating import ENGINE_INPUT_ERRORS, districts, teacher_context, timeline
+from web.estimating import ENGINE_INPUT_ERRORS, teacher_context, timeline
 from web.extensions import db
 from web.hr import bp
 from web.hr.common import rules_for, status_label, today, verification_of
 from web.hr.forms import CreditDecisionForm, HireForm, LinkForm, PlacementForm, ProfileForm, RatingForm
+from web.scoping import own_district_or_404, staff_districts, staff_rules
 
 
 def _teacher_or_404(teacher_id: int) -> Teacher:
+    """A teacher of one of the HR officer's districts, or 404 (another district's is not revealed)."""
     teacher = db.session.get(Teacher, teacher_id)
     if teacher is None:
         abort(404)
+    own_district_or_404(teacher.district_id)
     return teacher
 
 
@@ -52,22 +55,27 @@ def _placement_values(form) -> dict:
 @bp.route("/teachers", endpoint="teachers")
 @role_required("hr")
 def teachers_index():
-    """The roster: search by name, employee id or school, in one district or all."""
+    """The roster: search by name, employee id or school, in one of the HR officer's districts or all of them."""
     district = request.args.get("district") or None
     text = (request.args.get("q") or "").strip()[:100]
-    rows = teachers.search(session=db.session, district_ids=[district] if district else None, text=text)
-    return render_template("hr/teachers.html", rows=rows, district=district, text=text, districts=districts())
+    own = staff_districts()
+    rows = teachers.search(session=db.session, district_ids=[district] if district in own else [] if district else own,
+                           text=text)
+    return render_template("hr/teachers.html", rows=rows, district=district, text=text, districts=staff_rules())
 
 
 @bp.route("/teachers/new", methods=["GET", "POST"])
 @role_required("hr")
 def hire():
-    """Add a new hire with their first placement."""
+    """Add a new hire with their first placement, in one of the HR officer's districts."""
     form = HireForm()
-    form.district.choices = [SelectChoice(d, rules.district.name) for d, rules in sorted(districts().items())]
-    rules = districts().get(form.district.data or (form.district.choices[0].value if form.district.choices else ""))
-    if rules is None:
-        abort(503, description="No district rules are loaded.")
+    own = staff_rules()
+    form.district.choices = [SelectChoice(d, rules.district.name) for d, rules in sorted(own.items())]
+    if not own:  # no district of theirs is loaded: the page says an administrator must assign districts
+        return render_template("hr/hire.html", form=None)
+    rules = own.get(form.district.data or form.district.choices[0].value)
+    if rules is None:  # another district, or none loaded: the form's own check names the field
+        rules = own[form.district.choices[0].value]
     _placement_choices(form, rules)
     if form.validate_on_submit():
         exists = teachers.get_teacher_by_employee_id(session=db.session, district_id=rules.id,
@@ -223,7 +231,9 @@ def link(teacher_id: int):
     if user is None or Role(user.role) != Role.teacher:
         flash("No teacher account has that username.", "error")
     elif other is not None and other.id != teacher.id:
-        flash(f"That account is already linked to {other.name}.", "error")
+        # The name only within the officer's districts: another district's roster is not theirs to read.
+        held_by = other.name if other.district_id in staff_districts() else "a teacher of another district"
+        flash(f"That account is already linked to {held_by}.", "error")
     else:
         teachers.link_account(session=db.session, teacher=teacher, user=user, actor=current_user, on=today())
         flash(f"Linked to {user.username}.", "success")

@@ -8,7 +8,7 @@ from flask_login import current_user
 
 from engine.hr.assess import KIND_LABELS
 from engine.hr.workflow import LABELS, Action, IllegalTransition, State, allowed_actions
-from models import Teacher
+from models import EarnedCredential, Teacher
 from models.hr import ChangeRequest, EvidenceFile
 from services import hr
 from web.access import role_required
@@ -25,6 +25,7 @@ from web.hr.common import (
 )
 from web.hr.forms import DecisionForm
 from web.limits import MAX_DATABASE_ID, database_ids
+from web.scoping import own_district_or_404, staff_districts
 
 PAGE_SIZES = (25, 50, 100)
 MAX_OLDER_THAN_DAYS = 36_500  # a hundred years; more is not a filter but an overflow
@@ -69,12 +70,13 @@ def index():
     cursor = _cursor_arg()
     try:
         page = hr.queue(session=db.session, older_than_days=older, sort=sort, cursor=cursor, page_size=size,
-                        now=now(), **filters)
+                        now=now(), district_ids=staff_districts(), **filters)
     except ValueError:
         abort(400, description="That page link is not valid; start from the first page.")
     query = {k: v for k, v in {**filters, "older_than_days": older, "sort": sort, "page_size": size}.items() if v}
     return render_template("hr/index.html", page=page, filters=filters, older=older, sort=sort, size=size,
-                           query=query, choices=hr.queue_choices(session=db.session), page_sizes=PAGE_SIZES,
+                           query=query, choices=hr.queue_choices(session=db.session, district_ids=staff_districts()),
+                           page_sizes=PAGE_SIZES,
                            states=hr.QUEUE_STATES, labels=LABELS, status_label=status_label, kinds=KIND_LABELS,
                            today=now(), first_page=cursor is None)
 
@@ -90,7 +92,7 @@ def bulk_approve():
         flash("Choose the requests to approve.", "error")
         return redirect(url_for("hr.index"))
     result = hr.bulk_approve(session=db.session, rules_by_district=districts(), request_ids=ids, versions=versions,
-                             actor=current_user, today=today())
+                             actor=current_user, today=today(), district_ids=staff_districts())
     if result.approved:
         flash(f"Approved {len(result.approved)} request(s): " + ", ".join(f"#{i}" for i in result.approved), "success")
     for request_id, why in result.skipped:
@@ -99,9 +101,11 @@ def bulk_approve():
 
 
 def _request_or_404(request_id: int) -> ChangeRequest:
+    """A request of one of the reviewer's districts, or 404 (another district's is not revealed)."""
     row = db.session.get(ChangeRequest, request_id)
     if row is None:
         abort(404)
+    own_district_or_404(row.district_id)
     return row
 
 
@@ -164,10 +168,17 @@ def decide(request_id: int):
 @bp.route("/evidence/<int:evidence_id>")
 @role_required("hr")
 def evidence_file(evidence_id: int):
-    """Download an evidence file."""
+    """Download an evidence file of a request or of a ledger item, in one of the reviewer's districts."""
     evidence = db.session.get(EvidenceFile, evidence_id)
-    if evidence is None or _request_or_404(evidence.request_id).status == State.draft:
-        abort(404)  # a draft's files are the teacher's until the request is submitted
+    if evidence is None:
+        abort(404)
+    if evidence.request_id is not None:
+        if _request_or_404(evidence.request_id).status == State.draft:
+            abort(404)  # a draft's files are the teacher's until the request is submitted
+    else:  # evidence behind an item of the teacher's credit ledger
+        credit = db.session.get(EarnedCredential, evidence.credential_id) if evidence.credential_id else None
+        teacher = db.session.get(Teacher, credit.teacher_id) if credit else None
+        own_district_or_404(teacher.district_id if teacher else None)
     return send_evidence(evidence)
 
 
@@ -183,8 +194,9 @@ def _period() -> tuple[date, date, str | None]:
     if start > end:
         abort(400, description="The period starts after it ends.")
     district = request.args.get("district") or None
-    if district is not None and district not in districts():  # a typo must not export an empty payroll file
-        abort(400, description=f"No district {district!r}; the districts are {', '.join(sorted(districts()))}.")
+    # A typo must not export an empty payroll file; another reviewer's district is answered as one that does not exist.
+    if district is not None and district not in staff_districts():
+        abort(400, description=f"No district {district!r}; your districts are {', '.join(staff_districts()) or 'none'}.")
     return start, end, district
 
 
@@ -193,9 +205,9 @@ def _period() -> tuple[date, date, str | None]:
 def payroll():
     """Approved changes and reversals in a period, ready for payroll."""
     start, end, district = _period()
-    rows = hr.payroll_rows(session=db.session, start=start, end=end, district=district)
+    rows = hr.payroll_rows(session=db.session, start=start, end=end, district=district, district_ids=staff_districts())
     return render_template("hr/payroll.html", rows=rows, start=start, end=end, district=district,
-                           districts=sorted(districts()), columns=hr.PAYROLL_COLUMNS)
+                           districts=staff_districts(), columns=hr.PAYROLL_COLUMNS)
 
 
 @bp.route("/payroll.csv", defaults={"fmt": "csv"}, endpoint="payroll_csv")
@@ -204,7 +216,7 @@ def payroll():
 def payroll_export(fmt: str):
     """The payroll export as CSV or XLSX."""
     start, end, district = _period()
-    rows = hr.payroll_rows(session=db.session, start=start, end=end, district=district)
+    rows = hr.payroll_rows(session=db.session, start=start, end=end, district=district, district_ids=staff_districts())
     name = f"lanewise-payroll-{start}-{end}.{fmt}"
     if fmt == "csv":
         body, mimetype = hr.payroll_csv(rows), "text/csv; charset=utf-8"

@@ -16,6 +16,7 @@ from web.access import role_required
 from web.clock import today
 from web.estimating import ENGINE_INPUT_ERRORS, TeacherContext, pay_figure, teacher_context, timeline
 from web.extensions import db
+from web.scoping import own_district_or_404
 from web.teacher import bp
 from web.teacher.forms import PLAN_YEARS, WhatIfForm
 
@@ -84,12 +85,15 @@ def dashboard():
 @bp.route("/records/<int:teacher_id>")
 @role_required("teacher", "hr", "admin")
 def record(teacher_id: int):
-    """Give one teacher's record: their own for a teacher (others' are refused), any for HR and admin."""
+    """Give one teacher's record: their own for a teacher (others' are refused), those of their districts for HR,
+    any for admin."""
     teacher = teachers.get_teacher(session=db.session, teacher_id=teacher_id)
     if Role(current_user.role) == Role.teacher and (teacher is None or teacher.user_id != current_user.id):
         abort(403)  # a teacher never learns whether another teacher's record exists
     if teacher is None:
         abort(404)
+    if Role(current_user.role) == Role.hr:
+        own_district_or_404(teacher.district_id)  # another district's teacher is not found
     return _dashboard(_view_for(teacher), own=teacher.user_id == current_user.id)
 
 
