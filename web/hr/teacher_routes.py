@@ -159,9 +159,11 @@ def new():
         return render_template("requests/new.html", form=form, placement=None, outcome=None)
     outcome = fresh = None
     target_lane, role = _fields_for_kind(form)
+    valid = form.validate_on_submit()  # before the role check: validating resets every field's errors
     if form.kind.data == "role" and form.is_submitted() and not role:
         form.role.errors = ["Choose the role you ask for."]
-    if form.validate_on_submit() and not form.role.errors:
+        valid = False
+    if valid:
         fresh = _read_upload(form.evidence)
         if fresh:
             try:
