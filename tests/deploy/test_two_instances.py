@@ -152,8 +152,8 @@ def test_two_instances_and_two_workers_give_the_same_answers_with_a_worker_kille
     # HR: a submitted lane change, approved on instance B while the projection runs.
     teacher_user = make_user("teacher", "teacher-two")
     teacher = make_teacher(user=teacher_user, district_id="cedar-valley")
-    request = hr.create_request(session=session, teacher=teacher, actor=teacher_user, kind="lane_change",
-                                new_credits=[hr.NewCredit("graduate_credit", Decimal("15"), "Reading courses",
+    request = hr.create_request(session=session, rules=districts["cedar-valley"], teacher=teacher, actor=teacher_user,
+                                kind="lane_change", today=datetime(2026, 9, 15).date(), new_credits=[hr.NewCredit("graduate_credit", Decimal("15"), "Reading courses",
                                                           datetime(2026, 6, 1).date())])
     hr.add_evidence(session=session, change_request=request, actor=teacher_user, filename="transcript.pdf", data=PDF,
                     instance_path=deployment["evidence"], rules=None)
