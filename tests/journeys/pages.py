@@ -131,6 +131,8 @@ def project_one_teacher(finance: Page, tmp_path: Path, *, district: str, roster:
     finance.get_by_role("link", name="Build a scenario on this roster").click()
     finance.get_by_label("Scenario name").fill(f"{name}: no attrition, no uptake")
     finance.get_by_label("District").select_option(district)
+    # Choosing the district swaps in its fields (htmx): fill them once the swap has landed, or it resets them.
+    finance.wait_for_load_state("networkidle")
     finance.get_by_label("First school year").fill(start_year)
     finance.get_by_label("Years to project").fill("10")
     expect(finance.get_by_label("COLA % a year")).to_have_value("")
