@@ -32,3 +32,4 @@ bench: $(STAMP)
 	$(PY) bench/api.py
 	$(PY) bench/cli.py
 	$(PY) bench/pages.py
+	$(PY) bench/teacher_home.py

@@ -47,6 +47,15 @@ def get_user(*, session: Session, user_id: int) -> User | None:
     return session.get(User, user_id)
 
 
+def names(*, session: Session, user_ids) -> dict[int, str]:
+    """Give each account's name as people read it (its display name, else its account name), by id."""
+    wanted = {i for i in user_ids if i is not None}
+    if not wanted:
+        return {}
+    rows = session.exec(select(User.id, User.display_name, User.username).where(User.id.in_(wanted)))
+    return {user_id: display or username for user_id, display, username in rows}
+
+
 def get_user_by_username(*, session: Session, username: str) -> User | None:
     """Give the account with this name, or None."""
     return session.exec(select(User).where(User.username == normalise_username(username))).first()

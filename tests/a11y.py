@@ -38,13 +38,11 @@ def _axe():
 
 
 def settle(page) -> None:
-    """Wait until every chart on the page is drawn (static/charts.js marks each with data-drawn).
-
-    A locator, not wait_for_function: the page's Content-Security-Policy refuses the eval that a string predicate
-    needs, and the tests keep that policy on."""
+    """Wait until every chart on the page is drawn (static/charts.js marks each with data-drawn)."""
+    # A locator, not wait_for_function: the app's Content-Security-Policy forbids the eval that the latter needs.
     from playwright.sync_api import expect
 
-    expect(page.locator('[data-figure]:not([data-drawn="true"])')).to_have_count(0)
+    expect(page.locator("[data-figure]:not([data-drawn='true'])")).to_have_count(0)
 
 
 def axe_violations(page, impacts: tuple[str, ...] = SERIOUS) -> list[Violation]:
@@ -82,3 +80,31 @@ def assert_fits(page) -> None:
     layout = page.evaluate(FITS)
     assert layout["overflow"] <= 0, f"{page.url} is {layout['overflow']} px too wide"
     assert not layout["broken"], f"amounts broken over lines: {layout['broken'][:5]}"
+
+
+# What has the keyboard focus, as a person reads it: its role-ish tag and its name (label, aria-label or text).
+_FOCUSED = """() => {
+  const e = document.activeElement;
+  if (!e || e === document.body) return {tag: "", name: ""};
+  const label = e.getAttribute("aria-label") || (e.labels && e.labels.length ? e.labels[0].innerText : "")
+    || (e.tagName === "INPUT" ? (e.value || "") : e.innerText) || "";
+  return {tag: e.tagName.toLowerCase(), type: e.getAttribute("type") || "", name: label.trim().replace(/\\s+/g, " ")};
+}"""
+
+
+def focused(page) -> dict:
+    """The element that has the keyboard focus: {"tag", "type", "name"}."""
+    return page.evaluate(_FOCUSED)
+
+
+def tab_to(page, name: str, tag: str | None = None, limit: int = 120, backwards: bool = False) -> dict:
+    """Press Tab (or Shift+Tab) until the focus is on an element whose name starts with `name` (and of `tag`), as a
+    keyboard user would; fail if it is not reached in `limit` presses."""
+    seen = []
+    for _ in range(limit):
+        page.keyboard.press("Shift+Tab" if backwards else "Tab")
+        now = focused(page)
+        seen.append(f"{now['tag']}:{now['name'][:40]}")
+        if now["name"].startswith(name) and (tag is None or now["tag"] == tag):
+            return now
+    raise AssertionError(f"{name!r} not reached by Tab on {page.url}; focus went: {' > '.join(seen[-25:])}")

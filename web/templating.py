@@ -48,6 +48,16 @@ def quantity(value) -> str:
         return str(value)
 
 
+def long_date(value) -> str:
+    """A date as people write it: "July 1, 2026" (a date or an ISO date string; "" for none)."""
+    if value is None or value == "":
+        return ""
+    from datetime import date
+
+    day = value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+    return f"{day:%B} {day.day}, {day.year}"
+
+
 def district_name(district_id: str | None) -> str:
     """Give a district's name for its id ("dysart" -> "Dysart Unified School District"); the id if unknown."""
     from web.estimating import districts
@@ -57,12 +67,13 @@ def district_name(district_id: str | None) -> str:
 
 
 def register_template_helpers(app: Flask) -> None:
-    """Make `money`, `quantity`, `label`, `district_name`, the CSRF token and the navigation available to every
+    """Make `money`, `quantity`, `label`, `district_name`, `long_date`, the CSRF token and the navigation available to every
     template."""
     app.add_template_filter(money, "money")
     app.add_template_filter(quantity, "quantity")
     app.add_template_filter(label, "label")
     app.add_template_filter(district_name, "district_name")
+    app.add_template_filter(long_date, "long_date")
     app.add_template_global(generate_csrf, "csrf_token")
 
     @app.context_processor

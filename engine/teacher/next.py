@@ -16,7 +16,8 @@ from engine.rules import DistrictRules
 from engine.school_year import SchoolYear
 from engine.teacher.progress import earn, lane_credit, pools
 from engine.teacher.record import MICRO_CREDENTIAL, CreditItem, TeacherRecord
-from engine.teacher.state import Walk, opening_position, walk
+# _filing_dates: the window this year's credit is filed in, as the walk itself assumes it (one truth).
+from engine.teacher.state import Walk, _filing_dates, opening_position, walk
 
 
 def next_window(rules: DistrictRules, today: date) -> dict | None:
@@ -124,7 +125,10 @@ def best_next_steps(rules: DistrictRules, record: TeacherRecord, plan: Walk) -> 
     baseline = walk(rules, record, plan)
     label = plan.first.label
     options: list[tuple[str, str, TeacherRecord, Walk]] = []
+    counts: dict[str, int] = {}  # micro-credentials each option plans this school year
+    targets: dict[str, dict] = {}  # the lane or growth step an option is for
     one = max(1, rules.counting.min_micro_credentials_per_year)
+    counts["micro_credential"] = one
     options.append(("micro_credential", f"{one} more micro-credential{'s' if one > 1 else ''} this year",
                     with_planned(record, label, one), plan))
     mc_rule = rules.micro_credentials
@@ -132,14 +136,18 @@ def best_next_steps(rules: DistrictRules, record: TeacherRecord, plan: Walk) -> 
     if mc_rule.counts_toward == "growth_steps" and mc_rule.per_growth_step and moves["next_growth_step"]:
         n = moves["next_growth_step"]["micro_credentials_needed"]
         if n and n != one:
+            counts["stack"] = n
+            targets["stack"] = {"growth_step": moves["next_growth_step"]["growth_step"]}
             options.append(("stack", f"{n} more micro-credentials this year, for growth step "
                                      f"{moves['next_growth_step']['growth_step']}", with_planned(record, label, n), plan))
     if moves["next_lane"]:
         needed = Decimal(moves["next_lane"]["credits_needed"])
+        targets["credit"] = targets["micro_credentials_for_lane"] = {"lane": moves["next_lane"]["lane"]}
         options.append(("credit", f"{needed} credit hours for lane {moves['next_lane']['lane']}",
                         with_planned(record, label, hours=needed), plan))
         if "micro_credentials_needed" in moves["next_lane"]:
             n = moves["next_lane"]["micro_credentials_needed"]
+            counts["micro_credentials_for_lane"] = n
             options.append(("micro_credentials_for_lane", f"{n} micro-credentials for lane {moves['next_lane']['lane']}",
                             with_planned(record, label, n), plan))
     held = roles_held(record, plan.today or plan.first.start)
@@ -153,9 +161,23 @@ def best_next_steps(rules: DistrictRules, record: TeacherRecord, plan: Walk) -> 
         except RuleInputError:
             continue
         gain = sum((y.total for y in result), ZERO) - sum((y.total for y in baseline), ZERO)
-        first_gain = next((y for y in result if y.total != baseline[result.index(y)].total), None)
-        ranked.append({"kind": kind, "option": text, "gain_over_years": money_str(gain),
-                       "gain_this_year": money_str(result[0].total - baseline[0].total), "years": len(result),
-                       "pays_from": first_gain.school_year.label if first_gain else None})
+        first = next((k for k, y in enumerate(result) if y.total != baseline[k].total), None)
+        entry = {"kind": kind, "option": text, "gain_over_years": money_str(gain),
+                 "gain_this_year": money_str(result[0].total - baseline[0].total), "years": len(result),
+                 "pays_from": result[first].school_year.label if first is not None else None,
+                 "micro_credentials": counts.get(kind, 0), "first_year_gain": None, "move": False,
+                 "effective": None, "file_by": None, "share_of_year": None, **targets.get(kind, {})}
+        if first is not None:
+            # What it adds in the first school year it pays, and whether that is a move (a lane or growth step:
+            # it stays, and starts on the window's effective date) or pay for that year only (a stipend).
+            entry["first_year_gain"] = money_str(result[first].total - baseline[first].total)
+            moved = result[first].position != baseline[first].position
+            entry["move"] = moved
+            if moved:
+                filing = _filing_dates(rules, option_plan, option_plan.first, 0)
+                entry["effective"] = (filing.effective if filing else result[first].school_year.start).isoformat()
+                entry["file_by"] = filing.deadline.isoformat() if filing else None
+                entry["share_of_year"] = str(filing.window.share_of_year) if filing else "1"
+        ranked.append(entry)
     ranked.sort(key=lambda o: Decimal(o["gain_over_years"]), reverse=True)
     return ranked

@@ -71,7 +71,7 @@ def test_lane_change_from_request_to_payroll(app, page, browser, live_server, ma
     assert page.get_by_test_id("lane").inner_text() == "BA+15"
     assert page.get_by_test_id("pay-now").inner_text() == "$51,300.00"
     page.goto(request_url)
-    assert "from 2026-07-01" in page.content()
+    assert "from July 1, 2026" in page.get_by_role("main").inner_text()
 
     # Payroll's export lists the change with its retroactive amount.
     hr_page.goto("/hr/payroll?start=2026-10-01&end=2026-10-31")

@@ -234,3 +234,33 @@ def test_bulk_approve_from_the_queue(teacher_client, make_user, make_teacher, si
                                                   f"version-{short}": 2}, follow_redirects=True).get_data(as_text=True)
     assert f"Approved 1 request(s): #{good}" in page and f"#{short} not approved" in page
     assert "1 request(s) match." in page  # only the short one still waits
+
+
+def test_a_role_request_without_a_role_is_refused_at_the_role_field_and_saves_nothing(make_user, make_teacher, sign_in,
+                                                                                     app, session):
+    app.config["LANEWISE_TODAY"] = date(2026, 9, 15)
+    user = make_user("teacher")
+    make_teacher(user=user, district_id="harmony")  # Harmony defines roles (Mentor Teacher...)
+    client = sign_in(user)
+    response = client.post("/requests/new", data={"kind": "role", "role": "", "window": "", "credit_kind": "",
+                                                  "do": "save"}, content_type="multipart/form-data")
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    assert re.search(r'<select[^>]*id="role"[^>]*aria-invalid="true"', page) or \
+        re.search(r'<select[^>]*aria-invalid="true"[^>]*id="role"', page)
+    assert '<ul class="errors" id="role-errors"><li>Choose the role you ask for.</li></ul>' in page
+    assert session.exec(select(ChangeRequest)).all() == []
+
+
+def test_the_kind_fragment_shows_only_the_fields_a_kind_needs(teacher_client):
+    _, _, client = teacher_client
+    lane = client.get("/requests/new/fields?kind=lane_change").get_data(as_text=True)
+    growth = client.get("/requests/new/fields?kind=growth_step").get_data(as_text=True)
+    role = client.get("/requests/new/fields?kind=role").get_data(as_text=True)
+    assert 'id="target_lane"' in lane and 'id="role"' not in lane
+    assert 'id="target_lane"' not in growth and 'id="role"' not in growth
+    assert 'id="role"' in role and 'id="target_lane"' not in role
+    # The chosen window is spelled out and kept (Cedar Valley's January window pays half the year).
+    chosen = client.get("/requests/new/fields?kind=lane_change&window=second-semester").get_data(as_text=True)
+    assert '<option selected value="second-semester">' in chosen
+    assert "a change takes effect January 1, 2027 (2026-27, this school year), paying the new rate for 0.5 of the year" in chosen

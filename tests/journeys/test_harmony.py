@@ -76,7 +76,7 @@ def test_eight_micro_credentials_in_band_5_and_none_in_band_3_and_the_mentor_rol
     ratings.get_by_label("School year").select_option("2025-26")
     ratings.get_by_label("Rating").select_option("effective")
     ratings.get_by_role("button", name="Record rating").click()
-    expect(hr.get_by_role("region", name="Profile")).to_contain_text("2025-26: effective")
+    expect(hr.get_by_role("region", name="Profile")).to_contain_text("2025-26: Effective")
 
     # Band 3: no stipend, and the page says why. 61,668.00 + 2,000.00 (science) = 63,668.00
     me.goto("/teacher/")

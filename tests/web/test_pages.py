@@ -99,7 +99,8 @@ def test_next_moves_names_the_degree_a_lane_needs(client, login_as, make_user, m
     user._teacher = make_teacher(user=user, district_id="dysart", step=5, lane="BA")
     login_as("teacher", user=user)
     page = client.get("/teacher/next").get_data(as_text=True)
-    assert "Lane <strong>MA</strong> needs a master&#39;s degree" in page or "Lane <strong>MA</strong> needs a master's degree" in page
+    # Dysart's lane MA is named "Master's" in its rule file: the page says the name, not the id.
+    assert "Lane <strong>Master&#39;s</strong> needs a master&#39;s degree" in page
 
 
 def test_schedule_highlights_the_teachers_cell(client, login_as):

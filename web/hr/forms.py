@@ -36,7 +36,7 @@ class MultiCheckboxField(SelectMultipleField):
 class RequestForm(FlaskForm):
     """A lane-change, growth-step or role request, the credentials it rests on, and a first evidence file."""
 
-    kind = SelectField("What are you asking for?", choices=KIND_CHOICES, validators=[DataRequired()])
+    kind = SelectField("What are you asking for?", choices=KIND_CHOICES, default="lane_change", validators=[DataRequired()])
     target_lane = SelectField("Lane you ask for", choices=[], validate_choice=False,
                               description="Leave on 'the lane my credit earns' to let the rules decide.")
     role = SelectField("Role", choices=[], validate_choice=False)

@@ -5,16 +5,16 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from engine.hr.assess import KIND_LABELS
 from engine.teacher.state import rate_on
 from models import Role, Teacher, TeacherCreate, User
 from models.teachers import PlacementBase
-from services import hr, ledger, teachers
+from services import accounts, hr, ledger, teachers
 from web.access import role_required
 from web.estimating import ENGINE_INPUT_ERRORS, teacher_context, timeline
 from web.extensions import db
 from web.hr import bp
-from web.hr.common import rules_for, status_label, today, verification_of
+from web.hr.common import rules_for, today, verification_of
+from web.labels import label, school_year_names
 from web.hr.forms import CreditDecisionForm, HireForm, LinkForm, PlacementForm, ProfileForm, RatingForm
 from web.scoping import own_district_or_404, staff_districts, staff_rules
 
@@ -121,9 +121,11 @@ def _record_page(teacher: Teacher, forms: dict | None = None, status: int = 200)
         placement.degree.data = latest.degree or ""
     rating = forms.get("rating") or RatingForm()
     rating.rating_year.choices = placement.school_year.choices
-    rating.rating.choices = [SelectChoice(r, r.replace("_", " ")) for r in rules.budget.ratings]
+    rating.rating.choices = [SelectChoice(r, label(r)) for r in rules.budget.ratings]
     items = ledger.ledger(session=db.session, teacher_id=teacher.id)
     evidence = hr.credit_evidence(session=db.session, teacher_id=teacher.id)
+    events = teachers.teacher_events(session=db.session, teacher_id=teacher.id)
+    credit_events = ledger.credit_history(session=db.session, teacher_id=teacher.id)
     return render_template(
         "hr/teacher.html", teacher=teacher, rules=rules, now=now, path=path, error=error, profile=profile,
         placement_form=placement, rating_form=rating, decision_form=CreditDecisionForm(), link_form=LinkForm(),
@@ -131,10 +133,11 @@ def _record_page(teacher: Teacher, forms: dict | None = None, status: int = 200)
         ratings=teachers.evaluations(session=db.session, teacher_id=teacher.id), items=items,
         evidence={k: [(e, verification_of(e)) for e in v] for k, v in evidence.items()},
         requests=hr.requests_of_teacher(session=db.session, teacher_id=teacher.id),
-        events=teachers.teacher_events(session=db.session, teacher_id=teacher.id),
-        credit_events=ledger.credit_history(session=db.session, teacher_id=teacher.id),
-        account=db.session.get(User, teacher.user_id) if teacher.user_id else None,
-        status_label=status_label, kinds=KIND_LABELS), status
+        events=events, credit_events=credit_events,
+        names=accounts.names(session=db.session, user_ids=[e.actor_id for e in events + credit_events]),
+        credit_titles={c.id: c.title or label(c.kind) for c in items},
+        year_names=school_year_names(rules, today()),
+        account=db.session.get(User, teacher.user_id) if teacher.user_id else None), status
 
 
 @bp.route("/teachers/<int:teacher_id>/profile", methods=["POST"])
@@ -185,7 +188,7 @@ def edit_rating(teacher_id: int):
     placement = PlacementForm(formdata=None)
     _placement_choices(placement, rules)
     form.rating_year.choices = placement.school_year.choices
-    form.rating.choices = [SelectChoice(r, r) for r in rules.budget.ratings]
+    form.rating.choices = [SelectChoice(r, label(r)) for r in rules.budget.ratings]
     if not form.validate_on_submit():
         return _record_page(teacher, {"rating": form}, 400)
     teachers.rate(session=db.session, teacher=teacher, school_year=form.rating_year.data, rating=form.rating.data,

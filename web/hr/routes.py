@@ -6,26 +6,28 @@ from datetime import date, datetime, timedelta
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from engine.hr.assess import KIND_LABELS
 from engine.hr.workflow import LABELS, Action, IllegalTransition, State, allowed_actions
 from models import EarnedCredential, Teacher
 from models.hr import ChangeRequest, EvidenceFile
-from services import hr
+from services import accounts, hr
 from web.access import role_required
 from web.estimating import districts
 from web.extensions import db
 from web.hr import bp
 from web.hr.common import (
     now,
+    request_status,
+    request_words,
+    template_words,
     rules_for,
     send_evidence,
-    status_label,
     today,
     verification_of,
 )
 from web.hr.forms import DecisionForm
+from web.labels import school_year_names
 from web.limits import MAX_DATABASE_ID, database_ids
-from web.scoping import own_district_or_404, staff_districts
+from web.scoping import own_district_or_404, staff_districts, staff_rules
 
 PAGE_SIZES = (25, 50, 100)
 MAX_OLDER_THAN_DAYS = 36_500  # a hundred years; more is not a filter but an overflow
@@ -55,6 +57,11 @@ def _cursor_arg() -> str | None:
     return cursor
 
 
+@bp.context_processor
+def _words():
+    return template_words()
+
+
 @bp.route("/")
 @role_required("hr")
 def index():
@@ -76,9 +83,18 @@ def index():
     query = {k: v for k, v in {**filters, "older_than_days": older, "sort": sort, "page_size": size}.items() if v}
     return render_template("hr/index.html", page=page, filters=filters, older=older, sort=sort, size=size,
                            query=query, choices=hr.queue_choices(session=db.session, district_ids=staff_districts()),
-                           page_sizes=PAGE_SIZES,
-                           states=hr.QUEUE_STATES, labels=LABELS, status_label=status_label, kinds=KIND_LABELS,
-                           today=now(), first_page=cursor is None)
+                           page_sizes=PAGE_SIZES, states=hr.QUEUE_STATES, labels=LABELS, today=now(),
+                           first_page=cursor is None, rules=districts(), window_names=_window_names())
+
+
+def _window_names() -> dict[str, str]:
+    """Each submission window's name by its id (districts that share an id and a name say it once)."""
+    names: dict[str, list[str]] = {}
+    for rules in staff_rules().values():
+        for window in rules.submission_windows:
+            if window.name not in names.setdefault(window.id, []):
+                names[window.id].append(window.name)
+    return {window_id: " / ".join(found) for window_id, found in names.items()}
 
 
 @bp.route("/bulk-approve", methods=["POST"])
@@ -93,11 +109,31 @@ def bulk_approve():
         return redirect(url_for("hr.index"))
     result = hr.bulk_approve(session=db.session, rules_by_district=districts(), request_ids=ids, versions=versions,
                              actor=current_user, today=today(), district_ids=staff_districts())
+    said = _said(result.approved + [request_id for request_id, _ in result.skipped])
     if result.approved:
-        flash(f"Approved {len(result.approved)} request(s): " + ", ".join(f"#{i}" for i in result.approved), "success")
+        flash(f"Approved {len(result.approved)} request(s): " + ", ".join(_named(i, said) for i in result.approved), "success")
     for request_id, why in result.skipped:
-        flash(f"#{request_id} not approved: {why}", "error")
+        named = f" ({said[request_id]})" if request_id in said else ""
+        flash(f"#{request_id} not approved{named}: {why}", "error")
     return redirect(request.form.get("back") if (request.form.get("back") or "").startswith("/hr/") else url_for("hr.index"))
+
+
+def _named(request_id: int, said: dict[int, str]) -> str:
+    """A request in a message: its number, and what it is when the officer may know."""
+    return f"#{request_id} ({said[request_id]})" if request_id in said else f"#{request_id}"
+
+
+def _said(request_ids: list[int]) -> dict[int, str]:
+    """Each request as HR reads it in a message: the teacher's name and what they asked for."""
+    said = {}
+    for request_id in request_ids:
+        row = db.session.get(ChangeRequest, request_id)
+        if row is None or row.district_id not in staff_districts():
+            continue  # another district's request is not named
+        teacher = db.session.get(Teacher, row.teacher_id)
+        if teacher is not None:
+            said[request_id] = f"{teacher.name}, {request_words(row, districts().get(row.district_id)).lower()}"
+    return said
 
 
 def _request_or_404(request_id: int) -> ChangeRequest:
@@ -125,13 +161,16 @@ def detail(request_id: int):
         import json
 
         retro = json.loads(row.retro_explanation)
+    log = hr.audit_log(session=db.session, request_id=row.id)
+    reviews = hr.reviews(session=db.session, request_id=row.id)
     return render_template(
-        "hr/request.html", row=row, outcome=outcome, actions=actions, action_labels=ACTION_LABELS, form=form,
-        teacher=db.session.get(Teacher, row.teacher_id), status_label=status_label, kinds=KIND_LABELS,
+        "hr/request.html", row=row, rules=rules, outcome=outcome, actions=actions, action_labels=ACTION_LABELS,
+        form=form, teacher=db.session.get(Teacher, row.teacher_id),
         credentials=hr.request_credentials(session=db.session, request_id=row.id), retro=retro,
         evidence=[(e, verification_of(e)) for e in hr.evidence_files(session=db.session, request_id=row.id)],
-        log=hr.audit_log(session=db.session, request_id=row.id),
-        reviews=hr.reviews(session=db.session, request_id=row.id), reviewers_needed=rules.review.needed(row.kind))
+        log=log, reviews=reviews, reviewers_needed=rules.review.needed(row.kind),
+        names=accounts.names(session=db.session, user_ids=[e.actor_id for e in log] + [r.reviewer_id for r in reviews]),
+        year_names=school_year_names(rules, today()))
 
 
 @bp.route("/requests/<int:request_id>/decide", methods=["POST"])
@@ -156,7 +195,7 @@ def decide(request_id: int):
         flash(f"Not done: {error}.", "error")
     else:
         done = decision.change_request
-        message = f"Request #{done.id} is now {status_label(done.status).lower()}."
+        message = f"Request #{done.id} is now {request_status(done).lower()}."
         if decision.notes:
             message += " " + " ".join(decision.notes) + "."
         if decision.retro is not None:

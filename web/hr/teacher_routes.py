@@ -8,12 +8,12 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
-from engine.hr.assess import KIND_LABELS, assess
+from engine.hr.assess import assess
 from engine.pay.windows import open_windows
 from engine.hr.workflow import IllegalTransition, State, allowed_actions
 from models import EarnedCredential
 from models.hr import ChangeRequest, EvidenceFile
-from services import hr, teachers
+from services import accounts, hr, teachers
 from web.access import role_required
 from web.extensions import db
 from web.hr import requests_bp as bp
@@ -22,12 +22,14 @@ from web.hr.common import (
     now,
     rules_for,
     send_evidence,
-    status_label,
+    template_words,
     today,
     verification_of,
 )
 from web.hr.forms import CreditForm, EvidenceForm, RequestForm
-from web.templating import quantity
+from web.estimating import districts
+from web.labels import label, school_year_names
+from web.templating import long_date, quantity
 
 EVIDENCE_LIMIT = hr.MAX_EVIDENCE_BYTES + 64 * 1024  # the file plus the form around it
 
@@ -55,33 +57,76 @@ def _mine(request_id: int) -> ChangeRequest:
     return row
 
 
+@bp.context_processor
+def _words():
+    return template_words()
+
+
 @bp.route("/")
 @role_required("teacher")
 def index():
     """The teacher's requests, with their status and the reason for each decision."""
     teacher = _me()
     rows = hr.requests_of_teacher(session=db.session, teacher_id=teacher.id)
-    return render_template("requests/index.html", rows=rows, status_label=status_label, kinds=KIND_LABELS)
+    return render_template("requests/index.html", rows=rows, rules=districts().get(teacher.district_id))
 
 
 def _form_choices(form: RequestForm, teacher, rules):
     placement = hr.current_placement(session=db.session, teacher_id=teacher.id)
-    lanes = [lane.id for lane in rules.lanes]
-    form.target_lane.choices = [SelectChoice("", "the lane my credit earns")] + [SelectChoice(lane, lane) for lane in lanes]
-    form.role.choices = [SelectChoice("", "(not a role request)")] + [SelectChoice(r.id, r.name) for r in rules.roles]
-    windows = open_windows(rules, today())
-    form.window.choices = [SelectChoice("", "the next deadline")] + [
-        SelectChoice(w.window.id, f"{w.window.name}: file by {w.deadline}, effective {w.effective}") for w in windows]
+    window_said = _kind_choices(form, rules)
     own = [c for c in teachers.credentials(session=db.session, teacher_id=teacher.id) if c.used_amount < c.amount
            and c.status != "denied"]
-    form.credentials.choices = [SelectChoice(c.id, f"{c.title or c.kind} — {quantity(c.amount - c.used_amount)} "
-                                                   f"{str(c.kind).replace('_', ' ')} ({c.status}"
-                                                   f"{', earned ' + str(c.earned_on) if c.earned_on else ''})")
+    form.credentials.choices = [SelectChoice(c.id, f"{c.title or label(c.kind)} — {quantity(c.amount - c.used_amount)} "
+                                                   f"{label(c.kind).lower()} ({c.status}"
+                                                   f"{', earned ' + long_date(c.earned_on) if c.earned_on else ''})")
                                 for c in own]
     if not form.is_submitted():
         # What the request rests on, unless the teacher says otherwise: the credit still awaiting HR's decision.
         form.credentials.data = [c.id for c in hr.open_credit(session=db.session, teacher_id=teacher.id)]
-    return placement
+    return placement, window_said
+
+
+def _kind_choices(form: RequestForm, rules) -> str:
+    """Set the choices that follow the kind of request: lanes by name, roles by name, and each open window with
+    the date it makes a change effective and the school year that is; give what the chosen window means."""
+    names = school_year_names(rules, today())
+    form.target_lane.choices = [SelectChoice("", "The lane my credit earns")] + [
+        SelectChoice(lane.id, lane.label) for lane in rules.lanes]
+    form.role.choices = [SelectChoice("", "Choose a role")] + [SelectChoice(r.id, r.name) for r in rules.roles]
+
+    def year(w) -> str:
+        return w.school_year.label + (f", {names[w.school_year.label]}" if w.school_year.label in names else "")
+
+    windows = open_windows(rules, today())
+    form.window.choices = [SelectChoice("", "The next deadline")] + [
+        SelectChoice(w.window.id, f"{w.window.name}: file by {long_date(w.deadline)}, effective {long_date(w.effective)} "
+                                  f"({year(w)})") for w in windows]
+    chosen = next((w for w in windows if w.window.id == form.window.data), windows[0] if windows else None)
+    if chosen is None:
+        return f"{rules.district.name} has no submission window open now."
+    share = "" if chosen.window.share_of_year == 1 else f", paying the new rate for {chosen.window.share_of_year} of the year"
+    return (f"{'The next deadline' if not form.window.data else chosen.window.name}: file by {long_date(chosen.deadline)}; "
+            f"a change takes effect {long_date(chosen.effective)} ({year(chosen)}){share}.")
+
+
+def _fields_for_kind(form: RequestForm) -> tuple[str | None, str | None]:
+    """The target lane and role the chosen kind reads (a lane change has no role, a role request no lane)."""
+    kind = form.kind.data
+    return (form.target_lane.data or None) if kind == "lane_change" else None, \
+        (form.role.data or None) if kind == "role" else None
+
+
+def _place_refusal(form: RequestForm, message: str) -> None:
+    """Put a refusal from saving at the field it is about."""
+    text = message.lower()
+    if "ledger" in text:
+        form.credentials.errors = [f"Choose among your own credentials: {message}."]
+    elif "date earned" in text:
+        form.credit_earned_on.errors = [message]
+    elif "amount" in text or "whole" in text:
+        form.credit_amount.errors = [message]
+    else:
+        form.form_errors.append(f"Not saved: {message}.")
 
 
 def _new_credits(form) -> list[hr.NewCredit]:
@@ -108,11 +153,17 @@ def new():
     teacher = _me()
     rules = rules_for(teacher.district_id)
     form = RequestForm()
-    placement = _form_choices(form, teacher, rules)
+    placement, window_said = _form_choices(form, teacher, rules)
+    year_names = school_year_names(rules, today())
     if placement is None:
         return render_template("requests/new.html", form=form, placement=None, outcome=None)
     outcome = fresh = None
-    if form.validate_on_submit():
+    target_lane, role = _fields_for_kind(form)
+    valid = form.validate_on_submit()  # before the role check: validating resets every field's errors
+    if form.kind.data == "role" and form.is_submitted() and not role:
+        form.role.errors = ["Choose the role you ask for."]
+        valid = False
+    if valid:
         fresh = _read_upload(form.evidence)
         if fresh:
             try:
@@ -122,22 +173,23 @@ def new():
                 fresh = None
         upload = fresh or _kept_upload(form)
         facts = hr.preview_facts(session=db.session, rules=rules, teacher=teacher, kind=form.kind.data, today=today(),
-                                 target_lane=form.target_lane.data, role=form.role.data, window_id=form.window.data,
+                                 target_lane=target_lane, role=role, window_id=form.window.data,
                                  credential_ids=form.credentials.data or [], new_credits=_new_credits(form),
                                  evidence_files=1 if upload else 0)
         outcome = assess(rules, facts)
         if request.form.get("do") == "save" and not form.evidence.errors:
             try:
                 row = hr.create_request(session=db.session, rules=rules, teacher=teacher, actor=current_user,
-                                        kind=form.kind.data, today=today(), target_lane=form.target_lane.data,
-                                        role=form.role.data, window_id=form.window.data, note=form.note.data or "",
+                                        kind=form.kind.data, today=today(), target_lane=target_lane,
+                                        role=role, window_id=form.window.data, note=form.note.data or "",
                                         credential_ids=form.credentials.data or [], new_credits=_new_credits(form))
             except hr.NotAllowed as error:  # another teacher's or a missing credential, a bad date: save nothing
                 db.session.rollback()
-                flash(f"Choose among your own credentials: {error}." if "ledger" in str(error) else f"Not saved: {error}.",
-                      "error")
+                _place_refusal(form, str(error))
+                if fresh:
+                    _keep_upload(form, fresh)  # the file chosen stays chosen while the teacher fixes the field
                 return render_template("requests/new.html", form=form, placement=placement, outcome=outcome,
-                                       rules=rules), 400
+                                       rules=rules, year_names=year_names, window_said=window_said), 400
             if upload:
                 hr.add_evidence(session=db.session, change_request=row, actor=current_user, filename=upload[0],
                                 data=upload[1], instance_path=_instance(), rules=rules, today=today())
@@ -147,8 +199,23 @@ def new():
     if fresh and request.form.get("do") != "save":
         _forget_upload(form)
         _keep_upload(form, fresh)
-    status = 400 if form.is_submitted() and form.errors else 200
-    return render_template("requests/new.html", form=form, placement=placement, outcome=outcome, rules=rules), status
+    status = 400 if form.is_submitted() and (form.errors or form.form_errors) else 200
+    return render_template("requests/new.html", form=form, placement=placement, outcome=outcome, rules=rules,
+                           year_names=year_names, window_said=window_said), status
+
+
+@bp.route("/new/fields")
+@role_required("teacher")
+def new_fields():
+    """The fields that follow the kind of request (swapped in place by htmx): a lane for a lane change, a role for a
+    role request, and the windows with their effective dates; values kept."""
+    teacher = _me()
+    rules = rules_for(teacher.district_id)
+    form = RequestForm(formdata=request.args, meta={"csrf": False})
+    window_said = _kind_choices(form, rules)
+    if form.kind.data not in {choice.value for choice in form.kind.choices}:
+        form.kind.data = form.kind.choices[0].value
+    return render_template("requests/_kind_fields.html", form=form, rules=rules, window_said=window_said)
 
 
 def _instance() -> str:
@@ -198,11 +265,14 @@ def detail(request_id: int):
     outcome = hr.assess_request(session=db.session, rules=rules, change_request=row, today=today())
     actions = allowed_actions(row.status, requires_pre_approval=rules.counting.requires_pre_approval,
                               actor_role="teacher")
+    log = hr.audit_log(session=db.session, request_id=row.id)
     return render_template(
-        "requests/detail.html", row=row, outcome=outcome, actions=actions, status_label=status_label,
-        kinds=KIND_LABELS, credentials=hr.request_credentials(session=db.session, request_id=row.id),
+        "requests/detail.html", row=row, rules=rules, outcome=outcome, actions=actions,
+        year_names=school_year_names(rules, today()),
+        credentials=hr.request_credentials(session=db.session, request_id=row.id),
         evidence=[(e, verification_of(e)) for e in hr.evidence_files(session=db.session, request_id=row.id)],
-        log=hr.audit_log(session=db.session, request_id=row.id), form=EvidenceForm(), credit_form=CreditForm(),
+        log=log, names=accounts.names(session=db.session, user_ids=[e.actor_id for e in log]),
+        form=EvidenceForm(), credit_form=CreditForm(),
         can_add_evidence=row.status in (State.draft, State.returned, State.submitted))
 
 

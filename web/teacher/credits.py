@@ -13,6 +13,7 @@ from web.estimating import districts
 from web.extensions import db
 from web.hr.common import evidence_root, today
 from web.hr.forms import CREDIT_CHOICES
+from web.labels import label, school_year_names
 
 
 class LedgerForm(FlaskForm):
@@ -46,9 +47,10 @@ def credits_page(teacher, request):
             except hr.EvidenceRefused as error:
                 form.evidence.errors = [str(error)]
             else:
-                flash(", ".join(f"{r.title or r.kind}: {r.status}" for r in rows) + ". HR reviews it.", "success")
+                flash(", ".join(f"{r.title or label(r.kind)}: {r.status}" for r in rows) + ". HR reviews it.", "success")
                 return redirect(url_for("teacher.credits"))
     status = 400 if form.is_submitted() and form.errors else 200
     return render_template("teacher/credits.html", teacher=teacher, form=form, rules=rules,
+                           year_names=school_year_names(rules, today()) if rules else {},
                            items=ledger.ledger(session=db.session, teacher_id=teacher.id),
                            evidence=hr.credit_evidence(session=db.session, teacher_id=teacher.id)), status

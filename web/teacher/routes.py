@@ -17,6 +17,7 @@ from web.clock import today
 from web.estimating import ENGINE_INPUT_ERRORS, TeacherContext, pay_figure, teacher_context, timeline
 from web.extensions import db
 from web.scoping import own_district_or_404
+from web.labels import school_year_names
 from web.teacher import bp
 from web.teacher.forms import PLAN_YEARS, WhatIfForm
 
@@ -63,16 +64,38 @@ def _placed_view(years: int = 10) -> TeacherView | None:
     return view if view is not None and view.context.record is not None else None
 
 
+def _next_micro_credentials(view: TeacherView) -> tuple[dict | None, str | None]:
+    """The best option made of micro-credentials this school year that adds pay (the engine's best next steps, in
+    its ranking), or None; and why none could be worked out, if so."""
+    try:
+        options = best_next_steps(view.rules, view.context.record, view.context.walk(10))
+    except ENGINE_INPUT_ERRORS as problem:
+        return None, str(problem)
+    return next((o for o in options if o["micro_credentials"] and o["first_year_gain"]
+                 and Decimal(o["gain_over_years"]) > 0), None), None
+
+
+def _names(view: TeacherView | None) -> dict:
+    """Words for the teacher's pages: "this school year" beside a school year, lane names beside lane ids."""
+    if view is None or view.rules is None:
+        return {"year_names": {}, "lane_names": {}}
+    return {"year_names": school_year_names(view.rules, view.context.today),
+            "lane_names": {lane.id: lane.label for lane in view.rules.lanes}}
+
+
 def _dashboard(view: TeacherView | None, own: bool):
     grouped = {status: [] for status in CredentialStatus}
-    figures = None
+    figures = next_mc = next_error = None
     if view is not None:
         grouped = teachers.credentials_by_status(session=db.session, teacher_id=view.teacher.id)
         if view.result:
             figures = {"annual": pay_figure({"Your path": view.result}, "total", "Annual pay")}
+            if own:
+                next_mc, next_error = _next_micro_credentials(view)
     return render_template("teacher/dashboard.html", view=view, result=view.result if view else None,
                            error=view.error if view else None, grouped=grouped, figures=figures, own=own,
-                           statuses=list(CredentialStatus))
+                           statuses=list(CredentialStatus), next_mc=next_mc, next_error=next_error,
+                           **_names(view))
 
 
 @bp.route("/")
@@ -105,23 +128,30 @@ def _plan_years(first: str, count: int) -> list[str]:
 @bp.route("/what-if", methods=["GET", "POST"])
 @role_required("teacher")
 def what_if():
-    """Compare the teacher's path with a plan of micro-credentials and credit (and a role), year by year."""
-    form = WhatIfForm()
-    years_shown = form.years.data if form.is_submitted() and form.years.data else 10
+    """Compare the teacher's path with a plan of micro-credentials and credit (and a role), year by year.
+
+    A link may carry a plan in its query (the dashboard's "see it year by year": plan-0-micro_credentials=13):
+    it is compared at once, as the form would (a comparison changes nothing, so a GET needs no CSRF token)."""
+    linked = request.method == "GET" and any(key.startswith(("plan-", "role", "years")) for key in request.args)
+    form = WhatIfForm(formdata=request.args, meta={"csrf": False}) if linked else WhatIfForm()
+    asked = form.is_submitted() or linked
+    years_shown = form.years.data if asked and form.years.data else 10
     view = _placed_view(years_shown if isinstance(years_shown, int) and 1 <= years_shown <= 40 else 10)
     if view is None:
         return render_template("teacher/no_placement.html"), 200
     context = view.context
     years = _plan_years(context.first.label, PLAN_YEARS)
     form.role.choices = [SelectChoice("", "No role")] + [SelectChoice(role.id, role.name) for role in view.rules.roles]
-    if not form.is_submitted():
-        while len(form.plan.entries) < len(years):
-            form.plan.append_entry()
+    if linked and "role" not in request.args:
+        form.role.data = ""  # a link that names no role aims for none
+    while len(form.plan.entries) < len(years):
+        form.plan.append_entry()
     for entry, year in zip(form.plan.entries, years, strict=False):
         entry.form.school_year.data = year
     current, error = view.result, view.error
     what = figures = gain = None
-    if form.validate_on_submit() and current:
+    valid = form.validate() if linked else form.validate_on_submit()
+    if valid and current:
         record = context.record
         for entry in form.plan.entries[: len(years)]:
             record = with_planned(record, entry.form.school_year.data, entry.form.micro_credentials.data or 0,
@@ -142,9 +172,9 @@ def what_if():
     if current and what:
         rows = [(now, then, Decimal(then["total"]) - Decimal(now["total"]))
                 for now, then in zip(current["timeline"], what["timeline"], strict=True)]
-    status = 400 if form.is_submitted() and form.errors else 200
+    status = 400 if asked and form.errors else 200
     return render_template("teacher/what_if.html", view=view, form=form, current=current, what=what, gain=gain,
-                           rows=rows, figures=figures, error=error), status
+                           rows=rows, figures=figures, error=error, **_names(view)), status
 
 
 @bp.route("/next")
@@ -159,7 +189,7 @@ def next_moves_page():
         moves = next_moves(view.rules, view.context.record, view.context.first, view.context.today)
     except ENGINE_INPUT_ERRORS as problem:
         error = str(problem)
-    return render_template("teacher/next.html", view=view, moves=moves, error=error)
+    return render_template("teacher/next.html", view=view, moves=moves, error=error, **_names(view))
 
 
 @bp.route("/best")
@@ -174,7 +204,7 @@ def best_next_steps_page():
         options = best_next_steps(view.rules, view.context.record, view.context.walk(10))
     except ENGINE_INPUT_ERRORS as problem:
         error = str(problem)
-    return render_template("teacher/best.html", view=view, options=options, error=error)
+    return render_template("teacher/best.html", view=view, options=options, error=error, **_names(view))
 
 
 @bp.route("/schedule")
