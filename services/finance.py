@@ -12,19 +12,21 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from engine.budget.projection import bands, money
-from engine.budget.scenario import Scenario, prepare
+from engine.budget.scenario import Scenario, prepare, unchanged_levers
 from engine.rules import DistrictRules
 from models.finance import BudgetRoster, ProjectionRun, ScenarioRecord
 from models.types import utcnow
 from safe.spreadsheet import csv_row, xlsx_append
 
-MONEY_COLUMNS = ("base_pay", "additions", "role_supplements", "pay", "fica", "retirement", "health", "benefits",
+MONEY_COLUMNS = ("base_pay", "additions", "role_supplements", "pay", "social_security", "medicare", "fica", "retirement",
+                 "health", "benefits",
                  "program_cost", "total", "one_time", "recurring")
 LABELS = {
     "school_year": "School year", "headcount": "Head count", "fte": "FTE", "participants": "Earning micro-credentials",
     "micro_credentials": "Micro-credentials earned", "role_holders": "Role holders", "leavers": "Leavers",
     "retirees": "Retirements", "hires": "Hires", "base_pay": "Base pay", "additions": "Additions (all)",
-    "role_supplements": "Role supplements", "pay": "Pay", "fica": "FICA", "retirement": "Retirement",
+    "role_supplements": "Role supplements", "pay": "Pay", "social_security": "Social Security",
+    "medicare": "Medicare", "fica": "FICA (both)", "retirement": "Retirement",
     "health": "Health", "benefits": "Benefits", "program_cost": "Program cost (one-time)", "total": "Total cost",
     "one_time": "One-time cost", "recurring": "Recurring cost", "baseline_total": "Baseline total",
     "difference": "Difference vs baseline", "p5": "Total, 5th percentile", "median": "Total, median",
@@ -116,6 +118,8 @@ def assemble(rules: DistrictRules, scenario: Scenario, chosen, base, roster_name
     for year, other in zip(chosen.years, base.years):
         difference.append({"school_year": year["school_year"],
                            **{name: str(Decimal(year[name]) - Decimal(other[name])) for name in MONEY_COLUMNS}})
+    # A lever that is already the district's rule changes nothing: the result says so, beside its $0.00.
+    notes = unchanged_levers(rules, scenario)
     result = {
         "district": rules.id, "district_name": rules.district.name, "illustrative": rules.district.illustrative,
         "scenario_name": scenario.name, "scenario": scenario.model_dump(mode="json"), "roster": roster_name,
@@ -123,7 +127,7 @@ def assemble(rules: DistrictRules, scenario: Scenario, chosen, base, roster_name
         "addition_names": [a.name for a in rules.additions] + sorted({n for y in chosen.years for n in y["additions_by_kind"]}
                                                                      - {a.name for a in rules.additions}),
         "draws": scenario.draws, "seed": scenario.seed, "bands": chosen.bands, "baseline_bands": base.bands,
-        "difference_bands": [],
+        "difference_bands": [], "notes": notes,
     }
     if scenario.draws and chosen.totals_by_draw is not None and base.totals_by_draw is not None:
         # Same seed, draw by draw: the difference's own percentiles, not the difference of percentiles.
@@ -149,7 +153,7 @@ def table(result: dict) -> tuple[list[str], list[list]]:
     for i, year in enumerate(result["years"]):
         row: list = [year["school_year"]] + [Decimal(year[k]) for k in keys[1:9]] + [Decimal(year["base_pay"])]
         row += [Decimal(year["additions_by_kind"].get(name, "0.00")) for name in names]
-        row += [Decimal(year[k]) for k in MONEY_COLUMNS[1:]]
+        row += [Decimal(year.get(k, "0.00")) for k in MONEY_COLUMNS[1:]]   # results stored before SS/Medicare lack them
         row += [Decimal(result["baseline"][i]["total"]), Decimal(result["difference"][i]["total"])]
         if has_bands:
             band = result["bands"][i]

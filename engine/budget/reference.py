@@ -8,18 +8,23 @@ expected values to the cent, and both must give the hand-worked cases in tests/f
 
 The model, year by year (expected values):
 
-1. Uptake. Of the head count, uptake% earn `micro_credentials_per_participant` micro-credentials this
-   year; as many of them count as the district allows in a year (none below its yearly minimum, at
-   most its yearly maximum). Earners are paid any per-micro-credential stipend for them this year.
+1. Uptake. Earners are a cohort that persists: of the teachers who earned micro-credentials last year,
+   persistence% earn again; of the others (everyone in the first year, and every hire), uptake% start.
+   Where persistence equals uptake, earning last year changes nothing, and uptake% of the head count
+   earn. Each earns `micro_credentials_per_participant` micro-credentials this year; as many of them
+   count as the district allows in a year (none below its yearly minimum, at most its yearly maximum).
+   Earners are paid any per-micro-credential stipend for them this year.
 2. Pay. Base = the schedule cell (step, lane, growth steps) x FTE, rounded by the district's line
    rule; every addition the rules give the teacher (`addition_lines`); a scenario's new role, held by
    role-share% of the teachers eligible for it (`role_check`: years of service and micro-credentials
    held; the roster holds no ratings, so a role that asks for one has no holders), each paid its
    supplement; the program cost for every micro-credential earned (counted or not).
-3. Benefits. FICA (where paid) and the retirement rate on all pay, stipends and supplements
-   included, each rounded half up to the cent on the year's total; health per head. One-time cost is
-   the per-micro-credential stipends with their FICA and retirement, plus the program cost; the rest
-   of the total recurs.
+3. Benefits. Social Security (where paid) on all pay but what each teacher's base pay and additions
+   pass the wage base of the calendar year the school year starts in (a role supplement is taxed in
+   full); Medicare (where paid) and the retirement rate on all pay, stipends and supplements included;
+   each rounded half up to the cent on the year's total; health per head. One-time cost is the
+   per-micro-credential stipends with their Social Security, Medicare and retirement, plus the program
+   cost; the rest of the total recurs.
 4. Leavers, at the year's end: attrition% of the head count leave. Of them, retiree-share% retire,
    taken only from teachers at the top step of their lane (as many as there are); the other leavers
    come from everyone else (as many as there are).
@@ -37,7 +42,9 @@ is exact. Each target (earners, leavers, retirees; role holders of the eligible)
 its rate, rounded half up to a part; hires equal the leavers. A target is handed out by largest
 remainder (ties to the first) over groups of teachers in the same state, taken in the state's order:
 step, lane (in rule-file order), growth steps, growth steps from micro-credentials, micro-credentials
-toward the next phase, micro-credentials held, lane credit, years of service, degree, pay profile.
+toward the next phase, micro-credentials held, lane credit, years of service, degree, pay profile, earned
+last year (only where persistence differs from uptake).
+Earners are handed out over the groups of each pool (last year's earners, then the others) apart.
 Only what the rules can tell apart makes a state: lane credit counts micro-credential hours where
 they combine with other credit, and stops at the most any lane asks of the teacher's degree;
 micro-credentials held and years of service count only when a rule looks at them (a role, a lane by
@@ -114,6 +121,7 @@ class Teacher:
     micro_credentials: int    # held in all
     credit: Decimal           # hours beyond the degree, from courses
     service: int              # whole years
+    earning: bool = False     # earned micro-credentials last year (a cohort that persists)
 
     def placement(self) -> Placement:
         t = self.like
@@ -185,7 +193,7 @@ class _Model:
         return (t.step, self.lane_order.index(t.lane), t.growth, t.phases, 0 if held_all else t.progress,
                 min(t.micro_credentials, self.last_count) if self.last_count is not None else 0, credit,
                 min(t.service, self.last_service) if self.last_service is not None else 0,
-                DEGREES.index(t.degree), t.profile)
+                DEGREES.index(t.degree), t.profile, int(t.earning and self.assumptions.cohorts))
 
     def profile(self, fte: Decimal, like: RosterTeacher) -> tuple:
         """FTE, and which additions a teacher's band, subjects and certifications allow (degree and years apart)."""
@@ -240,7 +248,7 @@ class _Model:
     def advance(self, following: SchoolYear, t: Teacher, earner: bool) -> Teacher:
         """The same teacher one school year later (step, micro-credentials, lane)."""
         rules, rule = self.rules, self.rules.micro_credentials
-        t = replace(t, service=t.service + 1)
+        t = replace(t, service=t.service + 1, earning=earner)
         if following.label not in rules.steps.freeze_years:
             t.step = self._remember(("step", following.label, t.step, t.lane),
                                     lambda: self._next_step(following, t.step, t.lane))
@@ -306,7 +314,7 @@ def _merged(teachers: list[Teacher]) -> list[Teacher]:
     merged: dict[tuple, Teacher] = {}
     for t in teachers:
         key = (t.who, t.step, t.lane, t.growth, t.phases, t.progress, t.micro_credentials, t.credit, t.service,
-               t.degree, t.profile)
+               t.degree, t.profile, t.earning)
         if key in merged:
             merged[key].parts += t.parts
         else:
@@ -339,11 +347,20 @@ Halves = list[tuple[tuple, list[Teacher], bool]]   # (state, teachers, earn this
 def _uptake(model: _Model, teachers: list[Teacher]) -> Halves:
     """1. Who earns micro-credentials this year, handed out group by group in the state's order."""
     grouped = _grouped(model, teachers)
-    headcount = sum(t.parts for t in teachers)
-    target = _part_round(Decimal(headcount) * model.assumptions.uptake_percent / HUNDRED)
+    assumptions = model.assumptions
+    pools = [(lambda state: True, assumptions.uptake_percent)]
+    if assumptions.cohorts:
+        pools = [(lambda state: state[-1] == 1, assumptions.persistence_percent),
+                 (lambda state: state[-1] == 0, assumptions.uptake_percent)]
+    earners_of: dict[tuple, int] = {}
+    for in_pool, rate in pools:
+        members = [(state, m) for state, m in grouped if in_pool(state)]
+        target = _part_round(Decimal(sum(_parts(m) for _, m in members)) * rate / HUNDRED)
+        for (state, _), earners in zip(members, largest_remainder(target, [_parts(m) for _, m in members])):
+            earners_of[state] = earners
     halves: Halves = []
-    for (state, members), earners in zip(grouped, largest_remainder(target, [_parts(m) for _, m in grouped])):
-        earning, staying = _take(members, earners)
+    for state, members in grouped:
+        earning, staying = _take(members, earners_of[state])
         halves += [(state, staying, False), (state, earning, True)]
     return halves
 
@@ -393,14 +410,17 @@ def _year_end(model: _Model, year: SchoolYear, following: SchoolYear, halves: Ha
 def _figures(model: _Model, year: SchoolYear, halves: Halves) -> dict:
     """2-3. One school year's pay and benefits, as the fast engine's JSON shows them."""
     rules, assumptions = model.rules, model.assumptions
-    base, fte, eligible = ZERO, ZERO, 0
+    base, fte, eligible, over = ZERO, ZERO, 0, ZERO
     additions: dict[str, Decimal] = {a.name: ZERO for a in rules.additions}
+    wage_base = assumptions.wage_base_in(rules, year)
     for _, members, earner in halves:
         for t in members:
             pay, lines, may_hold = model.pay(year, t, earner)
             base += pay * t.parts
             for name, amount in lines.items():
                 additions[name] += amount * t.parts
+            if wage_base is not None:
+                over += max(ZERO, pay + sum(lines.values(), ZERO) - wage_base) * t.parts
             fte += t.fte * t.parts
             eligible += t.parts if may_hold else 0
     headcount = sum(_parts(m) for _, m, _ in halves)
@@ -416,12 +436,15 @@ def _figures(model: _Model, year: SchoolYear, halves: Halves) -> dict:
     roles = _cents(supplement * holders)
     program = _cents(_to_cent(assumptions.program_cost_per_micro_credential) * participants * model.earned)
     pay = base_pay + sum(by_name.values(), ZERO) + roles
-    fica_rate, retirement_rate = assumptions.fica_percent, assumptions.retirement_in(rules, year)
+    ss_rate, medicare_rate = assumptions.social_security_percent, assumptions.medicare_percent
+    retirement_rate = assumptions.retirement_in(rules, year)
     share = lambda amount, rate: round_money(amount * rate / HUNDRED)  # noqa: E731
-    fica, retirement = share(pay, fica_rate), share(pay, retirement_rate)
+    social_security, medicare = share(pay - _cents(over), ss_rate), share(pay, medicare_rate)
+    fica, retirement = social_security + medicare, share(pay, retirement_rate)
     health = _cents(_to_cent(assumptions.health_in(rules, year)) * headcount)
     total = pay + fica + retirement + health + program
-    one_time = stipends + share(stipends, fica_rate) + share(stipends, retirement_rate) + program
+    one_time = (stipends + share(stipends, ss_rate) + share(stipends, medicare_rate) + share(stipends, retirement_rate)
+                + program)
     money = money_str
     return {
         "school_year": year.label, "headcount": _heads(headcount),
@@ -429,7 +452,7 @@ def _figures(model: _Model, year: SchoolYear, halves: Halves) -> dict:
         "participants": _heads(participants), "micro_credentials": _heads(participants * model.earned),
         "role_holders": _heads(holders), "leavers": _heads(0), "retirees": _heads(0), "hires": _heads(0),
         "base_pay": money(base_pay), "additions": money(pay - base_pay - roles), "role_supplements": money(roles),
-        "pay": money(pay), "fica": money(fica), "retirement": money(retirement), "health": money(health),
+        "pay": money(pay), "social_security": money(social_security), "medicare": money(medicare), "fica": money(fica), "retirement": money(retirement), "health": money(health),
         "benefits": money(fica + retirement + health), "program_cost": money(program), "total": money(total),
         "one_time": money(one_time), "recurring": money(total - one_time),
         "additions_by_kind": {name: money(amount) for name, amount in by_name.items()},

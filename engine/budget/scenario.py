@@ -7,14 +7,15 @@ vectorised engine and the per-teacher reference engine see the same rules.
 """
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from engine.errors import RuleInputError
 from engine.money import round_money
-from engine.pay.cells import cell_amount, latest_schedule_year, schedule_for
+from engine.pay.cells import cell_amount, cola_factor, latest_schedule_year, schedule_for
 from engine.rules import (
     Addition,
     DistrictRules,
@@ -101,10 +102,13 @@ class ScheduleChanges(Strict):
     freeze_years: list[Annotated[str, Field(pattern=r"^\d{4}-\d{2}$")]] = []
     add_lane: AddedLane | None = None
     lane_credits: list[LaneCredits] = []
+    effective_year: Annotated[str, Field(pattern=r"^\d{4}-\d{2}$")] | None = Field(
+        None, description="the school year the raise, the added step and the added lane take effect; empty: the first "
+                          "projected year without a schedule of its own (an adopted schedule is not raised unless told)")
 
     @property
     def is_empty(self) -> bool:
-        return self == ScheduleChanges()
+        return self.model_copy(update={"effective_year": None}) == ScheduleChanges()
 
 
 class Scenario(Strict):
@@ -117,20 +121,34 @@ class Scenario(Strict):
     cola_percent: Percent | None = None
     attrition_percent: Percent | None = None
     retiree_share_percent: Percent | None = None
-    uptake_percent: Percent | None = None
+    uptake_percent: Percent | None = Field(None, description="share of teachers not earning who start each year")
+    persistence_percent: Percent | None = Field(None, description="share of last year's earners who earn again")
     micro_credentials_per_participant: Annotated[int, Field(ge=1, le=30)] = 5
     hiring_step: Annotated[int, Field(ge=0)] | None = None
     hiring_lanes: list[LaneShare] = []
     program_cost_per_micro_credential: Money = Decimal(0)
     policy: Policy = Policy()
     schedule: ScheduleChanges = ScheduleChanges()
-    fica_enabled: bool | None = None
-    fica_percent: Percent | None = None
+    social_security: bool | None = Field(None, description="Social Security paid (6.2% up to the wage base); empty: the rule file's")
+    medicare: bool | None = Field(None, description="Medicare paid (1.45%); empty: the rule file's")
     retirement_percent: Percent | None = None
     health_per_head: Money | None = None
     worst_case: bool = False
     draws: Annotated[int, Field(ge=0, le=MAX_DRAWS)] = 0
     seed: Annotated[int, Field(ge=0, le=2**63 - 1)] = 20260701
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_fica_switch(cls, data):
+        """Scenarios saved before Social Security and Medicare were apart: one FICA switch stood for both."""
+        if isinstance(data, dict) and ("fica_enabled" in data or "fica_percent" in data):
+            data = dict(data)
+            enabled = data.pop("fica_enabled", None)
+            data.pop("fica_percent", None)
+            if enabled is not None:
+                data.setdefault("social_security", enabled)
+                data.setdefault("medicare", enabled)
+        return data
 
     @field_validator("start_year")
     @classmethod
@@ -154,12 +172,14 @@ class Assumptions(BaseModel):
     years: int
     attrition_percent: Decimal
     retiree_share_percent: Decimal
-    uptake_percent: Decimal
+    uptake_percent: Decimal               # of those not earning last year, the share who start
+    persistence_percent: Decimal          # of last year's earners, the share who earn again
     micro_credentials_per_participant: int
     hiring_step: int
     hiring_lanes: tuple[tuple[str, Decimal], ...]
     program_cost_per_micro_credential: Decimal
-    fica_percent: Decimal
+    social_security_percent: Decimal      # 0 where the district does not pay it
+    medicare_percent: Decimal
     health_per_head: Decimal | None
     retirement_percent: Decimal | None
     role_id: str | None
@@ -169,6 +189,23 @@ class Assumptions(BaseModel):
 
     def school_years(self) -> list[SchoolYear]:
         return [self.first_year.plus(k) for k in range(self.years)]
+
+    @property
+    def cohorts(self) -> bool:
+        """Whether earning last year changes the odds of earning this year (earners are a cohort that persists)."""
+        return self.persistence_percent != self.uptake_percent
+
+    @property
+    def fica_percent(self) -> Decimal:
+        """Social Security and Medicare together, on pay under the wage base."""
+        return self.social_security_percent + self.medicare_percent
+
+    def wage_base_in(self, rules: DistrictRules, year: SchoolYear) -> Decimal | None:
+        """Social Security's wage base for a school year (the calendar year it starts in); None where not paid."""
+        if not self.social_security_percent:
+            return None
+        value = dated_value(rules.budget.fica.wage_base, date(year.start.year, 12, 31))
+        return Decimal(value) if value is not None else None
 
     def retirement_in(self, rules: DistrictRules, year: SchoolYear) -> Decimal:
         """The retirement rate on pay in a school year: the override, or the rule file's dated rate."""
@@ -249,9 +286,10 @@ def scenario_rules(rules: DistrictRules, scenario: Scenario) -> DistrictRules:
     budget_update: dict = {}
     if scenario.cola_percent is not None:
         budget_update["cola_percent"] = scenario.cola_percent
-    if scenario.fica_enabled is not None or scenario.fica_percent is not None:
-        budget_update["fica"] = Fica(enabled=budget.fica.enabled if scenario.fica_enabled is None else scenario.fica_enabled,
-                                     rate=budget.fica.rate if scenario.fica_percent is None else scenario.fica_percent)
+    fica_update = {name: value for name in ("social_security", "medicare")
+                   if (value := getattr(scenario, name)) is not None}
+    if fica_update:
+        budget_update["fica"] = budget.fica.model_copy(update=fica_update)
     if budget_update:
         update["budget"] = budget.model_copy(update=budget_update)
     policy = scenario.policy
@@ -263,10 +301,21 @@ def scenario_rules(rules: DistrictRules, scenario: Scenario) -> DistrictRules:
             description="Scenario policy: micro-credentials count as graduate-equivalent hours toward lanes.")
     additions = list(rules.additions)
     if policy.stipend_per_micro_credential is not None:
-        eligibility = Eligibility(bands=list(policy.stipend_bands)) if policy.stipend_bands else Eligibility()
-        additions.append(Addition(id="scenario-mc-stipend", name="Micro-credential stipend (scenario)",
-                                  kind="per_micro_credential", amount=policy.stipend_per_micro_credential,
-                                  per_year_cap=policy.stipend_cap_per_year, eligibility=eligibility))
+        current = next((i for i, a in enumerate(additions) if a.kind == "per_micro_credential"), None)
+        if current is None:
+            eligibility = Eligibility(bands=list(policy.stipend_bands)) if policy.stipend_bands else Eligibility()
+            additions.append(Addition(id="scenario-mc-stipend", name="Micro-credential stipend (scenario)",
+                                      kind="per_micro_credential", amount=policy.stipend_per_micro_credential,
+                                      per_year_cap=policy.stipend_cap_per_year, eligibility=eligibility))
+        else:
+            # Raising the cap or the amount of the district's stipend changes that stipend: it is not paid twice.
+            existing = additions[current]
+            eligibility = existing.eligibility
+            if policy.stipend_bands:
+                eligibility = eligibility.model_copy(update={"bands": list(policy.stipend_bands)})
+            additions[current] = existing.model_copy(update={
+                "amount": _from_year(existing.amount, start.start, policy.stipend_per_micro_credential),
+                "per_year_cap": policy.stipend_cap_per_year, "eligibility": eligibility})
     update["additions"] = additions
     roles = list(rules.roles)
     if policy.new_role:
@@ -285,14 +334,7 @@ def scenario_rules(rules: DistrictRules, scenario: Scenario) -> DistrictRules:
                      Lane(id=added.id, name=added.id, degree=added.degree, credits=added.credits,
                           description=f"Scenario: a lane {added.percent_over}% over {added.after}."))
     update["lanes"] = lanes
-    schedules = {}
-    for adopted, schedule in rules.schedules.items():
-        # Only schedules in force in or after the first projected year change.
-        if adopted <= start.start and rules.adopted_schedule(start)[0] != adopted:
-            schedules[adopted] = schedule
-            continue
-        schedules[adopted] = _changed_schedule(rules, schedule, changes)
-    update["schedules"] = schedules
+    update["schedules"] = _schedules_from(rules, effective_year(rules, scenario), changes)
     steps = rules.steps
     step_update: dict = {}
     if changes.freeze_years:
@@ -304,6 +346,69 @@ def scenario_rules(rules: DistrictRules, scenario: Scenario) -> DistrictRules:
     changed = rules.model_copy(update=update)
     # Re-validate: the copy must still be a consistent rule set.
     return DistrictRules.model_validate(changed.model_dump())
+
+
+def effective_year(rules: DistrictRules, scenario: Scenario) -> SchoolYear:
+    """The school year the scenario's raise, added step and added lane take effect: the one it names, else the first
+    projected year without a schedule adopted for it (a year whose schedule is adopted keeps it unless told)."""
+    if scenario.schedule.effective_year:
+        return rules.year(scenario.schedule.effective_year)
+    start = first_year(rules, scenario)
+    found = rules.adopted_schedule(start)
+    return start.plus(1) if found is not None and found[0] == start.start else start
+
+
+def _schedules_from(rules: DistrictRules, effective: SchoolYear, changes: ScheduleChanges) -> dict:
+    """The dated schedules with the changes made from the effective year on: schedules adopted for later years are
+    changed, and where no schedule is adopted for the effective year, the one carried forward to it (by COLA) is
+    adopted then, changed."""
+    schedules = dict(rules.schedules)
+    if not (changes.raise_percent or changes.add_step or changes.add_lane):
+        return schedules
+    for adopted, schedule in rules.schedules.items():
+        if adopted >= effective.start:
+            schedules[adopted] = _changed_schedule(rules, schedule, changes)
+    if effective.start not in rules.schedules and rules.adopted_schedule(effective) is not None:
+        # The years between the last adopted schedule and the effective year keep their COLA: each is adopted as
+        # carried forward (a grid's cells exactly; an index base or a growth cap rounded to the cent, as adopted).
+        year = latest_schedule_year(rules).plus(1)
+        while year.start < effective.start:
+            schedules[year.start] = _carried_to(rules, year)
+            year = year.plus(1)
+        schedules[effective.start] = _changed_schedule(rules, _carried_to(rules, effective), changes)
+    return dict(sorted(schedules.items()))
+
+
+def _carried_to(rules: DistrictRules, year: SchoolYear) -> Schedule:
+    """The schedule in force in a school year as an adopted one: amounts carried forward by COLA, rounded as cells are."""
+    schedule, _, assumed = schedule_for(rules, year)
+    factor = cola_factor(rules, assumed)
+    update: dict = {}
+    if not assumed:
+        return schedule
+    if schedule.kind == "index":
+        update["base"] = round_money(schedule.base * factor)
+    else:
+        update["rows"] = [row if row.reserved else row.model_copy(update={"amounts": [_scale(rules, a, factor) for a in row.amounts]})
+                          for row in schedule.rows]
+    if schedule.growth is not None:
+        growth = schedule.growth
+        cents = lambda value: None if value is None else round_money(value * factor)  # noqa: E731
+        update["growth"] = growth.model_copy(update={"cap": cents(_in_force(growth.cap, year)),
+                                                     "minimum": cents(_in_force(growth.minimum, year))})
+    return schedule.model_copy(update=update)
+
+
+def _in_force(value, year: SchoolYear):
+    return None if value is None else dated_value(value, year.start)
+
+
+def _from_year(value, start: date, new: Decimal):
+    """A dated amount that becomes `new` from a date on, keeping what it was before."""
+    if not isinstance(value, dict):
+        return new      # one amount for every year: the projection reads none before its first year
+    kept = {on: amount for on, amount in value.items() if on < start}
+    return {**kept, start: new} if kept else new
 
 
 def _scale(rules: DistrictRules, amount: Decimal | None, factor: Decimal) -> Decimal | None:
@@ -374,42 +479,64 @@ def _scale_dated(rules: DistrictRules, value, factor: Decimal):
     return _scale(rules, value, factor)
 
 
-def resolve(rules: DistrictRules, scenario: Scenario) -> Assumptions:
-    """The scenario's assumptions with every default taken from the (changed) rules."""
+def resolve(rules: DistrictRules, scenario: Scenario, year: SchoolYear | None = None) -> Assumptions:
+    """The scenario's assumptions with every default taken from the (changed) rules; `year` is the first projected
+    year, found from the district's own rules (a changed copy may have adopted schedules of its own)."""
     budget = rules.budget
-    year = first_year(rules, scenario)
+    year = year or first_year(rules, scenario)
     schedule, _, _ = schedule_for(rules, year)
     hiring_step = scenario.hiring_step if scenario.hiring_step is not None else max(rules.steps.hiring_step, schedule.first_step)
     lanes = tuple((s.lane, s.percent) for s in scenario.hiring_lanes if s.percent > 0) or ((schedule.lanes[0], HUNDRED),)
     role = scenario.policy.new_role
     uptake = budget.micro_credential_uptake_percent if scenario.uptake_percent is None else scenario.uptake_percent
+    persistence = scenario.persistence_percent
+    if persistence is None:
+        persistence = budget.micro_credential_persistence_percent
+    if persistence is None:
+        persistence = uptake
     per_participant = scenario.micro_credentials_per_participant
     role_share = role.share_percent if role else Decimal(0)
     if scenario.worst_case:
-        # Every eligible teacher qualifies: all earn as many micro-credentials as count in a year, all eligible take the role.
-        uptake = HUNDRED
-        caps = [a.per_year_cap for a in rules.additions if a.kind == "per_micro_credential" and a.per_year_cap]
-        limit = rules.counting.max_micro_credentials_per_year
-        per_participant = max([per_participant] + caps)
-        if limit is not None:
-            per_participant = min(per_participant, limit)
+        # Every eligible teacher qualifies: all start and keep earning at the fastest pace the rules allow, all
+        # eligible teachers take the role.
+        uptake = persistence = HUNDRED
+        per_participant = fastest_pace(rules, per_participant)
         role_share = HUNDRED
+    fica = budget.fica
     return Assumptions(
         first_year=year, years=scenario.years,
         attrition_percent=budget.attrition_percent if scenario.attrition_percent is None else scenario.attrition_percent,
         retiree_share_percent=budget.retiree_share_percent if scenario.retiree_share_percent is None else scenario.retiree_share_percent,
-        uptake_percent=uptake, micro_credentials_per_participant=per_participant, hiring_step=hiring_step,
-        hiring_lanes=lanes, program_cost_per_micro_credential=scenario.program_cost_per_micro_credential,
-        fica_percent=budget.fica.rate if budget.fica.enabled else Decimal(0),
+        uptake_percent=uptake, persistence_percent=persistence, micro_credentials_per_participant=per_participant,
+        hiring_step=hiring_step, hiring_lanes=lanes, program_cost_per_micro_credential=scenario.program_cost_per_micro_credential,
+        social_security_percent=fica.social_security_rate if fica.social_security else Decimal(0),
+        medicare_percent=fica.medicare_rate if fica.medicare else Decimal(0),
         health_per_head=scenario.health_per_head, retirement_percent=scenario.retirement_percent,
         role_id=role.id if role else None, role_share_percent=role_share, draws=scenario.draws, seed=scenario.seed,
     )
 
 
+def fastest_pace(rules: DistrictRules, at_least: int = 1) -> int:
+    """The most micro-credentials a year that the rules count and that can still change pay: the yearly maximum
+    where there is one; else every phase of growth steps at once, the hours to the highest lane, or the largest
+    stipend cap, whichever is most."""
+    rule, counting = rules.micro_credentials, rules.counting
+    if counting.max_micro_credentials_per_year is not None:
+        return counting.max_micro_credentials_per_year
+    candidates = [at_least, counting.min_micro_credentials_per_year]
+    candidates += [a.per_year_cap for a in rules.additions if a.kind == "per_micro_credential" and a.per_year_cap]
+    if rule.counts_toward == "growth_steps" and rule.per_growth_step:
+        candidates.append(rule.per_growth_step * (rule.max_growth_steps or 1))
+    if rule.counts_toward == "lanes" and rule.credit_hours_each > 0:
+        most = max(lane.credits for lane in rules.lanes)
+        candidates.append(int(-(-Decimal(most) // rule.credit_hours_each)))
+    return min(max(candidates), 30)
+
+
 def prepare(rules: DistrictRules, scenario: Scenario) -> tuple[DistrictRules, Assumptions]:
     """The changed rules and the resolved assumptions a projection engine runs on."""
     changed = scenario_rules(rules, scenario)
-    assumptions = resolve(changed, scenario)
+    assumptions = resolve(changed, scenario, first_year(rules, scenario))
     problems = []
     for lane, _ in assumptions.hiring_lanes:
         try:
@@ -419,3 +546,45 @@ def prepare(rules: DistrictRules, scenario: Scenario) -> tuple[DistrictRules, As
     if problems:
         raise ScenarioError(problems)
     return changed, assumptions
+
+
+def unchanged_levers(rules: DistrictRules, scenario: Scenario) -> list[str]:
+    """Why each lever the scenario pulls changes nothing, where it does not (a $0.00 difference says why)."""
+    notes: list[str] = []
+    name = rules.district.name
+    policy, changes = scenario.policy, scenario.schedule
+    start = first_year(rules, scenario)
+    years = {start.plus(k).label for k in range(scenario.years)}
+    rule = rules.micro_credentials
+    if policy.micro_credentials_count_toward_lanes and rule.counts_toward == "lanes" \
+            and rule.credit_hours_each == policy.credit_hours_per_micro_credential and rule.combine_with_other_credit:
+        notes.append(f"Micro-credentials already count toward lanes in {name}, {rule.credit_hours_each} graduate-equivalent "
+                     f"hour(s) each: this is the district's rule, so it changes nothing.")
+    stipends = [a for a in rules.additions if a.kind == "per_micro_credential"]
+    if policy.stipend_per_micro_credential is not None and stipends:
+        current = stipends[0]
+        bands = [str(b) for b in current.eligibility.bands or []]
+        if dated_value(current.amount, start.start) == policy.stipend_per_micro_credential \
+                and current.per_year_cap == policy.stipend_cap_per_year \
+                and (not policy.stipend_bands or sorted(policy.stipend_bands) == sorted(bands)):
+            notes.append(f"{current.name} is already ${policy.stipend_per_micro_credential} a micro-credential"
+                         + (f", at most {current.per_year_cap} a year" if current.per_year_cap else "")
+                         + f" in {name}: this is the district's rule, so it changes nothing.")
+    uptake = scenario.uptake_percent if scenario.uptake_percent is not None else rules.budget.micro_credential_uptake_percent
+    if not scenario.worst_case and uptake == 0 and (policy.micro_credentials_count_toward_lanes
+                                                     or policy.stipend_per_micro_credential is not None):
+        notes.append("No one starts earning micro-credentials (uptake 0%): a micro-credential policy costs nothing.")
+    for label in changes.freeze_years:
+        if label in rules.steps.freeze_years:
+            notes.append(f"Steps are already frozen in {label} in {name}'s rules.")
+        elif label not in years:
+            notes.append(f"The step freeze in {label} falls outside the projected years "
+                         f"({start.label} to {start.plus(scenario.years - 1).label}).")
+    for entry in changes.lane_credits:
+        if any(lane.id == entry.lane and lane.credits == entry.credits for lane in rules.lanes):
+            notes.append(f"Lane {entry.lane} already asks {entry.credits} hours of credit.")
+    if changes.raise_percent or changes.add_step or changes.add_lane:
+        effective = effective_year(rules, scenario)
+        if effective.label not in years and effective.start > start.start:
+            notes.append(f"The schedule changes take effect in {effective.label}, after the last projected year.")
+    return notes

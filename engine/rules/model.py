@@ -274,10 +274,18 @@ class Pay(Cited):
 
 
 class Fica(Strict):
-    """Social Security and Medicare on pay, where the district pays them."""
+    """Social Security and Medicare on pay, each where the district pays it.
 
-    enabled: bool = True
-    rate: Percent = Decimal("7.65")
+    Social Security (6.2%) stops at the wage base of the calendar year a school year starts in; Medicare (1.45%)
+    has none. Many Texas districts stay outside Social Security but pay Medicare for staff hired after March 1986."""
+
+    social_security: bool = True
+    social_security_rate: Percent = Decimal("6.2")
+    wage_base: DatedMoney = Field(
+        {date(2025, 1, 1): Decimal("176100.00"), date(2026, 1, 1): Decimal("184500.00")},
+        description="Social Security's wage base by the date it takes effect (SSA: $176,100 in 2025, $184,500 in 2026)")
+    medicare: bool = True
+    medicare_rate: Percent = Decimal("1.45")
 
 
 class Budget(Cited):
@@ -289,7 +297,10 @@ class Budget(Cited):
     cola_percent: Percent = Decimal(0)
     attrition_percent: Percent = Decimal(8)
     retiree_share_percent: Percent = Decimal(28)
-    micro_credential_uptake_percent: Percent = Decimal(10)
+    micro_credential_uptake_percent: Percent = Field(Decimal(10), description="share of teachers not yet earning "
+                                                     "micro-credentials who start in a school year")
+    micro_credential_persistence_percent: Percent | None = Field(
+        None, description="share of last year's earners who earn again this year; empty: the uptake share (no memory)")
     ratings: list[str] = ["ineffective", "developing", "effective", "highly_effective"]
 
 

@@ -172,6 +172,36 @@ def test_scenarios_compare_side_by_side(client, login_as, session, districts):
     assert "MCs toward lanes: total" in page and "Stipend only: difference" in page and "All years" in page
 
 
+def test_a_lever_that_is_already_the_rule_shows_a_zero_difference_with_the_reason(client, login_as, session, districts):
+    roster = make_roster(session, districts, teachers=40)
+    login_as("finance")
+    token = csrf_token(client, "/finance/scenarios/new")
+    # Cedar Valley already counts micro-credentials toward lanes, 1 hour each (the form's empty hours field).
+    response = client.post("/finance/scenarios/new", data=scenario_form(
+        token, roster.id, name="Already the rule", stipend_per_micro_credential="", raise_percent="", draws="0"))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert re.search(r'data-testid="total-difference">\$0\.00<', page)
+    assert "Micro-credentials already count toward lanes in Cedar Valley Unified (illustrative)" in page
+
+
+def test_the_form_keeps_persistence_the_effective_year_and_social_security_apart(client, login_as, session, districts):
+    from web.finance.forms import form_from_scenario, scenario_from_form
+
+    form = {"name": "Deal", "district_id": "harmony", "uptake_percent": "20", "persistence_percent": "90",
+            "raise_percent": "3", "effective_year": "2028-29", "social_security": "yes", "medicare": ""}
+    scenario = scenario_from_form(form, districts["harmony"])
+    assert (scenario.uptake_percent, scenario.persistence_percent) == (Decimal(20), Decimal(90))
+    assert scenario.schedule.effective_year == "2028-29"
+    assert (scenario.social_security, scenario.medicare) == (True, None)
+    again = form_from_scenario(scenario)
+    assert (again["persistence_percent"], again["effective_year"], again["social_security"], again["medicare"]) == \
+        (Decimal(90), "2028-29", "yes", "")
+    login_as("finance")
+    page = client.get("/finance/scenarios/fields?district_id=harmony").get_data(as_text=True)
+    assert "As the rule file says (not paid)" in page and "As the rule file says (paid, 1.45%)" in page
+
+
 def test_a_scenario_that_does_not_fit_is_shown_with_its_problems(client, login_as, session, districts):
     roster = make_roster(session, districts)
     login_as("finance")

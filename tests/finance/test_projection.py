@@ -97,24 +97,30 @@ def one_teacher(rules, **fields) -> Roster:
     return Roster.from_teachers(rules.id, [teacher], rules)
 
 
-def test_the_benefit_load_applies_to_stipends(shipped):
-    # Harmony pays no FICA by default; the scenario turns it on to check the load on stipends.
+def test_raising_the_stipend_and_its_cap_replaces_the_districts_stipend_and_loads_benefits_on_it(shipped):
+    # Harmony pays Medicare, not Social Security; the scenario turns Social Security on to check the load on stipends.
     rules = shipped["harmony"]
     roster = one_teacher(rules, band="5", subjects=("math",))
-    base = Scenario(name="No stipend", district_id="harmony", years=1, uptake_percent=Decimal(100),
-                    micro_credentials_per_participant=8, fica_enabled=True, fica_percent=Decimal("7.65"),
-                    retirement_percent=Decimal("2.75"))
-    stipend = base.model_copy(update={"policy": Policy(stipend_per_micro_credential=Decimal("150.00"))})
+    base = Scenario(name="No change", district_id="harmony", years=1, uptake_percent=Decimal(100),
+                    micro_credentials_per_participant=12, social_security=True, retirement_percent=Decimal("2.75"))
+    raised = base.model_copy(update={"policy": Policy(stipend_per_micro_credential=Decimal("300.00"),
+                                                      stipend_cap_per_year=12)})
     before = project(rules, base, roster).years[0]
-    after = project(rules, stipend, roster).years[0]
-    extra = Decimal(after["additions"]) - Decimal(before["additions"])
-    assert extra == Decimal("1200.00")  # 8 micro-credentials x $150, on top of Harmony's own $200 stipend
-    assert Decimal(after["fica"]) - Decimal(before["fica"]) == Decimal("91.80")  # 7.65% of $1,200
-    assert Decimal(after["retirement"]) - Decimal(before["retirement"]) == Decimal("33.00")  # 2.75% of $1,200
+    after = project(rules, raised, roster).years[0]
+    # One stipend line, not two: $200 x 8 (the cap) becomes $300 x 12.
+    assert before["additions_by_kind"]["Micro-credential stipend"] == "1600.00"
+    assert after["additions_by_kind"]["Micro-credential stipend"] == "3600.00"
+    assert not any("scenario" in name for name in after["additions_by_kind"])
+    assert Decimal(after["additions"]) - Decimal(before["additions"]) == Decimal("2000.00")
+    assert Decimal(after["social_security"]) - Decimal(before["social_security"]) == Decimal("124.00")  # 6.2% of $2,000
+    assert Decimal(after["medicare"]) - Decimal(before["medicare"]) == Decimal("29.00")  # 1.45% of $2,000
+    assert Decimal(after["retirement"]) - Decimal(before["retirement"]) == Decimal("55.00")  # 2.75% of $2,000
     pay = Decimal(after["pay"])
-    assert Decimal(after["fica"]) == (pay * Decimal("0.0765")).quantize(Decimal("0.01"))
-    # Stipends for micro-credentials earned this year are one-time cost, with their payroll taxes.
-    assert Decimal(after["one_time"]) == Decimal("2800.00") + Decimal("214.20") + Decimal("77.00")
+    assert Decimal(after["medicare"]) == (pay * Decimal("0.0145")).quantize(Decimal("0.01"))
+    assert Decimal(after["fica"]) == Decimal(after["social_security"]) + Decimal(after["medicare"])
+    # Stipends for micro-credentials earned this year are one-time cost, with their payroll taxes:
+    # 3,600.00 + 6.2% (223.20) + 1.45% (52.20) + 2.75% (99.00).
+    assert Decimal(after["one_time"]) == Decimal("3600.00") + Decimal("223.20") + Decimal("52.20") + Decimal("99.00")
 
 
 def test_health_is_per_head_and_fte_scales_pay(shipped):
@@ -132,7 +138,12 @@ def test_a_raise_and_an_added_step_raise_the_cost(shipped, small_rosters):
     plain = Scenario(name="Plain", district_id="prairie-ridge", years=4)
     raised = plain.model_copy(update={"schedule": ScheduleChanges(raise_percent=Decimal(3))})
     a, b = project(rules, plain, roster), project(rules, raised, roster)
-    ratio = Decimal(b.years[0]["base_pay"]) / Decimal(a.years[0]["base_pay"])
+    # The first year's schedule is adopted: the raise takes effect the year after, unless told otherwise.
+    assert b.years[0]["base_pay"] == a.years[0]["base_pay"]
+    ratio = Decimal(b.years[1]["base_pay"]) / Decimal(a.years[1]["base_pay"])
+    assert Decimal("1.029") < ratio < Decimal("1.031")
+    told = plain.model_copy(update={"schedule": ScheduleChanges(raise_percent=Decimal(3), effective_year=a.years[0]["school_year"])})
+    ratio = Decimal(project(rules, told, roster).years[0]["base_pay"]) / Decimal(a.years[0]["base_pay"])
     assert Decimal("1.029") < ratio < Decimal("1.031")
     # Without turnover (which would move who retires "at the top"), a step added at the top only adds pay.
     still = plain.model_copy(update={"attrition_percent": Decimal(0)})
@@ -186,6 +197,53 @@ def test_a_scenario_that_does_not_fit_the_rules_is_refused(shipped):
     # Cedar Valley's step 6 is reserved: no one can be hired there.
     with pytest.raises(ScenarioError, match="hiring_step: hires in lane BA at step 6"):
         prepare(shipped["cedar-valley"], Scenario(name="Reserved", district_id="cedar-valley", hiring_step=6))
+
+
+def test_social_security_stops_at_the_wage_base_and_medicare_does_not(shipped):
+    rules = shipped["cedar-valley"]
+    fica = rules.budget.fica.model_copy(update={"wage_base": Decimal("50000.00")})
+    low = rules.model_copy(update={"budget": rules.budget.model_copy(update={"fica": fica})})
+    roster = Roster.from_teachers("cedar-valley", [RosterTeacher(employee_id="B", step=21, lane="MA")], low)
+    scenario = Scenario(name="Wage base", district_id="cedar-valley", years=1, uptake_percent=Decimal(0))
+    for engine in (project, project_reference):
+        year = engine(low, scenario, roster).years[0]
+        # MA step 21 = 71,993.00, and longevity at 13, 17 and 21 years (no hire date: years = step) 3 x 2,834.00
+        assert year["pay"] == "80495.00"
+        assert year["social_security"] == "3100.00"   # 6.2% of the wage base, 50,000.00
+        assert year["medicare"] == "1167.18"          # 1.45% of 80,495.00 = 1,167.1775
+        assert year["fica"] == "4267.18"
+
+
+def test_harmony_pays_medicare_but_not_social_security(shipped):
+    rules = shipped["harmony"]
+    year = project(rules, Scenario(name="Plain", district_id="harmony", years=1, uptake_percent=Decimal(0)),
+                   one_teacher(rules, band="5")).years[0]
+    assert year["social_security"] == "0.00"
+    assert Decimal(year["medicare"]) == (Decimal(year["pay"]) * Decimal("0.0145")).quantize(Decimal("0.01")) > 0
+
+
+def test_the_worst_case_earns_at_the_fastest_pace_the_rules_allow(shipped):
+    from engine.budget.scenario import resolve
+
+    # Dysart counts no most a year: two phases of 15 at once. Harmony pays at most 8 a year.
+    dysart = resolve(shipped["dysart"], Scenario(name="Worst", district_id="dysart", worst_case=True))
+    assert (dysart.micro_credentials_per_participant, dysart.uptake_percent, dysart.persistence_percent) == (30, 100, 100)
+    assert resolve(shipped["harmony"], Scenario(name="Worst", district_id="harmony",
+                                                worst_case=True)).micro_credentials_per_participant == 8
+
+
+def test_a_lever_that_is_already_the_rule_says_why_it_changes_nothing(shipped, small_rosters):
+    from engine.budget.scenario import unchanged_levers
+
+    rules, roster = shipped["cedar-valley"], small_rosters["cedar-valley"]
+    scenario = Scenario(name="Lanes", district_id="cedar-valley", years=3,
+                        policy=Policy(micro_credentials_count_toward_lanes=True))
+    assert project(rules, scenario, roster).years == project(rules, scenario.baseline(), roster).years
+    assert unchanged_levers(rules, scenario) == [
+        "Micro-credentials already count toward lanes in Cedar Valley Unified (illustrative), 1 graduate-equivalent "
+        "hour(s) each: this is the district's rule, so it changes nothing."]
+    assert unchanged_levers(rules, scenario.model_copy(update={"policy": Policy(
+        micro_credentials_count_toward_lanes=True, credit_hours_per_micro_credential=Decimal(2))})) == []
 
 
 @given(st.integers(0, 10_000), st.lists(st.integers(0, 500), min_size=1, max_size=30))

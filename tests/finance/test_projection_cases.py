@@ -94,11 +94,12 @@ def test_the_reference_imports_nothing_from_the_fast_engine():
 @given(district=st.sampled_from(["cedar-valley", "dysart", "harmony", "prairie-ridge"]), teachers=st.integers(1, 14),
        seed=st.integers(0, 2**16), years=st.integers(1, 6),
        attrition=st.sampled_from(["0", "8", "12.5", "30"]), retirees=st.sampled_from(["0", "28", "50", "100"]),
-       uptake=st.sampled_from(["0", "15", "33", "100"]), earned=st.integers(1, 16),
+       uptake=st.sampled_from(["0", "15", "33", "100"]), persistence=st.sampled_from([None, "0", "60", "100"]),
+       earned=st.integers(1, 16),
        program=st.sampled_from(["0", "85.00", "12.34"]), cola=st.sampled_from(["0", "2.5", "3.1"]),
        stipend=st.sampled_from([None, "150.00"]), role=st.booleans(), lanes=st.booleans())
 def test_both_engines_agree_on_small_rosters_under_any_assumptions(shipped, district, teachers, seed, years, attrition,
-                                                                   retirees, uptake, earned, program, cola, stipend,
+                                                                   retirees, uptake, persistence, earned, program, cola, stipend,
                                                                    role, lanes):
     rules = shipped[district]
     roster = synthesize(rules, teachers, seed=seed)
@@ -107,6 +108,7 @@ def test_both_engines_agree_on_small_rosters_under_any_assumptions(shipped, dist
                     new_role=NewRole(min_years=2, micro_credentials=3) if role else None)
     scenario = Scenario(name="Any", district_id=district, years=years, attrition_percent=Decimal(attrition),
                         retiree_share_percent=Decimal(retirees), uptake_percent=Decimal(uptake),
+                        persistence_percent=Decimal(persistence) if persistence else None,
                         micro_credentials_per_participant=earned, program_cost_per_micro_credential=Decimal(program),
                         cola_percent=Decimal(cola), policy=policy)
     assert project(rules, scenario, roster).years == project_reference(rules, scenario, roster).years

@@ -24,7 +24,7 @@ from engine.rules import DistrictRules, dated_value
 LABELS = {
     "name": "Scenario name", "district_id": "District", "roster_id": "Roster", "start_year": "First school year",
     "years": "Years to project", "cola_percent": "COLA", "attrition_percent": "Attrition",
-    "retiree_share_percent": "Retiree share", "uptake_percent": "Uptake",
+    "retiree_share_percent": "Retiree share", "uptake_percent": "Uptake", "persistence_percent": "Persistence",
     "micro_credentials_per_participant": "Micro-credentials per participant", "hiring_step": "Hiring step",
     "hiring_lanes": "Hiring lane mix", "program_cost_per_micro_credential": "Program cost per micro-credential",
     "toward_lanes": "Micro-credentials count toward lanes", "credit_hours_per_micro_credential": "Hours per micro-credential",
@@ -35,7 +35,8 @@ LABELS = {
     "add_step": "Add a step", "added_step_percent": "Added step", "freeze_years": "Step freeze",
     "lane_credits": "Lane credit changes", "add_lane_id": "New lane: id", "add_lane_degree": "New lane: degree",
     "add_lane_credits": "New lane: credits", "add_lane_after": "New lane: right of",
-    "add_lane_percent": "New lane: percent", "fica_enabled": "FICA", "fica_percent": "FICA rate",
+    "add_lane_percent": "New lane: percent", "effective_year": "Schedule changes take effect in",
+    "social_security": "Social Security", "medicare": "Medicare",
     "retirement_percent": "Retirement rate", "health_per_head": "Health per head", "worst_case": "Worst case",
     "draws": "Monte Carlo draws", "seed": "Seed",
 }
@@ -90,6 +91,10 @@ def engine_problems(problems: list[str]) -> FormError:
     return FormError(placed)
 
 
+DECIMAL_FIELDS = ("cola_percent", "attrition_percent", "retiree_share_percent", "uptake_percent", "persistence_percent",
+                  "program_cost_per_micro_credential", "retirement_percent", "health_per_head")
+
+
 def _decimal(form, name: str, problems: list[str], label: str) -> Decimal | None:
     text = (form.get(name) or "").strip().replace(",", "").replace("$", "").replace("%", "")
     if not text:
@@ -137,13 +142,13 @@ def scenario_from_form(form, rules: DistrictRules | None = None) -> Scenario:
         value = _int(form, key, problems, LABELS[key])
         if value is not None:
             data[key] = value
-    for key in ("cola_percent", "attrition_percent", "retiree_share_percent", "uptake_percent",
-                "program_cost_per_micro_credential", "fica_percent", "retirement_percent", "health_per_head"):
+    for key in DECIMAL_FIELDS:
         value = _decimal(form, key, problems, LABELS[key])
         if value is not None:
             data[key] = value
-    if form.get("fica_enabled") in ("yes", "no"):
-        data["fica_enabled"] = form.get("fica_enabled") == "yes"
+    for key in ("social_security", "medicare"):
+        if form.get(key) in ("yes", "no"):
+            data[key] = form.get(key) == "yes"
     data["worst_case"] = bool(form.get("worst_case"))
     data["hiring_lanes"] = []
     for lane, value in _pairs(form.get("hiring_lanes", ""), problems, "hiring_lanes"):
@@ -191,6 +196,8 @@ def scenario_from_form(form, rules: DistrictRules | None = None) -> Scenario:
     if step_percent is not None:
         changes["added_step_percent"] = step_percent
     changes["freeze_years"] = [y.strip() for y in (form.get("freeze_years") or "").split(",") if y.strip()]
+    if (form.get("effective_year") or "").strip():
+        changes["effective_year"] = form["effective_year"].strip()
     if (form.get("add_lane_id") or "").strip():
         try:
             changes["add_lane"] = AddedLane(id=form["add_lane_id"].strip(), degree=form.get("add_lane_degree") or "master",
@@ -225,9 +232,14 @@ def rule_file_values(rules: DistrictRules) -> dict[str, str]:
         "start_year": year.label, "cola_percent": str(budget.cola_percent),
         "attrition_percent": str(budget.attrition_percent), "retiree_share_percent": str(budget.retiree_share_percent),
         "uptake_percent": str(budget.micro_credential_uptake_percent),
+        "persistence_percent": str(budget.micro_credential_persistence_percent
+                                   if budget.micro_credential_persistence_percent is not None
+                                   else budget.micro_credential_uptake_percent),
+        "effective_year": year.plus(1).label,
         "hiring_step": str(max(rules.steps.hiring_step, schedule.first_step)),
         "hiring_lanes": f"{schedule.lanes[0]}:100",
-        "fica_enabled": "paid" if budget.fica.enabled else "not paid", "fica_percent": str(budget.fica.rate),
+        "social_security": (f"paid, {budget.fica.social_security_rate}%" if budget.fica.social_security else "not paid"),
+        "medicare": f"paid, {budget.fica.medicare_rate}%" if budget.fica.medicare else "not paid",
         "retirement_percent": "0" if retirement is None else str(retirement),
         "health_per_head": "0.00" if health is None else str(health),
         "credit_hours_per_micro_credential": str(rules.micro_credentials.credit_hours_each or 1),
@@ -252,7 +264,9 @@ def form_from_scenario(scenario: Scenario) -> dict:
            "micro_credentials_per_participant": s.micro_credentials_per_participant,
            "hiring_step": "" if s.hiring_step is None else s.hiring_step, "draws": s.draws, "seed": s.seed,
            "worst_case": s.worst_case,
-           "fica_enabled": "" if s.fica_enabled is None else ("yes" if s.fica_enabled else "no"),
+           **{key: "" if getattr(s, key) is None else ("yes" if getattr(s, key) else "no")
+              for key in ("social_security", "medicare")},
+           "effective_year": s.schedule.effective_year or "",
            "hiring_lanes": ", ".join(f"{x.lane}:{x.percent}" for x in s.hiring_lanes),
            "toward_lanes": s.policy.micro_credentials_count_toward_lanes,
            "credit_hours_per_micro_credential": s.policy.credit_hours_per_micro_credential,
@@ -263,8 +277,7 @@ def form_from_scenario(scenario: Scenario) -> dict:
            "raise_percent": s.schedule.raise_percent, "add_step": s.schedule.add_step,
            "added_step_percent": s.schedule.added_step_percent, "freeze_years": ", ".join(s.schedule.freeze_years),
            "lane_credits": ", ".join(f"{x.lane}:{x.credits}" for x in s.schedule.lane_credits)}
-    for key in ("cola_percent", "attrition_percent", "retiree_share_percent", "uptake_percent",
-                "program_cost_per_micro_credential", "fica_percent", "retirement_percent", "health_per_head"):
+    for key in DECIMAL_FIELDS:
         value = getattr(s, key)
         out[key] = "" if value is None else value
     if s.policy.new_role:

@@ -15,7 +15,7 @@ from engine.budget.projection.arithmetic import (
     round_half_up,
 )
 from engine.budget.projection.results import YearSums
-from engine.budget.projection.state import PROFILE, group, leaver_targets
+from engine.budget.projection.state import EARNING, PROFILE, group, leaver_targets
 from engine.budget.projection.tables import starting_groups
 from engine.budget.roster import Roster
 from engine.budget.scenario import Assumptions
@@ -40,6 +40,18 @@ def matmul(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
 
 
 
+def uptake_split(assumptions: Assumptions, states: np.ndarray, units: np.ndarray) -> np.ndarray:
+    """Each group's earners this year, in head units: of last year's earners the persistence share, of the others
+    the uptake share; each target rounded half up and split over its groups by largest remainder, in key order."""
+    if not assumptions.cohorts:
+        return apportion_array(round_half_up(Decimal(int(units.sum())) * assumptions.uptake_percent / HUNDRED), units)
+    earners = np.zeros_like(units)
+    for pool, rate in ((states[:, EARNING] == 1, assumptions.persistence_percent),
+                       (states[:, EARNING] == 0, assumptions.uptake_percent)):
+        earners[pool] = apportion_array(round_half_up(Decimal(int(units[pool].sum())) * rate / HUNDRED), units[pool])
+    return earners
+
+
 class Sums(list):
     groups: tuple[int, ...] = ()
 
@@ -55,22 +67,21 @@ def expected_sums(rules: DistrictRules, assumptions: Assumptions, roster: Roster
     width = max(draws, 1)
     unit = HEAD_UNIT
     counts = np.repeat(counts * unit, width, axis=1)
-    uptake = assumptions.uptake_percent
     program = round_half_up(assumptions.program_cost_per_micro_credential * 100)
     out = Sums()
     group_sizes = []
     for k, year in enumerate(years):
         group_sizes.append(len(states))
         headcount = counts.sum(axis=0)
-        # 1. Uptake: who earns micro-credentials this year.
-        target = round_half_up(Decimal(int(headcount[0])) * uptake / HUNDRED)
-        earners = apportion_array(target, counts[:, 0])[:, None]
+        # 1. Uptake: who earns micro-credentials this year (last year's earners persist at their own rate).
+        earners = uptake_split(assumptions, states, counts[:, 0])[:, None]
         stayers = counts - earners
         # 2. Pay.
         base = context.base_cents(year, states)
         plain, paid = context.addition_pair(year, states)
         additions_total = matmul(plain, stayers) + matmul(paid, earners)
         additions = {name: from_units(additions_total[i], unit) for i, name in enumerate(context.addition_names)}
+        over = matmul(context.over_wage_base(year, base, plain), stayers) + matmul(context.over_wage_base(year, base, paid), earners)
         one_time = sum((additions[n] for n in context.one_time_names), np.zeros(width, dtype=np.int64))
         eligible = context.role_eligible(states)
         if context.role is not None and eligible.any():
@@ -89,7 +100,8 @@ def expected_sums(rules: DistrictRules, assumptions: Assumptions, roster: Roster
             base=from_units(matmul(base, counts), unit), additions=additions, one_time_additions=one_time, roles=roles,
             role_holders=holders, participants=participants, micro_credentials=participants * context.earned,
             program=from_units(participants * context.earned * program, unit),
-            leavers=np.zeros(width, dtype=np.int64), retirees=np.zeros(width, dtype=np.int64), hires=np.zeros(width, dtype=np.int64))
+            leavers=np.zeros(width, dtype=np.int64), retirees=np.zeros(width, dtype=np.int64), hires=np.zeros(width, dtype=np.int64),
+            over_wage_base=from_units(over, unit))
         out.append(sums)
         if progress:
             progress(offset + share * (k + 1) / len(years), f"{year.label}: {len(states)} groups")

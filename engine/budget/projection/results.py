@@ -30,9 +30,11 @@ class YearSums:
     leavers: np.ndarray
     retirees: np.ndarray
     hires: np.ndarray
+    over_wage_base: np.ndarray | None = None   # pay above Social Security's wage base, summed over teachers
 
 
-COMPONENTS = ("base_pay", "additions", "role_supplements", "fica", "retirement", "health", "program_cost")
+COMPONENTS = ("base_pay", "additions", "role_supplements", "social_security", "medicare", "retirement", "health",
+              "program_cost")
 
 
 def finish(rules: DistrictRules, assumptions: Assumptions, sums: YearSums) -> dict[str, np.ndarray]:
@@ -40,16 +42,21 @@ def finish(rules: DistrictRules, assumptions: Assumptions, sums: YearSums) -> di
     year = rules.year(sums.school_year)
     additions = sum(sums.additions.values(), np.zeros_like(sums.base))
     pay = sums.base + additions + sums.roles
-    fica_rate = assumptions.fica_percent
+    ss_rate, medicare_rate = assumptions.social_security_percent, assumptions.medicare_percent
     retirement_rate = assumptions.retirement_in(rules, year)
     health = round_half_up(assumptions.health_in(rules, year) * 100)
-    fica = percent_of(pay, fica_rate)
+    over = sums.over_wage_base if sums.over_wage_base is not None else np.zeros_like(pay)
+    social_security = percent_of(pay - over, ss_rate)
+    medicare = percent_of(pay, medicare_rate)
+    fica = social_security + medicare
     retirement = percent_of(pay, retirement_rate)
     health_total = from_units(sums.headcount * health, sums.unit)
-    one_time = sums.one_time_additions + percent_of(sums.one_time_additions, fica_rate) \
-        + percent_of(sums.one_time_additions, retirement_rate) + sums.program
+    one_time = sums.one_time_additions + percent_of(sums.one_time_additions, ss_rate) \
+        + percent_of(sums.one_time_additions, medicare_rate) + percent_of(sums.one_time_additions, retirement_rate) \
+        + sums.program
     total = pay + fica + retirement + health_total + sums.program
-    return {"base_pay": sums.base, "additions": additions, "role_supplements": sums.roles, "pay": pay, "fica": fica,
+    return {"base_pay": sums.base, "additions": additions, "role_supplements": sums.roles, "pay": pay,
+            "social_security": social_security, "medicare": medicare, "fica": fica,
             "retirement": retirement, "health": health_total, "benefits": fica + retirement + health_total,
             "program_cost": sums.program, "total": total, "one_time": one_time, "recurring": total - one_time}
 
@@ -65,7 +72,8 @@ def year_result(rules: DistrictRules, assumptions: Assumptions, sums: YearSums, 
         **{name: heads(pick(getattr(sums, name)), sums.unit)
            for name in ("participants", "micro_credentials", "role_holders", "leavers", "retirees", "hires")},
         "base_pay": money(pick(sums.base)),
-        **{name: money(pick(figures[name])) for name in ("additions", "role_supplements", "pay", "fica", "retirement",
+        **{name: money(pick(figures[name])) for name in ("additions", "role_supplements", "pay", "social_security",
+                                                        "medicare", "fica", "retirement",
                                                         "health", "benefits", "program_cost", "total", "one_time", "recurring")},
         "additions_by_kind": {name: money(pick(values)) for name, values in sums.additions.items()},
     }

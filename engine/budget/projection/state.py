@@ -14,8 +14,10 @@ from engine.rules import DEGREES, DistrictRules
 from engine.school_year import SchoolYear
 
 CREDIT_UNIT = 10_000  # credit hours are held as integers of 1/10,000 hour
-KEY_COLUMNS = ("step", "lane", "growth", "mc_growth", "mc_progress", "mc_total", "credit", "service", "degree", "profile")
-(STEP, LANE, GROWTH, MC_GROWTH, MC_PROGRESS, MC_TOTAL, CREDIT, SERVICE, DEGREE, PROFILE) = range(len(KEY_COLUMNS))
+KEY_COLUMNS = ("step", "lane", "growth", "mc_growth", "mc_progress", "mc_total", "credit", "service", "degree", "profile",
+               "earning")
+(STEP, LANE, GROWTH, MC_GROWTH, MC_PROGRESS, MC_TOTAL, CREDIT, SERVICE, DEGREE, PROFILE, EARNING) = range(len(KEY_COLUMNS))
+# EARNING is 1 for a teacher who earned micro-credentials last year (a cohort that persists), where that matters.
 
 
 def counted_micro_credentials(rules: DistrictRules, earned: int) -> int:

@@ -11,6 +11,7 @@ from engine.budget.projection.state import (
     CREDIT,
     CREDIT_UNIT,
     DEGREE,
+    EARNING,
     GROWTH,
     KEY_COLUMNS,
     LANE,
@@ -212,6 +213,13 @@ class Tables:
             ok[:] = False  # the roster holds no ratings or achievements
         return ok
 
+    def over_wage_base(self, year: SchoolYear, base: np.ndarray, additions: np.ndarray) -> np.ndarray:
+        """Each group's pay per teacher (base and additions) above Social Security's wage base, in cents."""
+        wage_base = self.assumptions.wage_base_in(self.rules, year)
+        if wage_base is None:
+            return np.zeros(len(base), dtype=np.int64)
+        return np.maximum(0, base + additions.sum(axis=1) - round_half_up(wage_base * 100))
+
     def at_top(self, year: SchoolYear, states: np.ndarray) -> np.ndarray:
         schedule, _, _ = schedule_for(self.rules, year)
         last = np.array([schedule.last_step(l) if l in schedule.lanes else 10**6 for l in self.lane_ids])
@@ -228,6 +236,7 @@ class Tables:
             table = np.array([[next_step(schedule, s, rules.steps.advance_per_year, step_cap(rules, schedule, lane), lane)
                                for s in range(int(states[:, STEP].max()) + 1)] for lane in self.lane_ids], dtype=np.int64)
             nxt[:, STEP] = table[states[:, LANE], states[:, STEP]]
+        nxt[:, EARNING] = int(earned and self.assumptions.cohorts)
         counted = self.counted if earned else 0
         if counted and shape.use_mc_total:
             nxt[:, MC_TOTAL] = np.minimum(nxt[:, MC_TOTAL] + counted, shape.mc_cap)
