@@ -122,12 +122,15 @@ class Teacher:
     credit: Decimal           # hours beyond the degree, from courses
     service: int              # whole years
     earning: bool = False     # earned micro-credentials last year (a cohort that persists)
+    role: str | None = None   # a district role held on the roster: paid its supplement while they stay
+    now: int = 0              # micro-credentials the roster says were earned in its year (paid in the first year)
 
     def placement(self) -> Placement:
         t = self.like
         return Placement(step=self.step, lane=self.lane, fte=self.fte, degree=self.degree, band=t.band,
                          years_of_service=self.service, subjects=t.subjects, certifications=t.certifications,
-                         certified=t.certified, growth_steps=self.growth, micro_credentials_total=self.micro_credentials)
+                         certified=t.certified, growth_steps=self.growth, micro_credentials_total=self.micro_credentials,
+                         role=self.role)
 
 
 @dataclass
@@ -193,7 +196,8 @@ class _Model:
         return (t.step, self.lane_order.index(t.lane), t.growth, t.phases, 0 if held_all else t.progress,
                 min(t.micro_credentials, self.last_count) if self.last_count is not None else 0, credit,
                 min(t.service, self.last_service) if self.last_service is not None else 0,
-                DEGREES.index(t.degree), t.profile, int(t.earning and self.assumptions.cohorts))
+                DEGREES.index(t.degree), t.profile, int(t.earning and self.assumptions.cohorts),
+                0 if t.role is None else 1 + [r.id for r in self.rules.roles].index(t.role), t.now)
 
     def profile(self, fte: Decimal, like: RosterTeacher) -> tuple:
         """FTE, and which additions a teacher's band, subjects and certifications allow (degree and years apart)."""
@@ -206,7 +210,7 @@ class _Model:
             allowed.append(int(addition_applies(addition.model_copy(update={"eligibility": wide}), self.rules, probe)))
         return int(fte * 100), tuple(allowed)
 
-    def start(self, t: RosterTeacher, profile: int, first: SchoolYear) -> Teacher:
+    def start(self, t: RosterTeacher, profile: int, first: SchoolYear, roster_year: str | None = None) -> Teacher:
         """A roster teacher as the projection's first year finds them."""
         rule, rules = self.rules.micro_credentials, self.rules
         degree = t.degree or rules.lane(t.lane).degree
@@ -220,35 +224,52 @@ class _Model:
                 progress = t.micro_credentials - phases * rule.per_growth_step
         per_step = rules.counting.credit_hours_per_growth_step
         growth = phases + (int(credit) // per_step if per_step else 0)
-        if t.hire_date is None:
+        if t.growth_steps is not None:
+            growth = t.growth_steps          # as HR keeps them
+        if t.years_of_service is not None:
+            # HR's years, advanced a year a year from the roster's school year.
+            later = first.start.year - SchoolYear.from_label(roster_year).start.year if roster_year else 0
+            service = t.years_of_service + max(0, later)
+        elif t.hire_date is None:
             service = t.step
         else:
             begins = first.start
             service = max(0, begins.year - t.hire_date.year - ((begins.month, begins.day) < (t.hire_date.month, t.hire_date.day)))
         return Teacher(t.employee_id, t, PARTS, t.fte, degree, profile, t.step, t.lane, growth, phases, progress,
-                       t.micro_credentials, credit, service)
+                       t.micro_credentials, credit, service, role=t.role, now=t.micro_credentials_this_year)
 
     # --- a year's pay ----------------------------------------------------------------------------------
 
-    def pay(self, year: SchoolYear, t: Teacher, earner: bool) -> tuple[Decimal, dict[str, Decimal], bool]:
+    def pay(self, year: SchoolYear, t: Teacher, earner: bool) -> tuple[Decimal, dict[str, Decimal], bool, Decimal]:
         """Base pay, each addition by name, and role eligibility of one teacher in one year."""
         key = ("pay", year.label, t.step, t.lane, t.growth, t.micro_credentials, t.service, t.degree, t.fte,
-               t.like.band, t.like.subjects, t.like.certifications, t.like.certified, earner)
+               t.like.band, t.like.subjects, t.like.certifications, t.like.certified, earner, t.role, t.now)
         return self._remember(key, lambda: self._pay_now(year, t, earner))
 
     def _pay_now(self, year: SchoolYear, t: Teacher, earner: bool) -> tuple[Decimal, dict[str, Decimal], bool]:
-        # The teacher engine's own pay function: a teacher-year here is paid as on the teacher's pages.
+        # The teacher engine's own pay function: a teacher-year here is paid as on the teacher's pages. The
+        # micro-credentials of the year: those the roster says were earned in its year, and the uptake's.
         position = Position(t.step, t.lane, t.degree, t.growth, t.phases)
-        base, lines, _, _ = pay_in_year(self.rules, year, position, t.placement(), self.counted if earner else 0)
+        this_year = self._counted(t.now + (self.earned if earner else 0)) if t.now else (self.counted if earner else 0)
+        base, lines, _, _ = pay_in_year(self.rules, year, position, t.placement(), this_year,
+                                        roles={t.role} if t.role else frozenset())
         eligible = self.role is not None and role_check(self.rules, self.role, year, t.placement()).eligible
-        return base.amount, {line.name: line.amount for line in lines}, eligible
+        return base.amount, {line.name: line.amount for line in lines if line.kind != "role"}, eligible, \
+            sum((line.amount for line in lines if line.kind == "role"), ZERO)
+
+    def _counted(self, earned: int) -> int:
+        counting = self.rules.counting
+        counted = 0 if 0 < earned < counting.min_micro_credentials_per_year else earned
+        if counting.max_micro_credentials_per_year is not None:
+            counted = min(counted, counting.max_micro_credentials_per_year)
+        return counted
 
     # --- moving on -------------------------------------------------------------------------------------
 
     def advance(self, following: SchoolYear, t: Teacher, earner: bool) -> Teacher:
         """The same teacher one school year later (step, micro-credentials, lane)."""
         rules, rule = self.rules, self.rules.micro_credentials
-        t = replace(t, service=t.service + 1, earning=earner)
+        t = replace(t, service=t.service + 1, earning=earner, now=0)
         if following.label not in rules.steps.freeze_years:
             t.step = self._remember(("step", following.label, t.step, t.lane),
                                     lambda: self._next_step(following, t.step, t.lane))
@@ -314,7 +335,7 @@ def _merged(teachers: list[Teacher]) -> list[Teacher]:
     merged: dict[tuple, Teacher] = {}
     for t in teachers:
         key = (t.who, t.step, t.lane, t.growth, t.phases, t.progress, t.micro_credentials, t.credit, t.service,
-               t.degree, t.profile, t.earning)
+               t.degree, t.profile, t.earning, t.role, t.now)
         if key in merged:
             merged[key].parts += t.parts
         else:
@@ -329,7 +350,7 @@ def project_reference(rules: DistrictRules, scenario: Scenario, roster: Roster) 
     years = assumptions.school_years()
     on_roster = list(roster.teachers())
     number = {profile: i for i, profile in enumerate(sorted({model.profile(t.fte, t) for t in on_roster}))}
-    teachers = [model.start(t, number[model.profile(t.fte, t)], years[0]) for t in on_roster]
+    teachers = [model.start(t, number[model.profile(t.fte, t)], years[0], roster.school_year) for t in on_roster]
     out: list[dict] = []
     groups = len(_grouped(model, teachers))
     for k, year in enumerate(years):
@@ -350,8 +371,9 @@ def _uptake(model: _Model, teachers: list[Teacher]) -> Halves:
     assumptions = model.assumptions
     pools = [(lambda state: True, assumptions.uptake_percent)]
     if assumptions.cohorts:
-        pools = [(lambda state: state[-1] == 1, assumptions.persistence_percent),
-                 (lambda state: state[-1] == 0, assumptions.uptake_percent)]
+        # The state's eleventh part: earned micro-credentials last year.
+        pools = [(lambda state: state[10] == 1, assumptions.persistence_percent),
+                 (lambda state: state[10] == 0, assumptions.uptake_percent)]
     earners_of: dict[tuple, int] = {}
     for in_pool, rate in pools:
         members = [(state, m) for state, m in grouped if in_pool(state)]
@@ -410,13 +432,14 @@ def _year_end(model: _Model, year: SchoolYear, following: SchoolYear, halves: Ha
 def _figures(model: _Model, year: SchoolYear, halves: Halves) -> dict:
     """2-3. One school year's pay and benefits, as the fast engine's JSON shows them."""
     rules, assumptions = model.rules, model.assumptions
-    base, fte, eligible, over = ZERO, ZERO, 0, ZERO
+    base, fte, eligible, over, held_roles = ZERO, ZERO, 0, ZERO, ZERO
     additions: dict[str, Decimal] = {a.name: ZERO for a in rules.additions}
     wage_base = assumptions.wage_base_in(rules, year)
     for _, members, earner in halves:
         for t in members:
-            pay, lines, may_hold = model.pay(year, t, earner)
+            pay, lines, may_hold, role_pay = model.pay(year, t, earner)
             base += pay * t.parts
+            held_roles += role_pay * t.parts
             for name, amount in lines.items():
                 additions[name] += amount * t.parts
             if wage_base is not None:
@@ -433,7 +456,7 @@ def _figures(model: _Model, year: SchoolYear, halves: Halves) -> dict:
     if model.role is not None:
         holders = _part_round(Decimal(eligible) * assumptions.role_share_percent / HUNDRED)
         supplement = lines_round(rules, dated_value(model.role.supplement, year.start) or ZERO)
-    roles = _cents(supplement * holders)
+    roles = _cents(supplement * holders) + _cents(held_roles)
     program = _cents(_to_cent(assumptions.program_cost_per_micro_credential) * participants * model.earned)
     pay = base_pay + sum(by_name.values(), ZERO) + roles
     ss_rate, medicare_rate = assumptions.social_security_percent, assumptions.medicare_percent

@@ -37,6 +37,18 @@ class RosterTeacher:
     subjects: tuple[str, ...] = ()
     certifications: tuple[str, ...] = ()
     certified: bool = True
+    years_of_service: int | None = None       # as HR keeps them, in the roster's school year
+    growth_steps: int | None = None           # growth steps held (from micro-credentials and credit)
+    role: str | None = None                   # a district role held (its supplement is paid while the teacher stays)
+    micro_credentials_this_year: int = 0      # earned in the roster's school year: the per-credential stipend pays them
+    actual_salary: Decimal | None = None      # the base salary paid, where it is off the schedule
+    unit: str = ""                            # bargaining unit
+    funding: str = ""                         # funding source
+
+
+# Roster columns beyond the pay profile, each an int array (-1: not given) or a code into a table of text.
+EXTRA_NUMBERS = ("years_of_service", "growth_steps", "micro_credentials_this_year", "actual_cents")
+EXTRA_TEXTS = ("role", "unit", "funding")
 
 
 @dataclass
@@ -57,9 +69,31 @@ class Roster:
     profiles: list[tuple[str | None, tuple[str, ...], tuple[str, ...], bool]] = field(default_factory=list)  # band, subjects, certifications, certified
     school: np.ndarray | None = None      # int code into `schools`
     schools: list[str] = field(default_factory=list)
+    # Optional columns (None: not on this roster): years of service, growth steps held, micro-credentials earned
+    # this school year, actual base salary in cents (-1 where not given); role, unit and funding as codes into
+    # their tables (code 0 is "", none).
+    extra: dict[str, np.ndarray] = field(default_factory=dict)
+    texts: dict[str, list[str]] = field(default_factory=dict)
+    school_year: str | None = None        # the school year the roster describes
 
     def __len__(self) -> int:
         return len(self.step)
+
+    def number(self, name: str, default: int = -1) -> np.ndarray:
+        """An optional whole-number column, `default` where the roster does not give it."""
+        found = self.extra.get(name)
+        return found if found is not None else np.full(len(self), default, dtype=np.int64)
+
+    def text_codes(self, name: str) -> tuple[np.ndarray, list[str]]:
+        """An optional text column as codes into its distinct values (code 0 is "", none)."""
+        found = self.extra.get(name)
+        if found is None:
+            return np.zeros(len(self), dtype=np.int64), [""]
+        return found, self.texts[name]
+
+    def text_at(self, name: str, i: int) -> str:
+        codes, values = self.text_codes(name)
+        return values[int(codes[i])]
 
     def teachers(self) -> Iterator[RosterTeacher]:
         """Each teacher as an object, in roster order."""
@@ -73,11 +107,17 @@ class Roster:
                 fte=(Decimal(int(self.fte_hundredths[i])) / 100).quantize(CENT), school=self.schools[int(self.school[i])] if self.schools else "",
                 hire_date=date.fromordinal(hired) if hired else None, degree=DEGREES[int(self.degree[i])], band=band,
                 micro_credentials=int(self.micro_credentials[i]), credit_hours=(Decimal(int(self.credit_hundredths[i])) / 100).quantize(CENT),
-                subjects=subjects, certifications=certifications, certified=certified)
+                subjects=subjects, certifications=certifications, certified=certified,
+                years_of_service=_given(self.number("years_of_service")[i]),
+                growth_steps=_given(self.number("growth_steps")[i]), role=self.text_at("role", i) or None,
+                micro_credentials_this_year=int(self.number("micro_credentials_this_year", 0)[i]),
+                actual_salary=None if self.number("actual_cents")[i] < 0 else (Decimal(int(self.number("actual_cents")[i])) / 100).quantize(CENT),
+                unit=self.text_at("unit", i), funding=self.text_at("funding", i))
 
     @classmethod
     def from_teachers(cls, district_id: str, teachers: Iterable[RosterTeacher], rules: DistrictRules) -> "Roster":
         """A columnar roster from teacher objects (degree defaults to the lane's)."""
+        teachers = list(teachers)
         ids, step, lane, fte, degree, hired, mcs, credit, profile, school = [], [], [], [], [], [], [], [], [], []
         lanes: dict[str, int] = {}
         profiles: dict[tuple, int] = {}
@@ -95,8 +135,27 @@ class Roster:
             profile.append(profiles.setdefault(key, len(profiles)))
             school.append(schools.setdefault(t.school, len(schools)))
         as_int = lambda values: np.asarray(values, dtype=np.int64)  # noqa: E731
-        return cls(district_id, ids, as_int(step), as_int(lane), list(lanes), as_int(fte), as_int(degree), as_int(hired),
-                   as_int(mcs), as_int(credit), as_int(profile), list(profiles), as_int(school), list(schools))
+        roster = cls(district_id, ids, as_int(step), as_int(lane), list(lanes), as_int(fte), as_int(degree), as_int(hired),
+                     as_int(mcs), as_int(credit), as_int(profile), list(profiles), as_int(school), list(schools))
+        given = lambda value: -1 if value is None else value  # noqa: E731
+        columns = {"years_of_service": [given(t.years_of_service) for t in teachers],
+                   "growth_steps": [given(t.growth_steps) for t in teachers],
+                   "micro_credentials_this_year": [t.micro_credentials_this_year for t in teachers],
+                   "actual_cents": [-1 if t.actual_salary is None else int(t.actual_salary * 100) for t in teachers]}
+        for name, values in columns.items():
+            if any(v > 0 if name == "micro_credentials_this_year" else v >= 0 for v in values):
+                roster.extra[name] = as_int(values)
+        for name in EXTRA_TEXTS:
+            values = [getattr(t, name) or "" for t in teachers]
+            if any(values):
+                table = [""] + sorted(set(values) - {""})
+                roster.extra[name] = as_int([table.index(v) for v in values])
+                roster.texts[name] = table
+        return roster
+
+
+def _given(value) -> int | None:
+    return None if int(value) < 0 else int(value)
 
 
 def roster_csv(roster: Roster) -> str:
@@ -108,7 +167,11 @@ def roster_csv(roster: Roster) -> str:
         writer.writerow(csv_row([t.employee_id, t.school, t.step, t.lane, f"{t.fte:.2f}",
                                  t.hire_date.isoformat() if t.hire_date else "", t.degree or "", t.band or "",
                                  t.micro_credentials, f"{t.credit_hours.normalize():f}", ";".join(t.subjects),
-                                 ";".join(t.certifications), "yes" if t.certified else "no"]))
+                                 ";".join(t.certifications), "yes" if t.certified else "no",
+                                 "" if t.years_of_service is None else t.years_of_service,
+                                 "" if t.growth_steps is None else t.growth_steps, t.role or "",
+                                 t.micro_credentials_this_year or "", "" if t.actual_salary is None else f"{t.actual_salary:.2f}",
+                                 t.unit, t.funding]))
     return out.getvalue()
 
 

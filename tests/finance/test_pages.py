@@ -172,6 +172,40 @@ def test_scenarios_compare_side_by_side(client, login_as, session, districts):
     assert "MCs toward lanes: total" in page and "Stipend only: difference" in page and "All years" in page
 
 
+def test_a_roster_keeps_what_hr_keeps_and_lists_everyone_paid_off_the_schedule(client, login_as, session, districts):
+    from engine.budget.projection import project
+
+    content = ("employee_id,step,lane,fte,hire_date,years of service,growth steps,actual salary,bargaining unit,funding source\n"
+               "C1,1,BA,1.00,2020-08-01,7,,49400.00,Teachers,General fund\n"      # schedule 48,900.00: 500.00 above
+               "C2,1,BA,0.50,2020-08-01,,,24450.00,Teachers,Title I\n"            # 48,900.00 x 0.50: on the schedule
+               "C3,4,MA,1.00,2016-08-01,,,59000.00,Counselors,General fund\n"     # MA step 4 below
+               "C4,2,BA,1.00,2024-08-01,,,,Teachers,General fund\n").encode()
+    login_as("finance")
+    location = upload(client, "hr-keeps.csv", content, "cedar-valley")
+    response = confirm_mapping(client, location)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    record = session.scalars(select(BudgetRoster).order_by(BudgetRoster.id.desc())).first()
+    rules = districts["cedar-valley"]
+    stored = rosters.load_roster(session=session, rules=rules, roster_id=record.id)
+    teachers = {t.employee_id: t for t in stored.teachers()}
+    assert (teachers["C1"].years_of_service, teachers["C1"].unit, teachers["C1"].funding) == (7, "Teachers", "General fund")
+    assert teachers["C3"].unit == "Counselors" and teachers["C2"].funding == "Title I"
+    assert teachers["C4"].actual_salary is None and teachers["C1"].actual_salary == Decimal("49400.00")
+    ma_step_4 = rules.schedules[max(rules.schedules)].rows[3].amounts[rules.schedules[max(rules.schedules)].lanes.index("MA")]
+    page = client.get(f"/finance/rosters/{record.id}").get_data(as_text=True)
+    assert "2 teachers' actual salary differs" in page
+    table = page[page.index('data-testid="off-schedule"'):]
+    assert table.index(">C1<") and "$49,400.00" in table and "$500.00" in table
+    assert ">C2<" not in table and ">C4<" not in table
+    assert f"${Decimal('59000.00') - ma_step_4:,.2f}".replace("$-", "-$") in table
+    # The projection reads the same columns from the stored roster as from the file.
+    from engine.budget.scenario import Scenario
+
+    scenario = Scenario(name="Plain", district_id="cedar-valley", years=3)
+    projection_roster = rosters.load_roster(session=session, rules=rules, roster_id=record.id, with_ids=False)
+    assert project(rules, scenario, projection_roster).years == project(rules, scenario, stored).years
+
+
 def test_a_lever_that_is_already_the_rule_shows_a_zero_difference_with_the_reason(client, login_as, session, districts):
     roster = make_roster(session, districts, teachers=40)
     login_as("finance")

@@ -112,3 +112,27 @@ def test_both_engines_agree_on_small_rosters_under_any_assumptions(shipped, dist
                         micro_credentials_per_participant=earned, program_cost_per_micro_credential=Decimal(program),
                         cola_percent=Decimal(cola), policy=policy)
     assert project(rules, scenario, roster).years == project_reference(rules, scenario, roster).years
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(district=st.sampled_from(["cedar-valley", "dysart", "harmony", "prairie-ridge"]), teachers=st.integers(1, 10),
+       seed=st.integers(0, 2**16), years=st.integers(1, 5), picks=st.lists(st.integers(0, 2**16), min_size=10, max_size=10),
+       attrition=st.sampled_from(["0", "12.5"]), uptake=st.sampled_from(["0", "40"]), stipend=st.booleans())
+def test_both_engines_agree_on_what_hr_keeps_on_the_roster(shipped, district, teachers, seed, years, picks, attrition,
+                                                          uptake, stipend):
+    """Years of service, growth steps, a role held and the micro-credentials earned this year, as a roster gives them."""
+    from dataclasses import replace
+
+    rules = shipped[district]
+    roles = [None] + [role.id for role in rules.roles]
+    kept = []
+    for i, t in enumerate(synthesize(rules, teachers, seed=seed).teachers()):
+        pick = picks[i % len(picks)]
+        kept.append(replace(t, years_of_service=pick % 30 if pick % 3 else None,
+                            growth_steps=pick % 4 if pick % 5 == 0 else None, role=roles[pick % len(roles)],
+                            micro_credentials_this_year=pick % 11 if pick % 2 else 0))
+    roster = Roster.from_teachers(district, kept, rules)
+    policy = Policy(stipend_per_micro_credential=Decimal("150.00")) if stipend else Policy()
+    scenario = Scenario(name="Kept", district_id=district, years=years, attrition_percent=Decimal(attrition),
+                        uptake_percent=Decimal(uptake), policy=policy)
+    assert project(rules, scenario, roster).years == project_reference(rules, scenario, roster).years

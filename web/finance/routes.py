@@ -172,8 +172,9 @@ def roster(roster_id: int):
     record = rosters.get_roster(session=db.session, roster_id=roster_id) or abort(404)
     rules = districts().get(record.district_id)
     lane_names = {lane.id: lane.label for lane in rules.lanes} if rules else {}
+    off_count, off = rosters.off_schedule(session=db.session, rules=rules, roster_id=roster_id) if rules else (0, [])
     return render_template("finance/roster.html", roster=record, lanes=rosters.roster_summary(session=db.session, roster_id=roster_id),
-                           rules=rules, lane_names=lane_names)
+                           rules=rules, lane_names=lane_names, off_count=off_count, off=off)
 
 
 # --- scenarios ------------------------------------------------------------------------------------------

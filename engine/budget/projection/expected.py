@@ -93,6 +93,7 @@ def expected_sums(rules: DistrictRules, assumptions: Assumptions, roster: Roster
         else:
             holders = np.zeros(width, dtype=np.int64)
             roles = np.zeros(width, dtype=np.int64)
+        roles = roles + from_units(matmul(context.held_role_cents(year, states), counts), unit)
         participants = earners.sum(axis=0)
         sums = YearSums(
             school_year=year.label, unit=unit, headcount=headcount,

@@ -59,6 +59,7 @@ def _plans(context: Tables, years: list[SchoolYear], states: np.ndarray) -> list
         plan.over = context.over_wage_base(year, base_cents, plain).astype(np.float64)
         plan.over_extra = context.over_wage_base(year, base_cents, paid).astype(np.float64) - plan.over
         plan.earning = states[:, EARNING] == 1
+        plan.held_role = context.held_role_cents(year, states).astype(np.float64)
         plan.cell_lane, plan.cell_step = states[starts, LANE], states[starts, STEP]
         plan.extra_columns = np.flatnonzero(np.any(plan.extra != 0, axis=0))
         plan.eligible_weights = plan.eligible.astype(np.float64)
@@ -195,7 +196,7 @@ def simulate_chunk(simulation: Simulation, c: int) -> list[dict[str, np.ndarray]
         else:
             holders = np.zeros(width)
         got["holders"] = holders
-        got["roles"] = holders * supplements[k]
+        got["roles"] = holders * supplements[k] + _dot(plan.held_role, counts)
         got["participants"] = earners.sum(axis=0)
         if plan.merge_order is None:
             for name in ("leavers", "retirees", "hires"):

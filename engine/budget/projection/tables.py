@@ -17,20 +17,24 @@ from engine.budget.projection.state import (
     LANE,
     MC_GROWTH,
     MC_PROGRESS,
+    MC_NOW,
     MC_TOTAL,
     PROFILE,
+    ROLE,
     SERVICE,
     STEP,
     StateShape,
     counted_micro_credentials,
     group_roster,
     profile_flags,
+    role_code,
     service_years_array,
     unique_rows,
     wide_additions,
 )
 from engine.budget.roster import Roster
 from engine.budget.scenario import Assumptions
+from engine.pay.additions import Placement, role_line
 from engine.pay.cells import cell_amount, effective_step, lines_round, next_step, schedule_for, step_cap
 from engine.pay.credit import earnable, lane_need
 from engine.rules import DEGREES, DistrictRules, dated_value
@@ -53,6 +57,7 @@ class Tables:
         self.earned = assumptions.micro_credentials_per_participant
         self.counted = counted_micro_credentials(rules, self.earned)
         self.role = rules.role(assumptions.role_id) if assumptions.role_id else None
+        self.role_ids = {r.id for r in rules.roles}
         # Additions look at the step only through percent-of-schedule lines, at the degree only through degree conditions.
         self.additions_use_step = any(a.kind == "percent" for a in rules.additions)
         self.additions_use_degree = any(a.eligibility.degrees is not None for a in rules.additions)
@@ -135,7 +140,8 @@ class Tables:
             if rule.min_years is not None:
                 eligible &= states[:, SERVICE] >= rule.min_years
             if rule.roles is not None:
-                eligible[:] = False  # the projection assigns no district roles
+                # District roles held on the roster (a scenario's new role pays its supplement only).
+                eligible &= np.isin(states[:, ROLE], [role_code(rules, r) for r in rule.roles if r in self.role_ids])
             if not eligible.any():
                 continue
             kind = addition.kind
@@ -153,14 +159,27 @@ class Tables:
                 shares = [cell_amount(rules, year, int(step), addition.of_lane).amount * percent / HUNDRED for step in steps]
                 amounts = self._times_fte(shares, inverse.ravel(), profile)
             elif kind == "per_micro_credential":
-                # Paid only to those who earn micro-credentials this year: zero for the others.
+                # Paid for the micro-credentials earned this year: those the roster says were earned in its own
+                # year (the first projected year only), and the year's uptake for those who earn.
                 amount = dated_value(addition.amount, on)
-                if amount is not None and self.counted > 0:
-                    counted = min(self.counted, addition.per_year_cap) if addition.per_year_cap is not None else self.counted
-                    stipend = in_cents(amount * counted)
-                    if stipend:
-                        earned_columns[j] = eligible
-                        values[:, j] = np.where(eligible, stipend, 0)
+                if amount is None:
+                    continue
+                held, inverse = np.unique(states[:, MC_NOW], return_inverse=True)
+
+                def stipends(extra: int) -> np.ndarray:
+                    out = []
+                    for now in held.tolist():
+                        counted = counted_micro_credentials(rules, now + extra)
+                        if addition.per_year_cap is not None:
+                            counted = min(counted, addition.per_year_cap)
+                        out.append(in_cents(amount * counted))
+                    return np.array(out, dtype=np.int64)[inverse.ravel()]
+
+                held_pay = np.where(eligible, stipends(0), 0)
+                earned_pay = np.where(eligible, stipends(self.earned), 0)
+                if earned_pay.any() or held_pay.any():
+                    earned_columns[j] = (held_pay, eligible & (earned_pay != 0))
+                    values[:, j] = earned_pay
                 continue
             elif kind == "longevity":
                 amount = dated_value(addition.amount, on)
@@ -175,15 +194,31 @@ class Tables:
             present[:, j] = eligible & (amounts != 0)
             values[:, j] = np.where(present[:, j], amounts, 0)
         plain = values.copy()
-        for j in earned_columns:
-            plain[:, j] = 0
+        plain_present = present.copy()
+        for j, (held_pay, _) in earned_columns.items():
+            plain[:, j] = held_pay
+            plain_present[:, j] = held_pay != 0
         if not earned_columns:
             plain = self._keep_best_of_groups(plain, present)
             return plain, plain
         paid_present = present.copy()
-        for j, eligible in earned_columns.items():
+        for j, (_, eligible) in earned_columns.items():
             paid_present[:, j] = eligible
-        return self._keep_best_of_groups(plain, present), self._keep_best_of_groups(values, paid_present)
+        return self._keep_best_of_groups(plain, plain_present), self._keep_best_of_groups(values, paid_present)
+
+    def held_role_cents(self, year: SchoolYear, states: np.ndarray) -> np.ndarray:
+        """Each group's supplement per teacher for the district role it holds (by FTE, rounded once), in cents."""
+        if not states[:, ROLE].any():
+            return np.zeros(len(states), dtype=np.int64)
+        pairs, inverse = unique_rows(np.stack([states[:, ROLE], self.profile_fte[states[:, PROFILE]]], axis=1))
+        values = []
+        for code, fte in pairs.tolist():
+            line = None
+            if code:
+                placement = Placement(step=0, lane=self.lane_ids[0], fte=Decimal(int(fte)) / 100)
+                line = role_line(self.rules, self.rules.roles[code - 1], year, placement)
+            values.append(round_half_up(line.amount * 100) if line is not None else 0)
+        return np.array(values, dtype=np.int64)[inverse.ravel()]
 
     def _keep_best_of_groups(self, values: np.ndarray, present: np.ndarray) -> np.ndarray:
         """Additions in one group do not stack: the first largest, in rule order, is kept."""
@@ -237,6 +272,7 @@ class Tables:
                                for s in range(int(states[:, STEP].max()) + 1)] for lane in self.lane_ids], dtype=np.int64)
             nxt[:, STEP] = table[states[:, LANE], states[:, STEP]]
         nxt[:, EARNING] = int(earned and self.assumptions.cohorts)
+        nxt[:, MC_NOW] = 0   # micro-credentials the roster says were earned in its year are paid once
         counted = self.counted if earned else 0
         if counted and shape.use_mc_total:
             nxt[:, MC_TOTAL] = np.minimum(nxt[:, MC_TOTAL] + counted, shape.mc_cap)
@@ -325,13 +361,29 @@ def initial_states(context: Tables, roster: Roster, first: SchoolYear) -> np.nda
         states[:, GROWTH] = mc_growth
     if shape.credit_per_growth_step:
         states[:, GROWTH] += (credit_hundredths // 100) // shape.credit_per_growth_step
+    held_steps = roster.number("growth_steps")
+    states[:, GROWTH] = np.where(held_steps >= 0, held_steps, states[:, GROWTH])   # as HR keeps them, where given
     if shape.use_service:
-        known = roster.hire_ordinal > 0
-        service = np.array(roster.step, dtype=np.int64)
-        if known.any():
-            service[known] = service_years_array(roster.hire_ordinal[known], first)
-        states[:, SERVICE] = np.minimum(service, shape.service_cap)
+        states[:, SERVICE] = np.minimum(service_on(roster, first), shape.service_cap)
+    roles, names = roster.text_codes("role")
+    role_codes = np.array([role_code(context.rules, name or None) for name in names], dtype=np.int64)
+    states[:, ROLE] = role_codes[roles]
+    states[:, MC_NOW] = roster.number("micro_credentials_this_year", 0)
     return states
+
+
+def service_on(roster: Roster, first: SchoolYear) -> np.ndarray:
+    """Years of service at the start of the first projected year: HR's years (advanced a year a year from the
+    roster's school year), else whole years since the hire date, else the step."""
+    service = np.array(roster.step, dtype=np.int64)
+    known = roster.hire_ordinal > 0
+    if known.any():
+        service[known] = service_years_array(roster.hire_ordinal[known], first)
+    entered = roster.number("years_of_service")
+    if (entered >= 0).any():
+        later = first.start.year - SchoolYear.from_label(roster.school_year).start.year if roster.school_year else 0
+        service = np.where(entered >= 0, entered + max(0, later), service)
+    return service
 
 
 def starting_groups(rules: DistrictRules, assumptions: Assumptions, roster: Roster) -> tuple[Tables, np.ndarray, np.ndarray]:
