@@ -12,7 +12,8 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from engine.budget.projection import bands, money
-from engine.budget.scenario import Scenario, prepare, unchanged_levers
+from engine.budget.notes import unchanged_levers
+from engine.budget.scenario import Scenario, prepare
 from engine.rules import DistrictRules
 from models.finance import BudgetRoster, ProjectionRun, ScenarioRecord
 from models.types import utcnow

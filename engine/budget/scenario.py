@@ -14,18 +14,21 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from engine.errors import RuleInputError
-from engine.money import round_money
-from engine.pay.cells import cell_amount, cola_factor, latest_schedule_year, schedule_for
+from engine.pay.cells import cell_amount, latest_schedule_year, schedule_for
+from engine.budget.changes import (  # noqa: F401 (AddedLane, LaneCredits: the scenario's parts, named from here)
+    AddedLane,
+    LaneCredits,
+    ScheduleChanges,
+    Strict,
+    schedules_from,
+)
 from engine.rules import (
     Addition,
     DistrictRules,
     Eligibility,
-    Fica,
     Lane,
     MicroCredentialRule,
     Role,
-    Row,
-    Schedule,
     dated_value,
 )
 from engine.school_year import SchoolYear
@@ -35,12 +38,6 @@ Money = Annotated[Decimal, Field(ge=0, decimal_places=2, description="an amount 
 HUNDRED = Decimal(100)
 MAX_YEARS = 30
 MAX_DRAWS = 5000
-
-
-class Strict(BaseModel):
-    """A closed set of keys: anything unknown is an error."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
 class LaneShare(Strict):
@@ -74,41 +71,6 @@ class Policy(Strict):
     @property
     def is_empty(self) -> bool:
         return self == Policy()
-
-
-class AddedLane(Strict):
-    """A lane negotiators add: its requirement and its amounts as a percent over an existing lane."""
-
-    id: Annotated[str, Field(min_length=1, max_length=20)]
-    degree: Annotated[str, Field(pattern=r"^(bachelor|master|specialist|doctorate)$")]
-    credits: Annotated[int, Field(ge=0)] = 0
-    after: str = Field(description="the lane it sits right of, and whose amounts it builds on")
-    percent_over: Percent = Decimal(4)
-
-
-class LaneCredits(Strict):
-    """A lane whose credit requirement changes."""
-
-    lane: str
-    credits: Annotated[int, Field(ge=0)]
-
-
-class ScheduleChanges(Strict):
-    """Changes to the salary schedule as negotiators model them."""
-
-    raise_percent: Annotated[Decimal, Field(ge=-50, le=100)] = Decimal(0)
-    add_step: bool = False
-    added_step_percent: Percent = Decimal(2)
-    freeze_years: list[Annotated[str, Field(pattern=r"^\d{4}-\d{2}$")]] = []
-    add_lane: AddedLane | None = None
-    lane_credits: list[LaneCredits] = []
-    effective_year: Annotated[str, Field(pattern=r"^\d{4}-\d{2}$")] | None = Field(
-        None, description="the school year the raise, the added step and the added lane take effect; empty: the first "
-                          "projected year without a schedule of its own (an adopted schedule is not raised unless told)")
-
-    @property
-    def is_empty(self) -> bool:
-        return self.model_copy(update={"effective_year": None}) == ScheduleChanges()
 
 
 class Scenario(Strict):
@@ -334,7 +296,7 @@ def scenario_rules(rules: DistrictRules, scenario: Scenario) -> DistrictRules:
                      Lane(id=added.id, name=added.id, degree=added.degree, credits=added.credits,
                           description=f"Scenario: a lane {added.percent_over}% over {added.after}."))
     update["lanes"] = lanes
-    update["schedules"] = _schedules_from(rules, effective_year(rules, scenario), changes)
+    update["schedules"] = schedules_from(rules, effective_year(rules, scenario), changes)
     steps = rules.steps
     step_update: dict = {}
     if changes.freeze_years:
@@ -358,125 +320,12 @@ def effective_year(rules: DistrictRules, scenario: Scenario) -> SchoolYear:
     return start.plus(1) if found is not None and found[0] == start.start else start
 
 
-def _schedules_from(rules: DistrictRules, effective: SchoolYear, changes: ScheduleChanges) -> dict:
-    """The dated schedules with the changes made from the effective year on: schedules adopted for later years are
-    changed, and where no schedule is adopted for the effective year, the one carried forward to it (by COLA) is
-    adopted then, changed."""
-    schedules = dict(rules.schedules)
-    if not (changes.raise_percent or changes.add_step or changes.add_lane):
-        return schedules
-    for adopted, schedule in rules.schedules.items():
-        if adopted >= effective.start:
-            schedules[adopted] = _changed_schedule(rules, schedule, changes)
-    if effective.start not in rules.schedules and rules.adopted_schedule(effective) is not None:
-        # The years between the last adopted schedule and the effective year keep their COLA: each is adopted as
-        # carried forward (a grid's cells exactly; an index base or a growth cap rounded to the cent, as adopted).
-        year = latest_schedule_year(rules).plus(1)
-        while year.start < effective.start:
-            schedules[year.start] = _carried_to(rules, year)
-            year = year.plus(1)
-        schedules[effective.start] = _changed_schedule(rules, _carried_to(rules, effective), changes)
-    return dict(sorted(schedules.items()))
-
-
-def _carried_to(rules: DistrictRules, year: SchoolYear) -> Schedule:
-    """The schedule in force in a school year as an adopted one: amounts carried forward by COLA, rounded as cells are."""
-    schedule, _, assumed = schedule_for(rules, year)
-    factor = cola_factor(rules, assumed)
-    update: dict = {}
-    if not assumed:
-        return schedule
-    if schedule.kind == "index":
-        update["base"] = round_money(schedule.base * factor)
-    else:
-        update["rows"] = [row if row.reserved else row.model_copy(update={"amounts": [_scale(rules, a, factor) for a in row.amounts]})
-                          for row in schedule.rows]
-    if schedule.growth is not None:
-        growth = schedule.growth
-        cents = lambda value: None if value is None else round_money(value * factor)  # noqa: E731
-        update["growth"] = growth.model_copy(update={"cap": cents(_in_force(growth.cap, year)),
-                                                     "minimum": cents(_in_force(growth.minimum, year))})
-    return schedule.model_copy(update=update)
-
-
-def _in_force(value, year: SchoolYear):
-    return None if value is None else dated_value(value, year.start)
-
-
 def _from_year(value, start: date, new: Decimal):
     """A dated amount that becomes `new` from a date on, keeping what it was before."""
     if not isinstance(value, dict):
         return new      # one amount for every year: the projection reads none before its first year
     kept = {on: amount for on, amount in value.items() if on < start}
     return {**kept, start: new} if kept else new
-
-
-def _scale(rules: DistrictRules, amount: Decimal | None, factor: Decimal) -> Decimal | None:
-    if amount is None:
-        return None
-    cells = rules.pay.cells
-    return round_money(amount * factor, cells.quantum, cells.mode)
-
-
-def _scale_index(value: Decimal | None, factor: Decimal) -> Decimal | None:
-    return None if value is None else (value * factor).quantize(Decimal("0.0001"))
-
-
-def _changed_schedule(rules: DistrictRules, schedule: Schedule, changes: ScheduleChanges) -> Schedule:
-    raise_factor = 1 + changes.raise_percent / HUNDRED
-    rows = list(schedule.rows)
-    update: dict = {}
-    if changes.raise_percent:
-        if schedule.kind == "index":
-            update["base"] = _scale(rules, schedule.base, raise_factor)
-        else:
-            rows = [row if row.reserved else row.model_copy(update={"amounts": [_scale(rules, a, raise_factor) for a in row.amounts]})
-                    for row in rows]
-        if schedule.growth is not None:
-            growth = schedule.growth
-            update["growth"] = growth.model_copy(update={
-                "cap": _scale_dated(rules, growth.cap, raise_factor), "minimum": _scale_dated(rules, growth.minimum, raise_factor)})
-    lanes = list(schedule.lanes)
-    cells = "index" if schedule.kind == "index" else "amounts"
-    if changes.add_lane:
-        added = changes.add_lane
-        col = lanes.index(added.after)
-        factor = 1 + added.percent_over / HUNDRED
-        lanes.insert(col + 1, added.id)
-        new_rows = []
-        for row in rows:
-            if row.reserved:
-                new_rows.append(row)
-                continue
-            values = list(getattr(row, cells))
-            source = values[col]
-            values.insert(col + 1, None if source is None else
-                          (_scale_index(source, factor) if cells == "index" else _scale(rules, source, factor)))
-            new_rows.append(row.model_copy(update={cells: values}))
-        rows = new_rows
-    if changes.add_step:
-        last = rows[-1]
-        while last.reserved:
-            rows = rows[:-1]
-            last = rows[-1]
-        top = last.last if last.last is not None else last.first
-        factor = 1 + changes.added_step_percent / HUNDRED
-        values = getattr(last, cells)
-        new_values = [None if v is None else (_scale_index(v, factor) if cells == "index" else _scale(rules, v, factor))
-                      for v in values]
-        closed = last.model_copy(update={"step": last.step if last.last is not None else top})
-        rows = rows[:-1] + [closed, Row(step=top + 1, **{cells: new_values})]
-    update["rows"] = rows
-    update["lanes"] = lanes
-    return schedule.model_copy(update=update)
-
-
-def _scale_dated(rules: DistrictRules, value, factor: Decimal):
-    if value is None:
-        return None
-    if isinstance(value, dict):
-        return {k: _scale(rules, v, factor) for k, v in value.items()}
-    return _scale(rules, value, factor)
 
 
 def resolve(rules: DistrictRules, scenario: Scenario, year: SchoolYear | None = None) -> Assumptions:
@@ -546,45 +395,3 @@ def prepare(rules: DistrictRules, scenario: Scenario) -> tuple[DistrictRules, As
     if problems:
         raise ScenarioError(problems)
     return changed, assumptions
-
-
-def unchanged_levers(rules: DistrictRules, scenario: Scenario) -> list[str]:
-    """Why each lever the scenario pulls changes nothing, where it does not (a $0.00 difference says why)."""
-    notes: list[str] = []
-    name = rules.district.name
-    policy, changes = scenario.policy, scenario.schedule
-    start = first_year(rules, scenario)
-    years = {start.plus(k).label for k in range(scenario.years)}
-    rule = rules.micro_credentials
-    if policy.micro_credentials_count_toward_lanes and rule.counts_toward == "lanes" \
-            and rule.credit_hours_each == policy.credit_hours_per_micro_credential and rule.combine_with_other_credit:
-        notes.append(f"Micro-credentials already count toward lanes in {name}, {rule.credit_hours_each} graduate-equivalent "
-                     f"hour(s) each: this is the district's rule, so it changes nothing.")
-    stipends = [a for a in rules.additions if a.kind == "per_micro_credential"]
-    if policy.stipend_per_micro_credential is not None and stipends:
-        current = stipends[0]
-        bands = [str(b) for b in current.eligibility.bands or []]
-        if dated_value(current.amount, start.start) == policy.stipend_per_micro_credential \
-                and current.per_year_cap == policy.stipend_cap_per_year \
-                and (not policy.stipend_bands or sorted(policy.stipend_bands) == sorted(bands)):
-            notes.append(f"{current.name} is already ${policy.stipend_per_micro_credential} a micro-credential"
-                         + (f", at most {current.per_year_cap} a year" if current.per_year_cap else "")
-                         + f" in {name}: this is the district's rule, so it changes nothing.")
-    uptake = scenario.uptake_percent if scenario.uptake_percent is not None else rules.budget.micro_credential_uptake_percent
-    if not scenario.worst_case and uptake == 0 and (policy.micro_credentials_count_toward_lanes
-                                                     or policy.stipend_per_micro_credential is not None):
-        notes.append("No one starts earning micro-credentials (uptake 0%): a micro-credential policy costs nothing.")
-    for label in changes.freeze_years:
-        if label in rules.steps.freeze_years:
-            notes.append(f"Steps are already frozen in {label} in {name}'s rules.")
-        elif label not in years:
-            notes.append(f"The step freeze in {label} falls outside the projected years "
-                         f"({start.label} to {start.plus(scenario.years - 1).label}).")
-    for entry in changes.lane_credits:
-        if any(lane.id == entry.lane and lane.credits == entry.credits for lane in rules.lanes):
-            notes.append(f"Lane {entry.lane} already asks {entry.credits} hours of credit.")
-    if changes.raise_percent or changes.add_step or changes.add_lane:
-        effective = effective_year(rules, scenario)
-        if effective.label not in years and effective.start > start.start:
-            notes.append(f"The schedule changes take effect in {effective.label}, after the last projected year.")
-    return notes

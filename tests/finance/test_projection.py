@@ -233,7 +233,7 @@ def test_the_worst_case_earns_at_the_fastest_pace_the_rules_allow(shipped):
 
 
 def test_a_lever_that_is_already_the_rule_says_why_it_changes_nothing(shipped, small_rosters):
-    from engine.budget.scenario import unchanged_levers
+    from engine.budget.notes import unchanged_levers
 
     rules, roster = shipped["cedar-valley"], small_rosters["cedar-valley"]
     scenario = Scenario(name="Lanes", district_id="cedar-valley", years=3,
