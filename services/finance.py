@@ -19,14 +19,15 @@ from models.finance import BudgetRoster, ProjectionRun, ScenarioRecord
 from models.types import utcnow
 from safe.spreadsheet import csv_row, xlsx_append
 
-MONEY_COLUMNS = ("base_pay", "additions", "role_supplements", "pay", "social_security", "medicare", "fica", "retirement",
-                 "health", "benefits",
+MONEY_COLUMNS = ("base_pay", "additions", "role_supplements", "one_time_payments", "pay", "social_security", "medicare",
+                 "fica", "retirement", "health", "benefits",
                  "program_cost", "total", "one_time", "recurring")
 LABELS = {
     "school_year": "School year", "headcount": "Head count", "fte": "FTE", "participants": "Earning micro-credentials",
     "micro_credentials": "Micro-credentials earned", "role_holders": "Role holders", "leavers": "Leavers",
     "retirees": "Retirements", "hires": "Hires", "base_pay": "Base pay", "additions": "Additions (all)",
-    "role_supplements": "Role supplements", "pay": "Pay", "social_security": "Social Security",
+    "role_supplements": "Role supplements", "one_time_payments": "One-time payments", "pay": "Pay",
+    "cost_of_one_percent": "Cost of 1% on the schedule", "social_security": "Social Security",
     "medicare": "Medicare", "fica": "FICA (both)", "retirement": "Retirement",
     "health": "Health", "benefits": "Benefits", "program_cost": "Program cost (one-time)", "total": "Total cost",
     "one_time": "One-time cost", "recurring": "Recurring cost", "baseline_total": "Baseline total",
@@ -146,7 +147,7 @@ def table(result: dict) -> tuple[list[str], list[list]]:
     keys = ["school_year", "headcount", "fte", "participants", "micro_credentials", "role_holders", "leavers",
             "retirees", "hires", "base_pay"]
     headers = [LABELS[k] for k in keys] + names + [LABELS[k] for k in MONEY_COLUMNS[1:]] + \
-        [LABELS["baseline_total"], LABELS["difference"]]
+        [LABELS["baseline_total"], LABELS["difference"], LABELS["cost_of_one_percent"]]
     has_bands = bool(result.get("bands"))
     if has_bands:
         headers += [LABELS[k] for k in ("p5", "median", "p95", "difference_p5", "difference_median", "difference_p95")]
@@ -155,7 +156,8 @@ def table(result: dict) -> tuple[list[str], list[list]]:
         row: list = [year["school_year"]] + [Decimal(year[k]) for k in keys[1:9]] + [Decimal(year["base_pay"])]
         row += [Decimal(year["additions_by_kind"].get(name, "0.00")) for name in names]
         row += [Decimal(year.get(k, "0.00")) for k in MONEY_COLUMNS[1:]]   # results stored before SS/Medicare lack them
-        row += [Decimal(result["baseline"][i]["total"]), Decimal(result["difference"][i]["total"])]
+        row += [Decimal(result["baseline"][i]["total"]), Decimal(result["difference"][i]["total"]),
+                Decimal(year.get("cost_of_one_percent", "0.00"))]
         if has_bands:
             band = result["bands"][i]
             diff = result["difference_bands"][i] if result.get("difference_bands") else {"p5": "0", "median": "0", "p95": "0"}

@@ -24,6 +24,7 @@ from sqlalchemy import case, delete, func, select, update
 from sqlmodel import Session
 
 from engine.budget.projection import (
+    ARRAY_FIELDS,
     CHUNK,
     YearSums,
     combine,
@@ -91,9 +92,9 @@ def pack_expected(sums: list[YearSums], groups: int) -> bytes:
         arrays[f"{k}.school_year"] = np.array(year.school_year)
         arrays[f"{k}.unit"] = np.array(year.unit)
         arrays[f"{k}.addition_names"] = np.array(list(year.additions), dtype=str)
-        for name in ("headcount", "fte_hundredths", "base", "one_time_additions", "roles", "role_holders", "participants",
-                     "micro_credentials", "program", "leavers", "retirees", "hires"):
-            arrays[f"{k}.{name}"] = np.asarray(getattr(year, name))
+        for name in ARRAY_FIELDS:
+            value = getattr(year, name)
+            arrays[f"{k}.{name}"] = np.asarray(value if value is not None else np.zeros_like(year.base))
         for i, values in enumerate(year.additions.values()):
             arrays[f"{k}.addition.{i}"] = np.asarray(values)
     return _npz(arrays)
@@ -104,9 +105,7 @@ def unpack_expected(data: bytes) -> tuple[list[YearSums], int]:
         out = []
         for k in range(int(found["count"])):
             names = [str(n) for n in found[f"{k}.addition_names"]]
-            fields = {name: found[f"{k}.{name}"] for name in (
-                "headcount", "fte_hundredths", "base", "one_time_additions", "roles", "role_holders", "participants",
-                "micro_credentials", "program", "leavers", "retirees", "hires")}
+            fields = {name: found[f"{k}.{name}"] for name in ARRAY_FIELDS if f"{k}.{name}" in found.files}
             out.append(YearSums(school_year=str(found[f"{k}.school_year"]), unit=int(found[f"{k}.unit"]),
                                 additions={name: found[f"{k}.addition.{i}"] for i, name in enumerate(names)}, **fields))
         return out, int(found["groups"])

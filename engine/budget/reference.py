@@ -162,6 +162,7 @@ class _Model:
         years |= {a.eligibility.min_years for a in rules.additions if a.eligibility.min_years is not None}
         if self.role is not None and self.role.min_years:
             years.add(self.role.min_years)
+        years |= {payment.min_years for _, payment in assumptions.one_time if payment.min_years is not None}
         self.last_service = max(years) if years else None
         counts = [self.role.micro_credentials] if self.role is not None and self.role.micro_credentials else []
         if self.by_hours and not self.combine:
@@ -432,7 +433,8 @@ def _year_end(model: _Model, year: SchoolYear, following: SchoolYear, halves: Ha
 def _figures(model: _Model, year: SchoolYear, halves: Halves) -> dict:
     """2-3. One school year's pay and benefits, as the fast engine's JSON shows them."""
     rules, assumptions = model.rules, model.assumptions
-    base, fte, eligible, over, held_roles = ZERO, ZERO, 0, ZERO, ZERO
+    base, fte, eligible, over, held_roles, payments, pensionable = ZERO, ZERO, 0, ZERO, ZERO, ZERO, ZERO
+    offered = assumptions.one_time_in(year)
     additions: dict[str, Decimal] = {a.name: ZERO for a in rules.additions}
     wage_base = assumptions.wage_base_in(rules, year)
     for _, members, earner in halves:
@@ -440,6 +442,12 @@ def _figures(model: _Model, year: SchoolYear, halves: Halves) -> dict:
             pay, lines, may_hold, role_pay = model.pay(year, t, earner)
             base += pay * t.parts
             held_roles += role_pay * t.parts
+            for payment in offered:
+                if payment.qualifies(t.lane, t.step, t.service):
+                    owed = lines_round(rules, payment.amount * t.fte if payment.amount is not None
+                                       else pay * payment.percent / HUNDRED)
+                    payments += owed * t.parts
+                    pensionable += owed * t.parts if payment.pensionable else ZERO
             for name, amount in lines.items():
                 additions[name] += amount * t.parts
             if wage_base is not None:
@@ -458,23 +466,30 @@ def _figures(model: _Model, year: SchoolYear, halves: Halves) -> dict:
         supplement = lines_round(rules, dated_value(model.role.supplement, year.start) or ZERO)
     roles = _cents(supplement * holders) + _cents(held_roles)
     program = _cents(_to_cent(assumptions.program_cost_per_micro_credential) * participants * model.earned)
-    pay = base_pay + sum(by_name.values(), ZERO) + roles
+    payments, pensionable = _cents(payments), _cents(pensionable)
+    pay = base_pay + sum(by_name.values(), ZERO) + roles + payments
     ss_rate, medicare_rate = assumptions.social_security_percent, assumptions.medicare_percent
     retirement_rate = assumptions.retirement_in(rules, year)
     share = lambda amount, rate: round_money(amount * rate / HUNDRED)  # noqa: E731
     social_security, medicare = share(pay - _cents(over), ss_rate), share(pay, medicare_rate)
-    fica, retirement = social_security + medicare, share(pay, retirement_rate)
+    fica, retirement = social_security + medicare, share(pay - payments + pensionable, retirement_rate)
     health = _cents(_to_cent(assumptions.health_in(rules, year)) * headcount)
     total = pay + fica + retirement + health + program
     one_time = (stipends + share(stipends, ss_rate) + share(stipends, medicare_rate) + share(stipends, retirement_rate)
-                + program)
+                + program + payments + share(payments, ss_rate) + share(payments, medicare_rate)
+                + share(pensionable, retirement_rate))
+    # The cost of 1% on the schedule: 1% of base pay, with its Social Security, Medicare and retirement.
+    one_percent = share(base_pay, Decimal(1))
+    cost_of_one_percent = (one_percent + share(one_percent, ss_rate) + share(one_percent, medicare_rate)
+                           + share(one_percent, retirement_rate))
     money = money_str
     return {
         "school_year": year.label, "headcount": _heads(headcount),
         "fte": str((fte / PARTS).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)),
         "participants": _heads(participants), "micro_credentials": _heads(participants * model.earned),
         "role_holders": _heads(holders), "leavers": _heads(0), "retirees": _heads(0), "hires": _heads(0),
-        "base_pay": money(base_pay), "additions": money(pay - base_pay - roles), "role_supplements": money(roles),
+        "base_pay": money(base_pay), "additions": money(pay - base_pay - roles - payments), "role_supplements": money(roles),
+        "one_time_payments": money(payments), "cost_of_one_percent": money(cost_of_one_percent),
         "pay": money(pay), "social_security": money(social_security), "medicare": money(medicare), "fica": money(fica), "retirement": money(retirement), "health": money(health),
         "benefits": money(fica + retirement + health), "program_cost": money(program), "total": money(total),
         "one_time": money(one_time), "recurring": money(total - one_time),

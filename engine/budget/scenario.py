@@ -22,6 +22,7 @@ from engine.budget.changes import (  # noqa: F401 (AddedLane, LaneCredits: the s
     Strict,
     schedules_from,
 )
+from engine.budget.proposal import MAX_PROPOSAL_YEARS, OneTimePayment, ProposalError, ProposalYear, check_proposal, proposal_schedules
 from engine.rules import (
     Addition,
     DistrictRules,
@@ -91,6 +92,8 @@ class Scenario(Strict):
     program_cost_per_micro_credential: Money = Decimal(0)
     policy: Policy = Policy()
     schedule: ScheduleChanges = ScheduleChanges()
+    proposal: list[ProposalYear] = Field([], max_length=MAX_PROPOSAL_YEARS,
+                                         description="a bargaining proposal, school year by school year")
     social_security: bool | None = Field(None, description="Social Security paid (6.2% up to the wage base); empty: the rule file's")
     medicare: bool | None = Field(None, description="Medicare paid (1.45%); empty: the rule file's")
     retirement_percent: Percent | None = None
@@ -120,9 +123,9 @@ class Scenario(Strict):
         return value or None
 
     def baseline(self) -> "Scenario":
-        """The same assumptions under the district's current rules: no policy, no schedule change."""
+        """The same assumptions under the district's current rules: no policy, no schedule change, no proposal."""
         return self.model_copy(update={"name": f"{self.name} (baseline)", "policy": Policy(),
-                                       "schedule": ScheduleChanges()})
+                                       "schedule": ScheduleChanges(), "proposal": []})
 
 
 class Assumptions(BaseModel):
@@ -146,6 +149,10 @@ class Assumptions(BaseModel):
     retirement_percent: Decimal | None
     role_id: str | None
     role_share_percent: Decimal
+    one_time: tuple[tuple[str, OneTimePayment], ...] = ()     # (school year, payment) of a proposal
+
+    def one_time_in(self, year: SchoolYear) -> list[OneTimePayment]:
+        return [payment for label, payment in self.one_time if label == year.label]
     draws: int
     seed: int
 
@@ -234,6 +241,7 @@ def check(rules: DistrictRules, scenario: Scenario) -> list[str]:
     role = scenario.policy.new_role
     if role and role.id in {r.id for r in rules.roles}:
         problems.append(f"policy.new_role.id: role {role.id!r} already exists in the district's rules")
+    problems += check_proposal(rules, list(scenario.proposal), list(schedule.lanes))
     return problems
 
 
@@ -297,17 +305,30 @@ def scenario_rules(rules: DistrictRules, scenario: Scenario) -> DistrictRules:
                           description=f"Scenario: a lane {added.percent_over}% over {added.after}."))
     update["lanes"] = lanes
     update["schedules"] = schedules_from(rules, effective_year(rules, scenario), changes)
+    freeze = set(changes.freeze_years)
+    added_steps = int(changes.add_step) + sum(p.add_steps for p in scenario.proposal)
+    if scenario.proposal:
+        # The proposal's years build on the schedules the simpler changes leave.
+        schedules, held, proposal_problems = proposal_schedules(rules.model_copy(update={"schedules": update["schedules"]}),
+                                                                list(scenario.proposal))
+        if proposal_problems:
+            raise ScenarioError([f"proposal: {p}" for p in proposal_problems])
+        update["schedules"] = schedules
+        freeze |= set(held)
     steps = rules.steps
     step_update: dict = {}
-    if changes.freeze_years:
-        step_update["freeze_years"] = sorted(set(steps.freeze_years) | set(changes.freeze_years))
-    if changes.add_step and steps.max_step is not None:
-        step_update["max_step"] = steps.max_step + 1
+    if freeze:
+        step_update["freeze_years"] = sorted(set(steps.freeze_years) | freeze)
+    if added_steps and steps.max_step is not None:
+        step_update["max_step"] = steps.max_step + added_steps
     if step_update:
         update["steps"] = steps.model_copy(update=step_update)
     changed = rules.model_copy(update=update)
     # Re-validate: the copy must still be a consistent rule set.
-    return DistrictRules.model_validate(changed.model_dump())
+    try:
+        return DistrictRules.model_validate(changed.model_dump())
+    except ProposalError as exc:
+        raise ScenarioError(exc.problems) from None
 
 
 def effective_year(rules: DistrictRules, scenario: Scenario) -> SchoolYear:
@@ -362,6 +383,7 @@ def resolve(rules: DistrictRules, scenario: Scenario, year: SchoolYear | None = 
         medicare_percent=fica.medicare_rate if fica.medicare else Decimal(0),
         health_per_head=scenario.health_per_head, retirement_percent=scenario.retirement_percent,
         role_id=role.id if role else None, role_share_percent=role_share, draws=scenario.draws, seed=scenario.seed,
+        one_time=tuple((p.school_year, payment) for p in scenario.proposal for payment in p.one_time),
     )
 
 

@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from engine.budget.projection import apportion, apportion_array, percent_of, project
+from engine.budget.proposal import CellRaise, OneTimePayment, ProposalYear
 from engine.budget.reference import project_reference
 from engine.budget.roster import Roster, RosterTeacher, parse_roster, read_table
 from engine.budget.scenario import (
@@ -30,7 +31,8 @@ DISTRICTS = ["cedar-valley", "dysart", "harmony", "prairie-ridge"]
 
 def policy_scenario(rules, **extra) -> Scenario:
     """Every policy and schedule change at once, so both engines meet every path."""
-    lanes = schedule_for(rules, latest_schedule_year(rules))[0].lanes
+    year = latest_schedule_year(rules)
+    lanes = schedule_for(rules, year)[0].lanes
     return Scenario(
         name="Everything", district_id=rules.id, years=7, program_cost_per_micro_credential=Decimal("85.00"),
         policy=Policy(micro_credentials_count_toward_lanes=True, credit_hours_per_micro_credential=Decimal("1.5"),
@@ -40,6 +42,12 @@ def policy_scenario(rules, **extra) -> Scenario:
                                  add_lane=AddedLane(id="TOP", degree="master", credits=45, after=lanes[-1]),
                                  lane_credits=[LaneCredits(lane=lanes[-1], credits=9)]),
         hiring_lanes=[LaneShare(lane=lanes[0], percent=Decimal(70)), LaneShare(lane=lanes[-1], percent=Decimal(30))],
+        proposal=[ProposalYear(school_year=year.plus(2).label, hold_on_step=True,
+                               raises=[CellRaise(percent=Decimal(2)), CellRaise(dollars=Decimal("400.00"), lanes=[lanes[0]],
+                                                                               effective=date(year.plus(2).end.year, 1, 1))],
+                               one_time=[OneTimePayment(amount=Decimal("1000.00"), min_years=4)]),
+                  ProposalYear(school_year=year.plus(3).label, raises=[CellRaise(percent=Decimal("1.5"))],
+                               one_time=[OneTimePayment(percent=Decimal(1), pensionable=True)])],
         **extra)
 
 

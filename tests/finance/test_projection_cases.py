@@ -136,3 +136,38 @@ def test_both_engines_agree_on_what_hr_keeps_on_the_roster(shipped, district, te
     scenario = Scenario(name="Kept", district_id=district, years=years, attrition_percent=Decimal(attrition),
                         uptake_percent=Decimal(uptake), policy=policy)
     assert project(rules, scenario, roster).years == project_reference(rules, scenario, roster).years
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(district=st.sampled_from(["cedar-valley", "dysart", "harmony", "prairie-ridge"]), teachers=st.integers(1, 10),
+       seed=st.integers(0, 2**16), years=st.integers(1, 5), data=st.data())
+def test_both_engines_agree_on_any_proposal(shipped, district, teachers, seed, years, data):
+    """Raises by percent or dollars on chosen lanes and steps, mid-year; holds; merges; steps added and removed;
+    one-time payments: the two engines give the same cents."""
+    from engine.budget.proposal import CellRaise, LaneMerge, OneTimePayment, ProposalYear
+    from engine.pay.cells import latest_schedule_year, schedule_for
+
+    rules = shipped[district]
+    first = latest_schedule_year(rules)
+    schedule = schedule_for(rules, first)[0]
+    lanes = schedule.lanes
+    proposal = []
+    for k in range(1, data.draw(st.integers(1, 3)) + 1):
+        year = first.plus(k)
+        raises = [CellRaise(**({"percent": Decimal(data.draw(st.sampled_from(["1.5", "3", "-1"])))} if data.draw(st.booleans())
+                               else {"dollars": Decimal(data.draw(st.sampled_from(["250.00", "1000.50"])))}),
+                            lanes=data.draw(st.lists(st.sampled_from(lanes), max_size=2, unique=True)),
+                            steps=data.draw(st.lists(st.integers(1, 12), max_size=3, unique=True)),
+                            effective=data.draw(st.sampled_from([None, year.start.replace(year=year.start.year + 1, month=1)])))
+                  for _ in range(data.draw(st.integers(0, 2)))]
+        merges = [LaneMerge(lane=lanes[0], into=lanes[-1])] if len(lanes) > 1 and data.draw(st.booleans()) else []
+        payments = [OneTimePayment(**({"amount": Decimal("1200.00")} if data.draw(st.booleans()) else {"percent": Decimal(2)}),
+                                   min_years=data.draw(st.sampled_from([None, 3, 12])),
+                                   min_step=data.draw(st.sampled_from([None, 4])), pensionable=data.draw(st.booleans()))
+                    for _ in range(data.draw(st.integers(0, 2)))]
+        proposal.append(ProposalYear(school_year=year.label, raises=raises, merge_lanes=merges, one_time=payments,
+                                     hold_on_step=data.draw(st.booleans()), add_steps=data.draw(st.integers(0, 1))))
+    scenario = Scenario(name="Proposal", district_id=district, years=years, attrition_percent=Decimal("10"),
+                        uptake_percent=Decimal("20"), proposal=proposal)
+    roster = synthesize(rules, teachers, seed=seed)
+    assert project(rules, scenario, roster).years == project_reference(rules, scenario, roster).years

@@ -5,6 +5,7 @@ from __future__ import annotations
 from web.estimating import PALETTE, _layout
 
 COMPONENTS = (("base_pay", "Base pay"), ("additions", "Additions"), ("role_supplements", "Role supplements"),
+              ("one_time_payments", "One-time payments"),
               ("social_security", "Social Security"), ("medicare", "Medicare"), ("retirement", "Retirement"), ("health", "Health"), ("program_cost", "Program cost"))
 
 

@@ -60,7 +60,7 @@ from engine.budget.projection.monte_carlo import (
     simulate,
     simulate_chunk,
 )
-from engine.budget.projection.results import COMPONENTS, Projection, YearSums, bands, finish, year_result
+from engine.budget.projection.results import ARRAY_FIELDS, COMPONENTS, Projection, YearSums, bands, finish, year_result
 from engine.budget.projection.state import (
     CREDIT_UNIT,
     KEY_COLUMNS,
@@ -109,4 +109,4 @@ def projection_of(rules: DistrictRules, scenario: Scenario, expected: list[YearS
 __all__ = ["project", "starting_groups", "projection_of", "expected_sums", "Simulation", "prepare_simulation", "simulate_chunk", "combine", "Projection", "YearSums", "year_result", "finish", "bands", "money", "cents", "heads",
            "apportion", "apportion_array", "percent_of", "from_units", "round_half_up", "binomial_quantile",
            "StateShape", "counted_micro_credentials", "leaver_targets", "profile_flags", "service_years", "unique_rows",
-           "prepare", "COMPONENTS", "CHUNK", "CREDIT_UNIT", "HEAD_UNIT", "HUNDRED", "KEY_COLUMNS"]
+           "prepare", "ARRAY_FIELDS", "COMPONENTS", "CHUNK", "CREDIT_UNIT", "HEAD_UNIT", "HUNDRED", "KEY_COLUMNS"]

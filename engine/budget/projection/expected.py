@@ -94,6 +94,7 @@ def expected_sums(rules: DistrictRules, assumptions: Assumptions, roster: Roster
             holders = np.zeros(width, dtype=np.int64)
             roles = np.zeros(width, dtype=np.int64)
         roles = roles + from_units(matmul(context.held_role_cents(year, states), counts), unit)
+        payments, pensionable = context.one_time_cents(year, states, base)
         participants = earners.sum(axis=0)
         sums = YearSums(
             school_year=year.label, unit=unit, headcount=headcount,
@@ -102,7 +103,8 @@ def expected_sums(rules: DistrictRules, assumptions: Assumptions, roster: Roster
             role_holders=holders, participants=participants, micro_credentials=participants * context.earned,
             program=from_units(participants * context.earned * program, unit),
             leavers=np.zeros(width, dtype=np.int64), retirees=np.zeros(width, dtype=np.int64), hires=np.zeros(width, dtype=np.int64),
-            over_wage_base=from_units(over, unit))
+            over_wage_base=from_units(over, unit), one_time_payments=from_units(matmul(payments, counts), unit),
+            one_time_pensionable=from_units(matmul(pensionable, counts), unit))
         out.append(sums)
         if progress:
             progress(offset + share * (k + 1) / len(years), f"{year.label}: {len(states)} groups")

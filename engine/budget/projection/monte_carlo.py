@@ -60,6 +60,8 @@ def _plans(context: Tables, years: list[SchoolYear], states: np.ndarray) -> list
         plan.over_extra = context.over_wage_base(year, base_cents, paid).astype(np.float64) - plan.over
         plan.earning = states[:, EARNING] == 1
         plan.held_role = context.held_role_cents(year, states).astype(np.float64)
+        payments, pensionable = context.one_time_cents(year, states, base_cents)
+        plan.payments, plan.pensionable = payments.astype(np.float64), pensionable.astype(np.float64)
         plan.cell_lane, plan.cell_step = states[starts, LANE], states[starts, STEP]
         plan.extra_columns = np.flatnonzero(np.any(plan.extra != 0, axis=0))
         plan.eligible_weights = plan.eligible.astype(np.float64)
@@ -117,7 +119,7 @@ class Simulation:
 
 
 FIELDS = ("headcount", "fte", "base", "additions", "roles", "holders", "participants", "leavers", "retirees", "hires",
-          "over")
+          "over", "payments", "pensionable")
 
 
 def prepare_simulation(rules: DistrictRules, assumptions: Assumptions, roster: Roster, draws: int,
@@ -188,6 +190,8 @@ def simulate_chunk(simulation: Simulation, c: int) -> list[dict[str, np.ndarray]
             additions[plan.extra_columns] += np.einsum("gk,gd->kd", plan.extra[:, plan.extra_columns], earners)
         got["additions"] = additions
         got["over"] = _dot(plan.over, counts) + _dot(plan.over_extra, earners)
+        got["payments"] = _dot(plan.payments, counts)
+        got["pensionable"] = _dot(plan.pensionable, counts)
         if context.role is not None:
             eligible = _dot(plan.eligible_weights, counts)
             whole = np.floor(eligible + 1e-6).astype(np.int64)
@@ -254,5 +258,6 @@ def combine(rules: DistrictRules, assumptions: Assumptions, chunks: list[list[di
             roles=whole("roles"), role_holders=units("holders"), participants=participants,
             micro_credentials=participants * earned,
             program=from_units(participants * earned * program, HEAD_UNIT),
-            leavers=units("leavers"), retirees=units("retirees"), hires=units("hires"), over_wage_base=whole("over")))
+            leavers=units("leavers"), retirees=units("retirees"), hires=units("hires"), over_wage_base=whole("over"),
+            one_time_payments=whole("payments"), one_time_pensionable=whole("pensionable")))
     return out

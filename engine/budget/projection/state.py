@@ -80,6 +80,7 @@ class StateShape:
                 thresholds.add(addition.eligibility.min_years)
         if role and role.min_years:
             thresholds.add(role.min_years)
+        thresholds |= {payment.min_years for _, payment in assumptions.one_time if payment.min_years is not None}
         lanes_mode = rule.counts_toward == "lanes" and rule.credit_hours_each > 0
         each = rule.credit_hours_each * CREDIT_UNIT
         if each != each.to_integral_value():

@@ -255,6 +255,34 @@ class Tables:
             return np.zeros(len(base), dtype=np.int64)
         return np.maximum(0, base + additions.sum(axis=1) - round_half_up(wage_base * 100))
 
+    def one_time_cents(self, year: SchoolYear, states: np.ndarray, base: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each group's one-time payments per teacher this year, in cents: all of them, and the pensionable part.
+
+        A flat payment is its amount x FTE, a percent one that percent of the group's base pay, each rounded once."""
+        total = np.zeros(len(states), dtype=np.int64)
+        pensionable = np.zeros(len(states), dtype=np.int64)
+        for payment in self.assumptions.one_time_in(year):
+            lanes = [self.lane_ids.index(lane) for lane in payment.lanes] if payment.lanes else None
+            qualifies = np.ones(len(states), dtype=bool) if lanes is None else np.isin(states[:, LANE], lanes)
+            if payment.min_step is not None:
+                qualifies &= states[:, STEP] >= payment.min_step
+            if payment.min_years is not None:
+                qualifies &= states[:, SERVICE] >= payment.min_years
+            if payment.amount is not None:
+                table = np.array([round_half_up(lines_round(self.rules, payment.amount * f) * 100) for f in
+                                  self.fte_values], dtype=np.int64)
+                amounts = table[self.profile_fte_code[states[:, PROFILE]]]
+            else:
+                values, inverse = np.unique(base, return_inverse=True)
+                table = np.array([round_half_up(lines_round(self.rules, Decimal(int(v)) / 100 * payment.percent / HUNDRED) * 100)
+                                  for v in values], dtype=np.int64)
+                amounts = table[inverse.ravel()]
+            paid = np.where(qualifies, amounts, 0)
+            total += paid
+            if payment.pensionable:
+                pensionable += paid
+        return total, pensionable
+
     def at_top(self, year: SchoolYear, states: np.ndarray) -> np.ndarray:
         schedule, _, _ = schedule_for(self.rules, year)
         last = np.array([schedule.last_step(l) if l in schedule.lanes else 10**6 for l in self.lane_ids])
