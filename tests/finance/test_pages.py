@@ -206,6 +206,48 @@ def test_a_roster_keeps_what_hr_keeps_and_lists_everyone_paid_off_the_schedule(c
     assert project(rules, scenario, projection_roster).years == project(rules, scenario, stored).years
 
 
+def test_a_proposal_built_on_the_form_runs_and_keeps_its_terms(client, login_as, session, districts):
+    from engine.budget.projection import project
+    from engine.budget.scenario import Scenario
+
+    rules = districts["cedar-valley"]
+    roster = make_roster(session, districts, teachers=30)
+    login_as("finance")
+    token = csrf_token(client, "/finance/scenarios/new")
+    schedule = rules.schedules[max(rules.schedules)]
+    grid = "step," + ",".join(schedule.lanes) + "\n" + "\n".join(
+        f"{row.label}," + ",".join(str(a + 500) for a in row.amounts) for row in schedule.rows if not row.reserved)
+    form = scenario_form(token, roster.id, name="Settlement", toward_lanes="", stipend_per_micro_credential="",
+                         raise_percent="", draws="0", years="4",
+                         p1_school_year="2027-28", p1_raise_percent="2.5", p1_hold="1",
+                         p1_one_time_amount="1000", p1_one_time_min_years="5",
+                         p2_school_year="2028-29", p2_midyear_percent="1", p2_midyear_effective="2029-01-01",
+                         p2_merge="BA+15 > BA+30", p2_grid_file=(io.BytesIO(grid.encode()), "proposed.csv"))
+    response = client.post("/finance/scenarios/new", data=form, content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    run = session.scalars(select(ProjectionRun).order_by(ProjectionRun.id.desc())).first()
+    session.refresh(run)
+    assert run.status == RunStatus.done, run.error
+    record = finance.get_scenario(session=session, scenario_id=run.scenario_id)
+    saved = finance.scenario_of(record)
+    assert [y.school_year for y in saved.proposal] == ["2027-28", "2028-29"]
+    assert saved.proposal[0].hold_on_step and saved.proposal[0].one_time[0].amount == Decimal("1000.00")
+    assert saved.proposal[1].grid_csv.startswith("step,BA") and saved.proposal[1].merge_lanes[0].into == "BA+30"
+    # The page's figures are the engine's for the saved scenario, to the cent.
+    result = finance.run_result(run)
+    stored = rosters.load_roster(session=session, rules=rules, roster_id=roster.id, with_ids=False)
+    assert result["years"] == project(rules, saved, stored).years
+    assert Decimal(result["years"][1]["one_time_payments"]) > 0
+    # The saved proposal comes back in the form, its grid kept.
+    page = client.get(f"/finance/scenarios/{record.id}").get_data(as_text=True)
+    assert 'value="2028-29"' in page and "A proposed grid is attached" in page and 'value="BA+15 &gt; BA+30"' in page
+    # A lane that is not the district's is refused at its field.
+    bad = scenario_form(token, roster.id, name="Bad", draws="0", p1_school_year="2027-28", p1_merge="ZZ > BA")
+    response = client.post("/finance/scenarios/new", data=bad)
+    assert response.status_code == 422
+    assert 'id="p1_merge-errors"' in response.get_data(as_text=True)
+
+
 def test_a_lever_that_is_already_the_rule_shows_a_zero_difference_with_the_reason(client, login_as, session, districts):
     roster = make_roster(session, districts, teachers=40)
     login_as("finance")

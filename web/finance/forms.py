@@ -19,6 +19,7 @@ from engine.budget.scenario import (
 )
 from engine.pay.cells import latest_schedule_year, schedule_for
 from engine.rules import DistrictRules, dated_value
+from web.finance.proposal_form import form_from_proposal, labels, proposal_from_form
 
 # Each form field's label, as problems and the page name it.
 LABELS = {
@@ -40,6 +41,7 @@ LABELS = {
     "retirement_percent": "Retirement rate", "health_per_head": "Health per head", "worst_case": "Worst case",
     "draws": "Monte Carlo draws", "seed": "Seed",
 }
+LABELS.update(labels())
 # Where the engine's field paths (Scenario, Policy, ScheduleChanges, NewRole, AddedLane) sit on the form.
 PATHS = {
     "policy.micro_credentials_count_toward_lanes": "toward_lanes", "policy.new_role.name": "role_name",
@@ -69,6 +71,10 @@ class FormError(ValueError):
 
 def field_of(path: str) -> str:
     """The form field an engine path such as "hiring_lanes[0].lane" or "policy.stipend_cap_per_year" belongs to."""
+    found = re.match(r"proposal\[(\d+)\]\.(\w+)", path)
+    if found:
+        part = {"raises": "raise_lanes", "merge_lanes": "merge", "one_time": "one_time_lanes", "grid_csv": "grid_file"}
+        return f"p{int(found.group(1)) + 1}_{part.get(found.group(2), 'school_year')}"
     path = re.sub(r"\[\d+\]", "", path)
     for prefix, name in PATHS.items():
         if path == prefix or path.startswith(prefix + "."):
@@ -128,7 +134,7 @@ def _pairs(text: str, problems: list, name: str) -> list[tuple[str, str]]:
     return pairs
 
 
-def scenario_from_form(form, rules: DistrictRules | None = None) -> Scenario:
+def scenario_from_form(form, rules: DistrictRules | None = None, files=None) -> Scenario:
     """The Scenario a submitted form describes; every problem raises FormError, placed at its field.
 
     An empty field takes the rule file's value (the page shows it): the engine fills most of them itself; the
@@ -212,6 +218,7 @@ def scenario_from_form(form, rules: DistrictRules | None = None) -> Scenario:
             problems.append(("lane_credits", f"expected whole hours for {lane}, got {value!r}"))
             continue
         changes["lane_credits"].append(LaneCredits(lane=lane, credits=int(value)))
+    data["proposal"] = proposal_from_form(form, files, problems)
     if problems:
         raise FormError(problems)
     try:
@@ -284,6 +291,7 @@ def form_from_scenario(scenario: Scenario) -> dict:
         role = s.policy.new_role
         out.update(role_name=role.name, role_supplement=role.supplement, role_min_years=role.min_years,
                    role_micro_credentials=role.micro_credentials, role_share_percent=role.share_percent)
+    out.update(form_from_proposal(list(s.proposal)))
     if s.schedule.add_lane:
         lane = s.schedule.add_lane
         out.update(add_lane_id=lane.id, add_lane_degree=lane.degree, add_lane_credits=lane.credits,

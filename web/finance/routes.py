@@ -214,7 +214,7 @@ def scenario(scenario_id: int | None = None):
         try:
             if rules is None:
                 raise FormError([("district_id", "choose one of the districts")])
-            built = scenario_from_form(request.form, rules)
+            built = scenario_from_form(request.form, rules, request.files)
             roster_id = int(values.get("roster_id") or 0) if (values.get("roster_id") or "").isdigit() else 0
             saved = finance.save_scenario(session=session, rules=rules, scenario=built, roster_id=roster_id,
                                           created_by=current_user.id, scenario_id=scenario_id)
