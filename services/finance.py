@@ -114,6 +114,21 @@ def execute_run(*, session: Session, run_id: int, districts: dict[str, DistrictR
     return runs.run_in_process(session=session, run_id=run_id, districts=districts)
 
 
+def by_piece(chosen: list[dict], base: list[dict]) -> list[dict]:
+    """Each bargaining unit and funding source: its cost over all years, the baseline's, and the difference."""
+    baseline = {(p["unit"], p["funding"]): p for p in base}
+    rows = []
+    for piece in chosen:
+        other = baseline.get((piece["unit"], piece["funding"]))
+        total = sum(Decimal(y["total"]) for y in piece["years"])
+        before = sum(Decimal(y["total"]) for y in other["years"]) if other else Decimal("0.00")
+        rows.append({"unit": piece["unit"], "unit_name": piece["unit_name"], "funding": piece["funding"],
+                     "fte": piece["years"][0]["fte"], "total": str(total), "baseline": str(before),
+                     "difference": str(total - before),
+                     "years": [{"school_year": y["school_year"], "total": y["total"], "fte": y["fte"]} for y in piece["years"]]})
+    return rows
+
+
 def assemble(rules: DistrictRules, scenario: Scenario, chosen, base, roster_name: str, teachers: int) -> dict:
     """The stored result of a run: the scenario's years, the baseline's, differences and Monte Carlo bands."""
     difference = []
@@ -130,6 +145,7 @@ def assemble(rules: DistrictRules, scenario: Scenario, chosen, base, roster_name
                                                                      - {a.name for a in rules.additions}),
         "draws": scenario.draws, "seed": scenario.seed, "bands": chosen.bands, "baseline_bands": base.bands,
         "difference_bands": [], "notes": notes,
+        "by_piece": by_piece(chosen.pieces, base.pieces),
     }
     if scenario.draws and chosen.totals_by_draw is not None and base.totals_by_draw is not None:
         # Same seed, draw by draw: the difference's own percentiles, not the difference of percentiles.

@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from engine.budget.roster import Roster, parse_roster, read_table
 from engine.pay.cells import latest_schedule_year
-from engine.rules import DEGREES, DistrictRules
+from engine.rules import DEGREES, MAIN_UNIT, DistrictRules
 from models.finance import BudgetRoster, RosterColumns, RosterEntry
 
 ENTRY_COLUMNS = ("roster_id", "employee_id", "school", "step", "lane", "fte", "hire_date", "degree", "band",
@@ -290,10 +290,15 @@ def off_schedule(*, session: Session, rules: DistrictRules, roster_id: int, limi
     record = session.get(BudgetRoster, roster_id)
     rows = session.scalars(select(RosterEntry).where(RosterEntry.roster_id == roster_id,
                                                      RosterEntry.actual_salary.is_not(None)).order_by(RosterEntry.id))
-    teachers = (RosterTeacher(employee_id=r.employee_id, step=r.step, lane=r.lane, fte=r.fte,
-                              micro_credentials=r.micro_credentials, credit_hours=r.credit_hours,
-                              growth_steps=r.growth_steps, actual_salary=r.actual_salary) for r in rows)
-    found = compare(rules, rules.year(record.school_year), teachers)
+    by_unit: dict[str, list] = {}
+    for r in rows:
+        by_unit.setdefault(rules.unit_of(r.unit) or MAIN_UNIT, []).append(RosterTeacher(
+            employee_id=r.employee_id, step=r.step, lane=r.lane, fte=r.fte, micro_credentials=r.micro_credentials,
+            credit_hours=r.credit_hours, growth_steps=r.growth_steps, actual_salary=r.actual_salary, unit=r.unit))
+    # Each unit's teachers against their own unit's schedule.
+    found = [o for unit, teachers in by_unit.items()
+             for o in compare(rules.for_unit(unit), rules.year(record.school_year), teachers)]
+    found.sort(key=lambda o: (-abs(o.difference), o.employee_id))
     return len(found), found[:limit]
 
 

@@ -62,6 +62,7 @@ from decimal import ROUND_CEILING, ROUND_HALF_UP, Decimal
 
 from engine.budget.roster import Roster, RosterTeacher
 from engine.budget.scenario import Assumptions, Scenario, prepare
+from engine.budget.units import add_years, pieces
 from engine.errors import RuleInputError
 from engine.money import ZERO, money_str, round_money
 from engine.pay.additions import Placement, addition_applies, role_check
@@ -176,6 +177,7 @@ class _Model:
             counted = min(counted, counting.max_micro_credentials_per_year)
         self.earned, self.counted = earned, counted
         self._memo: dict = {}
+        self.additions = {a.name: a for a in rules.additions}
 
     # --- the state -----------------------------------------------------------------------------------
 
@@ -305,12 +307,17 @@ class _Model:
             self._memo[key] = compute()
         return self._memo[key]
 
-    def hire(self, following: SchoolYear, lane_id: str, like: Teacher, profile: int, parts: int) -> Teacher:
+    def hire(self, following: SchoolYear, lane_id: str, like: Teacher, profile: int, parts: int, years: int = 0) -> Teacher:
+        """A hire: the lane's credit, placed past the hiring step by their years of prior experience (credited as service)."""
         lane = self.rules.lane(lane_id)
         per_step = self.rules.counting.credit_hours_per_growth_step
-        return Teacher(f"hire {following.label} {lane_id} {profile}", like.like, parts, like.fte, lane.degree, profile,
-                       self.assumptions.hiring_step, lane_id, lane.credits // per_step if per_step else 0, 0, 0, 0,
-                       Decimal(lane.credits), 0)
+        step = self.assumptions.hiring_step
+        if years:
+            schedule, _, _ = schedule_for(self.rules, following)
+            step = next_step(schedule, step, years, step_cap(self.rules, schedule, lane_id), lane_id)
+        return Teacher(f"hire {following.label} {lane_id} {years} {profile}", like.like, parts, like.fte, lane.degree,
+                       profile, step, lane_id, lane.credits // per_step if per_step else 0, 0, 0, 0,
+                       Decimal(lane.credits), years)
 
 
 def _take(members: list[Teacher], parts: int) -> tuple[list[Teacher], list[Teacher]]:
@@ -345,7 +352,17 @@ def _merged(teachers: list[Teacher]) -> list[Teacher]:
 
 
 def project_reference(rules: DistrictRules, scenario: Scenario, roster: Roster) -> ReferenceProjection:
-    """Expected values, one teacher at a time."""
+    """Expected values, one teacher at a time: each bargaining unit and funding source on its own, added up."""
+    parts = pieces(rules, scenario, roster)
+    done = [_project_piece(piece.rules, piece.scenario, piece.roster) for piece in parts]
+    if len(done) == 1:
+        return done[0]
+    return ReferenceProjection(rules.id, scenario.name, add_years([p.years for p in done]),
+                               groups=sum(p.groups for p in done), seed=scenario.seed)
+
+
+def _project_piece(rules: DistrictRules, scenario: Scenario, roster: Roster) -> ReferenceProjection:
+    """Expected values of one unit and funding source, one teacher at a time."""
     changed, assumptions = prepare(rules, scenario)
     model = _Model(changed, assumptions)
     years = assumptions.school_years()
@@ -421,11 +438,13 @@ def _year_end(model: _Model, year: SchoolYear, following: SchoolYear, halves: Ha
     order = sorted(left_by_profile)
     total = sum(left_by_profile.values())
     hires: list[Teacher] = []
-    lanes = assumptions.hiring_lanes
-    for (lane_id, _), lane_parts in zip(lanes, largest_remainder(total, [int(share * PARTS) for _, share in lanes])):
+    # The hiring mix: each lane's share times each share of prior experience, lane by lane.
+    mix = [(lane, years, int(lane_share * share * 100)) for lane, lane_share in assumptions.hiring_lanes
+           for years, share in assumptions.hiring_experience]
+    for (lane_id, years, _), lane_parts in zip(mix, largest_remainder(total, [weight for _, _, weight in mix])):
         for profile, parts in zip(order, largest_remainder(lane_parts, [left_by_profile[p] for p in order])):
             if parts:
-                hires.append(model.hire(following, lane_id, like[profile], profile, parts))
+                hires.append(model.hire(following, lane_id, like[profile], profile, parts, years))
     turnover = {"leavers": _heads(total), "retirees": _heads(retirees), "hires": _heads(_parts(hires))}
     return _merged(survivors + hires), turnover
 
@@ -434,6 +453,7 @@ def _figures(model: _Model, year: SchoolYear, halves: Halves) -> dict:
     """2-3. One school year's pay and benefits, as the fast engine's JSON shows them."""
     rules, assumptions = model.rules, model.assumptions
     base, fte, eligible, over, held_roles, payments, pensionable = ZERO, ZERO, 0, ZERO, ZERO, ZERO, ZERO
+    roles_not_pensionable = ZERO
     offered = assumptions.one_time_in(year)
     additions: dict[str, Decimal] = {a.name: ZERO for a in rules.additions}
     wage_base = assumptions.wage_base_in(rules, year)
@@ -442,6 +462,8 @@ def _figures(model: _Model, year: SchoolYear, halves: Halves) -> dict:
             pay, lines, may_hold, role_pay = model.pay(year, t, earner)
             base += pay * t.parts
             held_roles += role_pay * t.parts
+            if t.role is not None and not rules.role(t.role).pensionable:
+                roles_not_pensionable += role_pay * t.parts
             for payment in offered:
                 if payment.qualifies(t.lane, t.step, t.service):
                     owed = lines_round(rules, payment.amount * t.fte if payment.amount is not None
@@ -472,10 +494,14 @@ def _figures(model: _Model, year: SchoolYear, halves: Halves) -> dict:
     retirement_rate = assumptions.retirement_in(rules, year)
     share = lambda amount, rate: round_money(amount * rate / HUNDRED)  # noqa: E731
     social_security, medicare = share(pay - _cents(over), ss_rate), share(pay, medicare_rate)
-    fica, retirement = social_security + medicare, share(pay - payments + pensionable, retirement_rate)
+    not_pensionable = sum((amount for name, amount in by_name.items() if not model.additions[name].pensionable), ZERO)
+    not_pensionable += _cents(roles_not_pensionable)
+    fica, retirement = social_security + medicare, share(pay - payments + pensionable - not_pensionable, retirement_rate)
+    pensionable_stipends = sum((amount for name, amount in by_name.items()
+                                if name in one_time_names and model.additions[name].pensionable), ZERO)
     health = _cents(_to_cent(assumptions.health_in(rules, year)) * headcount)
     total = pay + fica + retirement + health + program
-    one_time = (stipends + share(stipends, ss_rate) + share(stipends, medicare_rate) + share(stipends, retirement_rate)
+    one_time = (stipends + share(stipends, ss_rate) + share(stipends, medicare_rate) + share(pensionable_stipends, retirement_rate)
                 + program + payments + share(payments, ss_rate) + share(payments, medicare_rate)
                 + share(pensionable, retirement_rate))
     # The cost of 1% on the schedule: 1% of base pay, with its Social Security, Medicare and retirement.

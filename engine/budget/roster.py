@@ -95,6 +95,58 @@ class Roster:
         codes, values = self.text_codes(name)
         return values[int(codes[i])]
 
+    @classmethod
+    def concat(cls, parts: list["Roster"], positions: list[np.ndarray], district_id: str) -> "Roster":
+        """Rosters of some rows each (parts[k] holds the rows at positions[k]) as one, in row order; each table of
+        distinct values (lanes, pay profiles, schools, units, roles...) merged, codes renumbered."""
+        if len(parts) == 1:
+            return parts[0]
+        order = np.argsort(np.concatenate(positions), kind="stable")
+
+        def merged(table_of, codes_of):
+            table: dict = {}
+            codes = []
+            for part in parts:
+                index = np.array([table.setdefault(value, len(table)) for value in table_of(part)] or [0], dtype=np.int64)
+                codes.append(index[codes_of(part)] if len(codes_of(part)) else codes_of(part))
+            return list(table), np.concatenate(codes)[order]
+
+        lanes, lane = merged(lambda r: r.lanes, lambda r: r.lane)
+        profiles, profile = merged(lambda r: r.profiles, lambda r: r.profile)
+        schools, school = merged(lambda r: r.schools or [""], lambda r: r.school if r.school is not None else np.zeros(len(r), dtype=np.int64))
+        joined = lambda name: np.concatenate([getattr(r, name) for r in parts])[order]  # noqa: E731
+        ids = None if any(r.employee_ids is None for r in parts) else [i for r in parts for i in r.employee_ids]
+        out = cls(district_id, None if ids is None else [ids[int(i)] for i in order], joined("step"), lane, lanes,
+                  joined("fte_hundredths"), joined("degree"), joined("hire_ordinal"), joined("micro_credentials"),
+                  joined("credit_hundredths"), profile, profiles, school, schools, school_year=parts[0].school_year)
+        for name in EXTRA_NUMBERS:
+            if any(name in r.extra for r in parts):
+                default = 0 if name == "micro_credentials_this_year" else -1
+                out.extra[name] = np.concatenate([r.number(name, default) for r in parts])[order]
+        for name in EXTRA_TEXTS:
+            if any(name in r.extra for r in parts):
+                table = [""]
+                codes = []
+                for r in parts:
+                    found, values = r.text_codes(name)
+                    index = np.array([table.index(v) if v in table else (table.append(v) or len(table) - 1)
+                                      for v in values], dtype=np.int64)
+                    codes.append(index[found])
+                out.extra[name] = np.concatenate(codes)[order]
+                out.texts[name] = table
+        return out
+
+    def subset(self, rows: np.ndarray) -> "Roster":
+        """The roster's teachers at the given row positions (in that order); its tables stay as they are (but lanes)."""
+        take = lambda values: None if values is None else values[rows]  # noqa: E731
+        used, lane = np.unique(self.lane[rows], return_inverse=True)   # only the lanes its teachers are in
+        return Roster(self.district_id, None if self.employee_ids is None else [self.employee_ids[int(i)] for i in rows],
+                      self.step[rows], lane.ravel().astype(np.int64), [self.lanes[int(c)] for c in used],
+                      self.fte_hundredths[rows], self.degree[rows],
+                      self.hire_ordinal[rows], self.micro_credentials[rows], self.credit_hundredths[rows],
+                      self.profile[rows], self.profiles, take(self.school), self.schools,
+                      {name: values[rows] for name, values in self.extra.items()}, self.texts, self.school_year)
+
     def teachers(self) -> Iterator[RosterTeacher]:
         """Each teacher as an object, in roster order."""
         if self.employee_ids is None:

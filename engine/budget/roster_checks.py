@@ -182,7 +182,43 @@ def _certified(value):
 
 def parse_roster(rules: DistrictRules, headers: list[str], rows: list[tuple[int, list]], mapping: dict[str, str] | None = None,
                  school_year: SchoolYear | None = None, *, today: date):
-    """The checked roster; any bad row raises RosterError listing every bad row, and nothing is kept."""
+    """The checked roster; any bad row raises RosterError listing every bad row, and nothing is kept.
+
+    Each bargaining unit's rows are checked against that unit's schedules (the `unit` column names it: its id or
+    name; empty: the teachers)."""
+    from engine.budget.roster import Roster
+
+    mapping = dict(mapping or guess_mapping(headers))
+    unit_header = mapping.get("unit")
+    if not unit_header or unit_header not in headers:
+        return _parse_unit(rules, headers, rows, mapping, school_year, today=today)
+    at = headers.index(unit_header)
+    units = [rules.unit_of(_text(values[at]) if at < len(values) else "") for _, values in rows]
+    errors = [RowError(line, "unit", f"expected one of the district's units ({', '.join(rules.unit_ids)}: by id or "
+                                     f"name) or an empty cell, got {_text(values[at])!r}")
+              for (line, values), unit in zip(rows, units) if unit is None]
+    parsed, positions = [], []
+    for unit in dict.fromkeys(u for u in units if u is not None):
+        mine = [i for i, u in enumerate(units) if u == unit]
+        try:
+            roster = _parse_unit(rules.for_unit(unit), headers, [rows[i] for i in mine], mapping, school_year, today=today)
+        except RosterError as exc:
+            if exc.unmapped:
+                raise
+            errors += exc.errors
+            continue
+        roster.extra["unit"] = np.ones(len(roster), dtype=np.int64)
+        roster.texts["unit"] = ["", unit]
+        parsed.append(roster)
+        positions.append(np.array(mine, dtype=np.int64))
+    if errors:
+        raise RosterError(sorted(errors, key=lambda e: (e.line, e.column)), len(rows))
+    return Roster.concat(parsed, positions, rules.id)
+
+
+def _parse_unit(rules: DistrictRules, headers: list[str], rows: list[tuple[int, list]], mapping: dict[str, str] | None = None,
+                school_year: SchoolYear | None = None, *, today: date):
+    """One unit's rows checked against its rules."""
     mapping = dict(mapping or guess_mapping(headers))
     unmapped = [name for name in REQUIRED if not mapping.get(name) or mapping[name] not in headers]
     if unmapped:

@@ -14,7 +14,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from engine.errors import RuleInputError
-from engine.pay.cells import cell_amount, latest_schedule_year, schedule_for
+from engine.pay.cells import cell_amount, latest_schedule_year, next_step, schedule_for, step_cap
 from engine.budget.changes import (  # noqa: F401 (AddedLane, LaneCredits: the scenario's parts, named from here)
     AddedLane,
     LaneCredits,
@@ -46,6 +46,23 @@ class LaneShare(Strict):
 
     lane: str
     percent: Percent
+
+
+class ExperienceShare(Strict):
+    """The share of hires who bring some years of prior experience (placed that many steps past the hiring step)."""
+
+    years: Annotated[int, Field(ge=0, le=40)]
+    percent: Percent
+
+
+class Vacancy(Strict):
+    """Budgeted positions not filled today: filled in the first projected year by hires placed by the hiring mix."""
+
+    unit: Annotated[str, Field(max_length=60)] = "teachers"
+    lane: str | None = Field(None, description="empty: the unit's hiring lanes")
+    fte: Annotated[Decimal, Field(gt=0, le=1, decimal_places=2)] = Decimal("1.00")
+    funding: Annotated[str, Field(max_length=60)] = ""
+    count: Annotated[int, Field(ge=1, le=10_000)] = 1
 
 
 class NewRole(Strict):
@@ -89,9 +106,14 @@ class Scenario(Strict):
     micro_credentials_per_participant: Annotated[int, Field(ge=1, le=30)] = 5
     hiring_step: Annotated[int, Field(ge=0)] | None = None
     hiring_lanes: list[LaneShare] = []
+    hiring_experience: list[ExperienceShare] = Field([], max_length=20, description="hires' prior experience "
+                                                     "(empty: every hire at the hiring step)")
+    vacancies: list[Vacancy] = Field([], max_length=200)
     program_cost_per_micro_credential: Money = Decimal(0)
     policy: Policy = Policy()
     schedule: ScheduleChanges = ScheduleChanges()
+    units: list[Annotated[str, Field(max_length=60)]] = Field(
+        [], max_length=20, description="the bargaining units the scenario changes (empty: the teachers)")
     proposal: list[ProposalYear] = Field([], max_length=MAX_PROPOSAL_YEARS,
                                          description="a bargaining proposal, school year by school year")
     social_security: bool | None = Field(None, description="Social Security paid (6.2% up to the wage base); empty: the rule file's")
@@ -142,6 +164,7 @@ class Assumptions(BaseModel):
     micro_credentials_per_participant: int
     hiring_step: int
     hiring_lanes: tuple[tuple[str, Decimal], ...]
+    hiring_experience: tuple[tuple[int, Decimal], ...] = ((0, HUNDRED),)
     program_cost_per_micro_credential: Decimal
     social_security_percent: Decimal      # 0 where the district does not pay it
     medicare_percent: Decimal
@@ -150,6 +173,20 @@ class Assumptions(BaseModel):
     role_id: str | None
     role_share_percent: Decimal
     one_time: tuple[tuple[str, OneTimePayment], ...] = ()     # (school year, payment) of a proposal
+
+    @property
+    def hiring_mix(self) -> list[tuple[str, int, int]]:
+        """Hires by (lane, years of prior experience, weight): the lane mix times the experience mix, lane by lane."""
+        return [(lane, years, int(lane_share * share * 100)) for lane, lane_share in self.hiring_lanes
+                for years, share in self.hiring_experience]
+
+    def hire_step(self, rules: DistrictRules, year: SchoolYear, lane: str, years: int) -> int:
+        """The step a hire with some years of experience is placed on: that many steps past the hiring step (skipping
+        reserved steps), never past the lane's last."""
+        if not years:
+            return self.hiring_step
+        schedule, _, _ = schedule_for(rules, year)
+        return next_step(schedule, self.hiring_step, years, step_cap(rules, schedule, lane), lane)
 
     def one_time_in(self, year: SchoolYear) -> list[OneTimePayment]:
         return [payment for label, payment in self.one_time if label == year.label]
@@ -184,10 +221,20 @@ class Assumptions(BaseModel):
         return Decimal(value) if value is not None else Decimal(0)
 
     def health_in(self, rules: DistrictRules, year: SchoolYear) -> Decimal:
+        """Health cost per head in a school year: the override, else the plan tiers' cost weighted by the share
+        enrolled in each, else the rule file's per head; grown by the yearly trend after the first projected year."""
+        budget = rules.budget
         if self.health_per_head is not None:
-            return self.health_per_head
-        value = dated_value(rules.budget.health_per_head, year.start)
-        return Decimal(value) if value is not None else Decimal(0)
+            value = self.health_per_head
+        elif budget.health_tiers:
+            value = sum((tier.cost * tier.share_percent / HUNDRED for tier in budget.health_tiers), Decimal(0))
+        else:
+            found = dated_value(budget.health_per_head, year.start)
+            value = Decimal(found) if found is not None else Decimal(0)
+        years = year.start.year - self.first_year.start.year
+        if budget.health_trend_percent and years > 0:
+            value = value * (1 + budget.health_trend_percent / HUNDRED) ** years
+        return value
 
 
 class ScenarioError(ValueError):
@@ -222,6 +269,8 @@ def check(rules: DistrictRules, scenario: Scenario) -> list[str]:
             problems.append(f"hiring_lanes[{i}].lane: expected one of {', '.join(schedule.lanes)}, got {share.lane!r}")
     if scenario.hiring_lanes and sum(s.percent for s in scenario.hiring_lanes) != HUNDRED:
         problems.append(f"hiring_lanes: the shares must add up to 100%, got {sum(s.percent for s in scenario.hiring_lanes)}%")
+    if scenario.hiring_experience and sum(e.percent for e in scenario.hiring_experience) != HUNDRED:
+        problems.append(f"hiring_experience: the shares must add up to 100%, got {sum(e.percent for e in scenario.hiring_experience)}%")
     if scenario.hiring_step is not None and scenario.hiring_step < schedule.first_step:
         problems.append(f"hiring_step: expected a step on the schedule (first step {schedule.first_step}), got {scenario.hiring_step}")
     changes = scenario.schedule
@@ -242,6 +291,9 @@ def check(rules: DistrictRules, scenario: Scenario) -> list[str]:
     if role and role.id in {r.id for r in rules.roles}:
         problems.append(f"policy.new_role.id: role {role.id!r} already exists in the district's rules")
     problems += check_proposal(rules, list(scenario.proposal), list(schedule.lanes))
+    unknown = [unit for unit in scenario.units if unit not in rules.unit_ids]
+    if unknown:
+        problems.append(f"units: expected units of {', '.join(rules.unit_ids)}, got {', '.join(unknown)}")
     return problems
 
 
@@ -384,6 +436,7 @@ def resolve(rules: DistrictRules, scenario: Scenario, year: SchoolYear | None = 
         health_per_head=scenario.health_per_head, retirement_percent=scenario.retirement_percent,
         role_id=role.id if role else None, role_share_percent=role_share, draws=scenario.draws, seed=scenario.seed,
         one_time=tuple((p.school_year, payment) for p in scenario.proposal for payment in p.one_time),
+        hiring_experience=tuple((e.years, e.percent) for e in scenario.hiring_experience if e.percent > 0) or ((0, HUNDRED),),
     )
 
 

@@ -177,9 +177,9 @@ def test_a_roster_keeps_what_hr_keeps_and_lists_everyone_paid_off_the_schedule(c
 
     content = ("employee_id,step,lane,fte,hire_date,years of service,growth steps,actual salary,bargaining unit,funding source\n"
                "C1,1,BA,1.00,2020-08-01,7,,49400.00,Teachers,General fund\n"      # schedule 48,900.00: 500.00 above
-               "C2,1,BA,0.50,2020-08-01,,,24450.00,Teachers,Title I\n"            # 48,900.00 x 0.50: on the schedule
-               "C3,4,MA,1.00,2016-08-01,,,59000.00,Counselors,General fund\n"     # MA step 4 below
-               "C4,2,BA,1.00,2024-08-01,,,,Teachers,General fund\n").encode()
+               "C2,1,BA,0.50,2020-08-01,,,24450.00,,Title I\n"                    # 48,900.00 x 0.50: on the schedule
+               "C3,4,MA,1.00,2016-08-01,,,59000.00,Counselors,General fund\n"     # counselors' MA step 4: 66,770.00
+               "C4,2,BA,1.00,2024-08-01,,,,teachers,General fund\n").encode()
     login_as("finance")
     location = upload(client, "hr-keeps.csv", content, "cedar-valley")
     response = confirm_mapping(client, location)
@@ -188,16 +188,15 @@ def test_a_roster_keeps_what_hr_keeps_and_lists_everyone_paid_off_the_schedule(c
     rules = districts["cedar-valley"]
     stored = rosters.load_roster(session=session, rules=rules, roster_id=record.id)
     teachers = {t.employee_id: t for t in stored.teachers()}
-    assert (teachers["C1"].years_of_service, teachers["C1"].unit, teachers["C1"].funding) == (7, "Teachers", "General fund")
-    assert teachers["C3"].unit == "Counselors" and teachers["C2"].funding == "Title I"
+    assert (teachers["C1"].years_of_service, teachers["C1"].unit, teachers["C1"].funding) == (7, "teachers", "General fund")
+    assert teachers["C3"].unit == "counselors" and teachers["C2"].funding == "Title I" and teachers["C2"].unit == "teachers"
     assert teachers["C4"].actual_salary is None and teachers["C1"].actual_salary == Decimal("49400.00")
-    ma_step_4 = rules.schedules[max(rules.schedules)].rows[3].amounts[rules.schedules[max(rules.schedules)].lanes.index("MA")]
     page = client.get(f"/finance/rosters/{record.id}").get_data(as_text=True)
     assert "2 teachers' actual salary differs" in page
     table = page[page.index('data-testid="off-schedule"'):]
     assert table.index(">C1<") and "$49,400.00" in table and "$500.00" in table
     assert ">C2<" not in table and ">C4<" not in table
-    assert f"${Decimal('59000.00') - ma_step_4:,.2f}".replace("$-", "-$") in table
+    assert "$66,770.00" in table and "-$7,770.00" in table   # 59,000.00 - 66,770.00
     # The projection reads the same columns from the stored roster as from the file.
     from engine.budget.scenario import Scenario
 
@@ -259,6 +258,25 @@ def test_a_lever_that_is_already_the_rule_shows_a_zero_difference_with_the_reaso
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     assert re.search(r'data-testid="total-difference">\$0\.00<', page)
     assert "Micro-credentials already count toward lanes in Cedar Valley Unified (illustrative)" in page
+
+
+def test_the_form_reads_units_vacancies_and_the_hires_experience(districts):
+    from werkzeug.datastructures import MultiDict
+
+    from web.finance.forms import FormError, form_from_scenario, scenario_from_form
+
+    form = MultiDict([("name", "Units"), ("district_id", "cedar-valley"), ("units", "teachers"), ("units", "counselors"),
+                      ("hiring_experience", "0:70, 5:30"), ("vacancies", "2, Counselors, MA, 1.00, Title I\n1, , , 0.50, ")])
+    scenario = scenario_from_form(form, districts["cedar-valley"])
+    assert scenario.units == ["teachers", "counselors"]
+    assert [(v.count, v.unit, v.lane, v.fte, v.funding) for v in scenario.vacancies] == [
+        (2, "counselors", "MA", Decimal("1.00"), "Title I"), (1, "teachers", None, Decimal("0.50"), "")]
+    assert [(e.years, e.percent) for e in scenario.hiring_experience] == [(0, Decimal(70)), (5, Decimal(30))]
+    assert form_from_scenario(scenario)["vacancies"] == "2, counselors, MA, 1.00, Title I\n1, teachers, , 0.50, "
+    form.setlist("vacancies", ["two, counselors"])
+    with pytest.raises(FormError) as caught:
+        scenario_from_form(form, districts["cedar-valley"])
+    assert "vacancies" in caught.value.fields
 
 
 def test_the_form_keeps_persistence_the_effective_year_and_social_security_apart(client, login_as, session, districts):

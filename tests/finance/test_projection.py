@@ -296,3 +296,25 @@ def test_binomial_draws_by_inversion_match_the_binomial(trials, chance):
     assert abs(draws.mean() - trials * chance) < 0.02 * trials * chance + 0.01
     assert abs(draws.var() - trials * chance * (1 - chance)) < 0.05 * trials * chance * (1 - chance)
     assert draws.min() >= 0 and draws.max() <= trials
+
+
+def test_retirement_skips_what_is_not_pensionable_and_health_follows_its_tiers_and_trend(shipped):
+    from engine.rules import HealthTier
+
+    rules = shipped["cedar-valley"]
+    longevity = [a.model_copy(update={"pensionable": False}) if a.kind == "longevity" else a for a in rules.additions]
+    budget = rules.budget.model_copy(update={
+        "health_tiers": [HealthTier(name="Employee", cost=Decimal("8000.00"), share_percent=Decimal(50)),
+                         HealthTier(name="Family", cost=Decimal("20000.00"), share_percent=Decimal(40))],
+        "health_trend_percent": Decimal(6)})
+    changed = rules.model_copy(update={"additions": longevity, "budget": budget})
+    roster = Roster.from_teachers("cedar-valley", [RosterTeacher(employee_id="B", step=21, lane="MA")], changed)
+    scenario = Scenario(name="Benefits", district_id="cedar-valley", years=2, uptake_percent=Decimal(0),
+                        attrition_percent=Decimal(0))
+    for engine in (project, project_reference):
+        first, second = engine(changed, scenario, roster).years
+        # MA step 21: 71,993.00, longevity 3 x 2,834.00 = 8,502.00 (years = step 21), not pensionable:
+        # retirement 19.10% of 71,993.00 = 13,750.663 -> 13,750.66
+        assert (first["pay"], first["retirement"]) == ("80495.00", "13750.66")
+        # health: 50% x 8,000.00 + 40% x 20,000.00 = 12,000.00 a head (10% waive); then 6% more: 12,720.00
+        assert (first["health"], second["health"]) == ("12000.00", "12720.00")

@@ -72,7 +72,7 @@ def test_the_cases_cover_turnover_hires_cola_benefits_and_one_time_cost(shipped)
 # The reference reads the rules and pays each teacher-year through the teacher engine (engine.teacher.state:
 # the same function as the teacher's own pages); it shares nothing with the fast engine.
 ALLOWED = ("engine.rules", "engine.pay", "engine.money", "engine.school_year", "engine.errors", "engine.teacher",
-           "engine.budget.scenario", "engine.budget.roster")
+           "engine.budget.scenario", "engine.budget.roster", "engine.budget.units")
 
 
 def test_the_reference_imports_nothing_from_the_fast_engine():

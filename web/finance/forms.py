@@ -10,6 +10,8 @@ from pydantic import ValidationError
 
 from engine.budget.scenario import (
     AddedLane,
+    ExperienceShare,
+    Vacancy,
     LaneCredits,
     LaneShare,
     NewRole,
@@ -28,6 +30,7 @@ LABELS = {
     "retiree_share_percent": "Retiree share", "uptake_percent": "Uptake", "persistence_percent": "Persistence",
     "micro_credentials_per_participant": "Micro-credentials per participant", "hiring_step": "Hiring step",
     "hiring_lanes": "Hiring lane mix", "program_cost_per_micro_credential": "Program cost per micro-credential",
+    "units": "Bargaining units", "hiring_experience": "Hires' prior experience", "vacancies": "Vacancies",
     "toward_lanes": "Micro-credentials count toward lanes", "credit_hours_per_micro_credential": "Hours per micro-credential",
     "stipend_per_micro_credential": "Stipend per micro-credential", "stipend_cap_per_year": "Stipend cap",
     "stipend_bands": "Stipend bands", "new_role": "New role", "role_name": "Role: name", "role_supplement": "Role: supplement",
@@ -126,11 +129,11 @@ def _pairs(text: str, problems: list, name: str) -> list[tuple[str, str]]:
     """'BA: 60, MA: 40' -> [('BA', '60'), ('MA', '40')]."""
     pairs = []
     for part in [p.strip() for p in re.split(r"[,;\n]", text or "") if p.strip()]:
-        name, sep, value = part.rpartition(":")
-        if not sep or not name.strip():
-            problems.append((name, f"expected lane:number pairs such as 'BA:60, MA:40', got {part!r}"))
+        key, sep, value = part.rpartition(":")
+        if not sep or not key.strip():
+            problems.append((name, f"expected name:number pairs such as 'BA:60, MA:40', got {part!r}"))
             continue
-        pairs.append((name.strip(), value.strip()))
+        pairs.append((key.strip(), value.strip()))
     return pairs
 
 
@@ -156,6 +159,23 @@ def scenario_from_form(form, rules: DistrictRules | None = None, files=None) -> 
         if form.get(key) in ("yes", "no"):
             data[key] = form.get(key) == "yes"
     data["worst_case"] = bool(form.get("worst_case"))
+    data["units"] = [u for u in form.getlist("units")] if hasattr(form, "getlist") else list(form.get("units") or [])
+    data["hiring_experience"] = []
+    for years, value in _pairs(form.get("hiring_experience", ""), problems, "hiring_experience"):
+        try:
+            data["hiring_experience"].append(ExperienceShare(years=int(years), percent=Decimal(value)))
+        except (InvalidOperation, ValidationError, ValueError):
+            problems.append(("hiring_experience", f"expected years:percent pairs such as '0:70, 5:30', got {years}:{value}"))
+    data["vacancies"] = []
+    for line in [l.strip() for l in (form.get("vacancies") or "").splitlines() if l.strip()][:200]:
+        parts = [p.strip() for p in line.split(",")]
+        try:
+            count, unit, lane, fte, funding = (parts + ["", "", "", ""])[:5]
+            data["vacancies"].append(Vacancy(count=int(count), unit=(rules.unit_of(unit) if rules else unit) or unit or "teachers",
+                                             lane=lane or None, fte=Decimal(fte or "1.00"), funding=funding))
+        except (InvalidOperation, ValidationError, ValueError):
+            problems.append(("vacancies", f"expected 'count, unit, lane, FTE, funding' such as '2, counselors, MA, 1.00, "
+                                          f"Title I', got {line!r}"))
     data["hiring_lanes"] = []
     for lane, value in _pairs(form.get("hiring_lanes", ""), problems, "hiring_lanes"):
         try:
@@ -275,6 +295,8 @@ def form_from_scenario(scenario: Scenario) -> dict:
               for key in ("social_security", "medicare")},
            "effective_year": s.schedule.effective_year or "",
            "hiring_lanes": ", ".join(f"{x.lane}:{x.percent}" for x in s.hiring_lanes),
+           "units": list(s.units), "hiring_experience": ", ".join(f"{x.years}:{x.percent}" for x in s.hiring_experience),
+           "vacancies": "\n".join(f"{v.count}, {v.unit}, {v.lane or ''}, {v.fte}, {v.funding}" for v in s.vacancies),
            "toward_lanes": s.policy.micro_credentials_count_toward_lanes,
            "credit_hours_per_micro_credential": s.policy.credit_hours_per_micro_credential,
            "stipend_per_micro_credential": s.policy.stipend_per_micro_credential or "",

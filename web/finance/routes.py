@@ -209,7 +209,7 @@ def scenario(scenario_id: int | None = None):
     if scenario_id and record is None:
         abort(404)
     if request.method == "POST":
-        values = request.form.to_dict()
+        values = request.form.to_dict() | {"units": request.form.getlist("units")}
         rules = districts().get(values.get("district_id", ""))
         try:
             if rules is None:

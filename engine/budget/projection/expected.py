@@ -104,7 +104,8 @@ def expected_sums(rules: DistrictRules, assumptions: Assumptions, roster: Roster
             program=from_units(participants * context.earned * program, unit),
             leavers=np.zeros(width, dtype=np.int64), retirees=np.zeros(width, dtype=np.int64), hires=np.zeros(width, dtype=np.int64),
             over_wage_base=from_units(over, unit), one_time_payments=from_units(matmul(payments, counts), unit),
-            one_time_pensionable=from_units(matmul(pensionable, counts), unit))
+            one_time_pensionable=from_units(matmul(pensionable, counts), unit),
+            roles_not_pensionable=from_units(matmul(context.held_role_cents(year, states, pensionable=False), counts), unit))
         out.append(sums)
         if progress:
             progress(offset + share * (k + 1) / len(years), f"{year.label}: {len(states)} groups")
@@ -130,14 +131,14 @@ def expected_sums(rules: DistrictRules, assumptions: Assumptions, roster: Roster
         profile_inverse = profile_inverse.ravel()
         leavers_by_profile = np.zeros((len(profile_ids), width), dtype=np.int64)
         np.add.at(leavers_by_profile, profile_inverse, leave0 + leave1)
-        lane_shares = [share for _, share in assumptions.hiring_lanes]
-        hire_counts = np.zeros((len(profile_ids), len(lane_shares), width), dtype=np.int64)
+        mix = assumptions.hiring_mix
+        hire_counts = np.zeros((len(profile_ids), len(mix), width), dtype=np.int64)
         total = int(leavers_by_profile[:, 0].sum())
-        by_lane = apportion(total, [int(s * 10_000) for s in lane_shares])
+        by_lane = apportion(total, [weight for _, _, weight in mix])
         for j, lane_total in enumerate(by_lane):
             hire_counts[:, j, 0] = apportion_array(lane_total, leavers_by_profile[:, 0])
         sums.hires = hire_counts.sum(axis=(0, 1))
-        hires = context.hire_states(profile_ids)
+        hires = context.hire_states(profile_ids, following)
         states, counts = group(np.concatenate([moved, hires]),
                                 np.concatenate([stayers - leave0, earners - leave1, hire_counts.reshape(-1, width)]))
     out.groups = tuple(group_sizes)

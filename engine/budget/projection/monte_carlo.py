@@ -60,6 +60,7 @@ def _plans(context: Tables, years: list[SchoolYear], states: np.ndarray) -> list
         plan.over_extra = context.over_wage_base(year, base_cents, paid).astype(np.float64) - plan.over
         plan.earning = states[:, EARNING] == 1
         plan.held_role = context.held_role_cents(year, states).astype(np.float64)
+        plan.held_role_not_pensionable = context.held_role_cents(year, states, pensionable=False).astype(np.float64)
         payments, pensionable = context.one_time_cents(year, states, base_cents)
         plan.payments, plan.pensionable = payments.astype(np.float64), pensionable.astype(np.float64)
         plan.cell_lane, plan.cell_step = states[starts, LANE], states[starts, STEP]
@@ -74,7 +75,7 @@ def _plans(context: Tables, years: list[SchoolYear], states: np.ndarray) -> list
         matrix = np.zeros((len(profile_ids), len(states)))
         matrix[profile_inverse.ravel(), np.arange(len(states))] = 1.0
         plan.profile_matrix = matrix
-        hires = context.hire_states(profile_ids)
+        hires = context.hire_states(profile_ids, following)
         plan.hire_rows = len(hires)
         rows = np.concatenate([context.advance(following, states, earned=False),
                                context.advance(following, states, earned=True), hires])
@@ -119,7 +120,7 @@ class Simulation:
 
 
 FIELDS = ("headcount", "fte", "base", "additions", "roles", "holders", "participants", "leavers", "retirees", "hires",
-          "over", "payments", "pensionable")
+          "over", "payments", "pensionable", "roles_not_pensionable")
 
 
 def prepare_simulation(rules: DistrictRules, assumptions: Assumptions, roster: Roster, draws: int,
@@ -158,7 +159,7 @@ def simulate_chunk(simulation: Simulation, c: int) -> list[dict[str, np.ndarray]
     attrition = float(assumptions.attrition_percent / HUNDRED)
     retiree_share = float(assumptions.retiree_share_percent / HUNDRED)
     role_share = float(assumptions.role_share_percent / HUNDRED)
-    shares = np.array([float(s) for _, s in assumptions.hiring_lanes])
+    shares = np.array([float(weight) for _, _, weight in assumptions.hiring_mix])
     shares = shares / shares.sum()
     supplements = [round_half_up(lines_round(rules, dated_value(context.role.supplement, y.start) or Decimal(0)) * 100)
                    if context.role else 0 for y in years]
@@ -191,6 +192,7 @@ def simulate_chunk(simulation: Simulation, c: int) -> list[dict[str, np.ndarray]
         got["additions"] = additions
         got["over"] = _dot(plan.over, counts) + _dot(plan.over_extra, earners)
         got["payments"] = _dot(plan.payments, counts)
+        got["roles_not_pensionable"] = _dot(plan.held_role_not_pensionable, counts)
         got["pensionable"] = _dot(plan.pensionable, counts)
         if context.role is not None:
             eligible = _dot(plan.eligible_weights, counts)
@@ -259,5 +261,6 @@ def combine(rules: DistrictRules, assumptions: Assumptions, chunks: list[list[di
             micro_credentials=participants * earned,
             program=from_units(participants * earned * program, HEAD_UNIT),
             leavers=units("leavers"), retirees=units("retirees"), hires=units("hires"), over_wage_base=whole("over"),
-            one_time_payments=whole("payments"), one_time_pensionable=whole("pensionable")))
+            one_time_payments=whole("payments"), one_time_pensionable=whole("pensionable"),
+            roles_not_pensionable=whole("roles_not_pensionable")))
     return out

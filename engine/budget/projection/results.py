@@ -34,12 +34,13 @@ class YearSums:
     over_wage_base: np.ndarray | None = None   # pay above Social Security's wage base, summed over teachers
     one_time_payments: np.ndarray | None = None       # a proposal's off-schedule payments this year
     one_time_pensionable: np.ndarray | None = None    # the part of them retirement is paid on
+    roles_not_pensionable: np.ndarray | None = None   # supplements of held roles retirement is not paid on
 
 
 # Every array a year's sums hold, as workers store and combine them.
 ARRAY_FIELDS = ("headcount", "fte_hundredths", "base", "one_time_additions", "roles", "role_holders", "participants",
                 "micro_credentials", "program", "leavers", "retirees", "hires", "over_wage_base", "one_time_payments",
-                "one_time_pensionable")
+                "one_time_pensionable", "roles_not_pensionable")
 
 
 COMPONENTS = ("base_pay", "additions", "role_supplements", "one_time_payments", "social_security", "medicare",
@@ -61,10 +62,16 @@ def finish(rules: DistrictRules, assumptions: Assumptions, sums: YearSums) -> di
     social_security = percent_of(pay - over, ss_rate)
     medicare = percent_of(pay, medicare_rate)
     fica = social_security + medicare
-    retirement = percent_of(pay - payments + pensionable, retirement_rate)
+    # Retirement is paid on pensionable pay: not on additions or role supplements the rules say are not
+    # pensionable, nor on one-time payments unless the proposal says they are.
+    not_pensionable = sum((sums.additions[a.name] for a in rules.additions if not a.pensionable and a.name in sums.additions),
+                          zero) + (sums.roles_not_pensionable if sums.roles_not_pensionable is not None else zero)
+    retirement = percent_of(pay - payments + pensionable - not_pensionable, retirement_rate)
+    pensionable_stipends = sum((sums.additions[a.name] for a in rules.additions
+                                if a.kind == "per_micro_credential" and a.pensionable and a.name in sums.additions), zero)
     health_total = from_units(sums.headcount * health, sums.unit)
     one_time = sums.one_time_additions + percent_of(sums.one_time_additions, ss_rate) \
-        + percent_of(sums.one_time_additions, medicare_rate) + percent_of(sums.one_time_additions, retirement_rate) \
+        + percent_of(sums.one_time_additions, medicare_rate) + percent_of(pensionable_stipends, retirement_rate) \
         + sums.program + payments + percent_of(payments, ss_rate) + percent_of(payments, medicare_rate) \
         + percent_of(pensionable, retirement_rate)
     # The cost of 1% on the schedule: 1% of base pay, with its Social Security, Medicare and retirement.
@@ -112,10 +119,11 @@ class Projection:
     bands: list[dict] = field(default_factory=list)
     groups: int = 0
     seconds: float = 0.0
+    pieces: list[dict] = field(default_factory=list)   # by unit and funding source, where the roster has several
 
     def to_json(self) -> dict:
         return {"district": self.district_id, "scenario": self.scenario, "years": self.years, "draws": self.draws,
-                "seed": self.seed, "bands": self.bands, "groups": self.groups}
+                "seed": self.seed, "bands": self.bands, "groups": self.groups, "pieces": self.pieces}
 
 
 

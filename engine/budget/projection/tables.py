@@ -206,15 +206,16 @@ class Tables:
             paid_present[:, j] = eligible
         return self._keep_best_of_groups(plain, plain_present), self._keep_best_of_groups(values, paid_present)
 
-    def held_role_cents(self, year: SchoolYear, states: np.ndarray) -> np.ndarray:
-        """Each group's supplement per teacher for the district role it holds (by FTE, rounded once), in cents."""
+    def held_role_cents(self, year: SchoolYear, states: np.ndarray, pensionable: bool | None = None) -> np.ndarray:
+        """Each group's supplement per teacher for the district role it holds (by FTE, rounded once), in cents; only
+        of pensionable (or not pensionable) roles when `pensionable` says."""
         if not states[:, ROLE].any():
             return np.zeros(len(states), dtype=np.int64)
         pairs, inverse = unique_rows(np.stack([states[:, ROLE], self.profile_fte[states[:, PROFILE]]], axis=1))
         values = []
         for code, fte in pairs.tolist():
             line = None
-            if code:
+            if code and (pensionable is None or self.rules.roles[code - 1].pensionable == pensionable):
                 placement = Placement(step=0, lane=self.lane_ids[0], fte=Decimal(int(fte)) / 100)
                 line = role_line(self.rules, self.rules.roles[code - 1], year, placement)
             values.append(round_half_up(line.amount * 100) if line is not None else 0)
@@ -343,16 +344,18 @@ class Tables:
         nxt[:, LANE] = np.where(move, schedule_to_lane[np.clip(earned_position, 0, len(order) - 1)], nxt[:, LANE])
         return nxt
 
-    def hire_states(self, profiles: np.ndarray) -> np.ndarray:
-        """The state of a hire for each (profile, hiring lane) pair, profile-major."""
+    def hire_states(self, profiles: np.ndarray, year: SchoolYear) -> np.ndarray:
+        """The state of a hire for each (profile, hiring lane and experience) pair, profile-major."""
         rows = []
         for profile in profiles:
-            for lane_id, _ in self.assumptions.hiring_lanes:
+            for lane_id, years, _ in self.assumptions.hiring_mix:
                 lane = self.lane_ids.index(lane_id)
                 credit = int(self.lane_credits[lane])
                 growth = credit // self.shape.credit_per_growth_step if self.shape.credit_per_growth_step else 0
                 row = [0] * len(KEY_COLUMNS)
-                row[STEP], row[LANE], row[GROWTH], row[CREDIT] = self.assumptions.hiring_step, lane, growth, credit * CREDIT_UNIT
+                row[STEP] = self.assumptions.hire_step(self.rules, year, lane_id, years)
+                row[LANE], row[GROWTH], row[CREDIT] = lane, growth, credit * CREDIT_UNIT
+                row[SERVICE] = min(years, self.shape.service_cap) if self.shape.use_service else 0
                 row[DEGREE], row[PROFILE] = int(self.lane_degree[lane]), int(profile)
                 rows.append(row)
         return np.array(rows, dtype=np.int64).reshape(-1, len(KEY_COLUMNS))
