@@ -44,6 +44,7 @@ from models.types import utcnow
 
 PROJECTIONS = ("scenario", "baseline")
 EXPECTED = -1        # the part number of a projection's expected values
+DRIVERS = -2         # the scenario's cost drivers (the board report's waterfall): five more expected-value projections
 MAX_ATTEMPTS = 3
 CHUNKS_PER_PART = 5  # Monte Carlo chunks (of CHUNK draws) in one part: 1,000 draws make two parts a projection,
                      # so two workers each prepare one projection's draws, and a part is a few seconds of work
@@ -215,6 +216,7 @@ def start_run(*, session: Session, run_id: int, districts: dict[str, DistrictRul
     # Part by part, scenario beside baseline: two workers run the two projections side by side.
     parts = [RunPart(run_id=run_id, projection=name, chunk=number, heartbeat_at=now, attempts=1)
              for number in numbers for name in PROJECTIONS]
+    parts.append(RunPart(run_id=run_id, projection="scenario", chunk=DRIVERS, heartbeat_at=now, attempts=1))
     session.add_all(parts)
     run.parts = len(parts)
     run.message = f"Waiting for workers: {len(parts)} parts"
@@ -244,7 +246,12 @@ def execute_part(*, session: Session, part_id: int, districts: dict[str, Distric
         # The roster by bargaining unit and funding source: each piece is projected with its unit's rules.
         cut = cache.simulation(("pieces",) + key, lambda: pieces(rules, scenario, roster))
         _beat(session, part_id)
-        if part.chunk == EXPECTED:
+        if part.chunk == DRIVERS:
+            from engine.budget.drivers import cost_drivers
+            from engine.budget.projection import project
+
+            payload = json.dumps(cost_drivers(rules, scenario, roster, project)).encode()
+        elif part.chunk == EXPECTED:
             found = []
             for i, piece in enumerate(cut):
                 changed, assumptions = prepare(piece.rules, piece.scenario)
@@ -320,7 +327,7 @@ def finish_run(*, session: Session, run_id: int, districts: dict[str, DistrictRu
         parts = session.scalars(select(RunPart).where(RunPart.run_id == run_id).order_by(RunPart.chunk)).all()
         projections = {}
         for name in PROJECTIONS:
-            mine = [part for part in parts if part.projection == name]
+            mine = [part for part in parts if part.projection == name and part.chunk != DRIVERS]
             chunked = [unpack_chunks(part.result) for part in mine[1:]]
             cut, done = [], []
             for i, (unit, funding, expected, groups) in enumerate(unpack_pieces(mine[0].result)):
@@ -337,6 +344,8 @@ def finish_run(*, session: Session, run_id: int, districts: dict[str, DistrictRu
                           roster_name=roster.name, teachers=roster.teacher_count)
         seconds = (utcnow() - run.started_at).total_seconds()
         result["seconds"] = round(seconds, 3)
+        drivers = [part for part in parts if part.chunk == DRIVERS]
+        result["drivers"] = json.loads(drivers[0].result) if drivers else []
         run.result = json.dumps(result)
         run.status, run.progress, run.message = RunStatus.done, 100, "Done"
         run.finished_at = utcnow()

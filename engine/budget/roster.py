@@ -302,6 +302,29 @@ def synthesize(rules: DistrictRules, teachers: int, seed: int, school_year: Scho
                   profile.astype(np.int64), profiles, school.astype(np.int64), school_names)
 
 
+def synthesize_units(rules: DistrictRules, teachers: int, seed: int, shares: dict[str, float],
+                     funding: tuple[str, ...] = ("",)) -> Roster:
+    """A synthetic roster over several bargaining units (`shares`: unit id -> share of the staff), each unit's people
+    on its own schedule, spread over the funding sources given."""
+    parts, positions, at = [], [], 0
+    units = list(shares)
+    counts = [int(teachers * shares[u]) for u in units]
+    counts[0] += teachers - sum(counts)
+    for k, (unit, count) in enumerate(zip(units, counts)):
+        if count < 1:
+            continue
+        part = synthesize(rules.for_unit(unit), count, seed=seed + k)
+        part.employee_ids = [f"{unit[:1].upper()}{i}" for i in part.employee_ids]
+        part.extra["unit"], part.texts["unit"] = np.ones(count, dtype=np.int64), ["", unit]
+        if funding != ("",):
+            part.extra["funding"] = 1 + np.arange(count, dtype=np.int64) % len(funding)
+            part.texts["funding"] = [""] + list(funding)
+        parts.append(part)
+        positions.append(np.arange(at, at + count))
+        at += count
+    return Roster.concat(parts, positions, rules.id)
+
+
 # Reading files lives in roster_file and checking them in roster_checks; their names stay importable from here.
 from engine.budget.roster_checks import parse_roster  # noqa: E402
 from engine.budget.roster_file import (  # noqa: E402

@@ -318,3 +318,25 @@ def test_retirement_skips_what_is_not_pensionable_and_health_follows_its_tiers_a
         assert (first["pay"], first["retirement"]) == ("80495.00", "13750.66")
         # health: 50% x 8,000.00 + 40% x 20,000.00 = 12,000.00 a head (10% waive); then 6% more: 12,720.00
         assert (first["health"], second["health"]) == ("12000.00", "12720.00")
+
+
+def test_the_cost_drivers_add_up_from_the_first_year_to_each_years_scenario_cost(shipped, small_rosters):
+    from engine.budget.drivers import DRIVERS, cost_drivers
+
+    rules = shipped["cedar-valley"]
+    one = Roster.from_teachers("cedar-valley", [RosterTeacher(employee_id="A", step=1, lane="BA",
+                                                              hire_date=date(2025, 8, 1))], rules)
+    scenario = Scenario(name="Drivers", district_id="cedar-valley", years=2, attrition_percent=Decimal(0))
+    first, second = cost_drivers(rules, scenario, one, project)
+    # 2026-27: 48,900.00 + SS 3,031.80 + Medicare 709.05 + retirement 9,339.90 + health 11,000.00 = 72,980.75
+    # 2027-28 at step 2 without COLA: 50,123.00 + 3,107.63 + 726.78 + 9,573.49 + 11,000.00 = 74,530.90 (+1,550.15)
+    # with COLA 3%: 51,626.69 + 3,200.85 + 748.59 + 9,860.70 + 11,000.00 = 76,436.83 (+1,905.93)
+    assert (first["start"], first["end"]) == ("72980.75", "72980.75")
+    assert {k: second[k] for k in ("step_movement", "raises", "turnover", "policy", "end")} == {
+        "step_movement": "1550.15", "raises": "1905.93", "turnover": "0.00", "policy": "0.00", "end": "76436.83"}
+    # On a real roster with every driver at work, they add up to each year's scenario total, to the cent.
+    roster = small_rosters["harmony"]
+    busy = policy_scenario(shipped["harmony"])
+    totals = [y["total"] for y in project(shipped["harmony"], busy, roster).years]
+    for year, total in zip(cost_drivers(shipped["harmony"], busy, roster, project), totals):
+        assert Decimal(year["start"]) + sum(Decimal(year[k]) for k in DRIVERS) == Decimal(year["end"]) == Decimal(total)

@@ -33,7 +33,8 @@ def one_worker_result(session, districts, scenario, roster_id):
 def test_parts_taken_in_any_order_by_two_workers_give_one_workers_answer(session, districts):
     run, scenario, roster = queued_run(session, districts, draws=1250)
     parts = runs.start_run(session=session, run_id=run.id, districts=districts)
-    assert len(parts) == 2 * (1 + 3)   # expected values and three parts of draws (the last one short), twice
+    assert len(parts) == 2 * (1 + 3) + 1   # expected values and three parts of draws (the last one short), twice;
+                                           # and the scenario's cost drivers
     random.Random(3).shuffle(parts)
     workers = [runs.WorkerCache(), runs.WorkerCache()]
     for i, part_id in enumerate(parts):

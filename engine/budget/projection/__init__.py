@@ -84,8 +84,11 @@ def project(rules: DistrictRules, scenario: Scenario, roster: Roster,
     started = time.perf_counter()
     parts = pieces(rules, scenario, roster)
     done = []
+    prepared: dict[str, tuple] = {}   # a unit's changed rules (and their caches) serve each of its funding sources
     for i, piece in enumerate(parts):
-        changed, assumptions = prepare(piece.rules, piece.scenario)
+        if piece.unit not in prepared:
+            prepared[piece.unit] = prepare(piece.rules, piece.scenario)
+        changed, assumptions = prepared[piece.unit]
         share = 1 / len(parts)
         report = None if progress is None else (lambda f, m, i=i: progress((i + f) * share, m))
         expected = expected_sums(changed, assumptions, piece.roster, draws=0, progress=report,

@@ -38,6 +38,7 @@ from engine.pay.additions import Placement, role_line
 from engine.pay.cells import cell_amount, effective_step, lines_round, next_step, schedule_for, step_cap
 from engine.pay.credit import earnable, lane_need
 from engine.rules import DEGREES, DistrictRules, dated_value
+from engine.rules.values import memo
 from engine.school_year import SchoolYear
 
 
@@ -110,9 +111,16 @@ class Tables:
     def _times_fte(self, amounts: list[Decimal], inverse: np.ndarray, profile: np.ndarray) -> np.ndarray:
         """amounts[inverse] x each group's FTE as cents, each line rounded by the district's rule."""
         pairs, pair_inverse = unique_rows(np.stack([inverse, self.profile_fte_code[profile]], axis=1))
-        values = np.array([round_half_up(lines_round(self.rules, amounts[a] * self.fte_values[f]) * 100)
-                           for a, f in pairs], dtype=np.int64)
-        return values[pair_inverse]
+        # Kept with the rules: a unit's funding sources (pieces with the same rules) ask for the same lines.
+        known = memo(self.rules).setdefault("line_cents", {})
+        values = []
+        for a, f in pairs.tolist():
+            key = (amounts[a], self.fte_values[f])
+            found = known.get(key)
+            if found is None:
+                found = known[key] = round_half_up(lines_round(self.rules, key[0] * key[1]) * 100)
+            values.append(found)
+        return np.array(values, dtype=np.int64)[pair_inverse]
 
     def addition_cents(self, year: SchoolYear, states: np.ndarray, earned: bool) -> np.ndarray:
         """Each group's additions in cents, one column per addition (in rule order), as `addition_lines` gives them."""
@@ -297,8 +305,13 @@ class Tables:
         nxt[:, SERVICE] = np.minimum(nxt[:, SERVICE] + 1, shape.service_cap) if shape.use_service else 0
         if year.label not in rules.steps.freeze_years:
             # Per lane: where blank cells are no cells, a lane's teachers only step onto its own cells.
-            table = np.array([[next_step(schedule, s, rules.steps.advance_per_year, step_cap(rules, schedule, lane), lane)
-                               for s in range(int(states[:, STEP].max()) + 1)] for lane in self.lane_ids], dtype=np.int64)
+            top = int(states[:, STEP].max()) + 1
+            key = ("steps", year.start, tuple(self.lane_ids), top)
+            table = memo(rules).get(key)
+            if table is None:
+                table = memo(rules)[key] = np.array(
+                    [[next_step(schedule, s, rules.steps.advance_per_year, step_cap(rules, schedule, lane), lane)
+                      for s in range(top)] for lane in self.lane_ids], dtype=np.int64)
             nxt[:, STEP] = table[states[:, LANE], states[:, STEP]]
         nxt[:, EARNING] = int(earned and self.assumptions.cohorts)
         nxt[:, MC_NOW] = 0   # micro-credentials the roster says were earned in its year are paid once
