@@ -13,6 +13,7 @@ from sqlmodel import Session
 
 from engine.budget.projection import bands, money
 from engine.budget.notes import unchanged_levers
+from services.report import stored_assumptions
 from engine.budget.scenario import Scenario, prepare
 from engine.rules import DistrictRules
 from models.finance import BudgetRoster, ProjectionRun, ScenarioRecord
@@ -146,6 +147,7 @@ def assemble(rules: DistrictRules, scenario: Scenario, chosen, base, roster_name
         "draws": scenario.draws, "seed": scenario.seed, "bands": chosen.bands, "baseline_bands": base.bands,
         "difference_bands": [], "notes": notes,
         "by_piece": by_piece(chosen.pieces, base.pieces),
+        "assumptions": stored_assumptions(rules, scenario),
     }
     if scenario.draws and chosen.totals_by_draw is not None and base.totals_by_draw is not None:
         # Same seed, draw by draw: the difference's own percentiles, not the difference of percentiles.

@@ -247,6 +247,50 @@ def test_a_proposal_built_on_the_form_runs_and_keeps_its_terms(client, login_as,
     assert 'id="p1_merge-errors"' in response.get_data(as_text=True)
 
 
+def test_the_board_report_shows_cost_by_component_drivers_per_fte_and_assumptions_as_page_xlsx_and_pdf(
+        client, login_as, session, districts):
+    roster = make_roster(session, districts, teachers=40)
+    login_as("finance")
+    token = csrf_token(client, "/finance/scenarios/new")
+    response = client.post("/finance/scenarios/new", data=scenario_form(
+        token, roster.id, name="Board", draws="0", years="3", p1_school_year="2027-28", p1_raise_percent="2",
+        p1_hold="1", p2_school_year="2028-29", p2_one_time_amount="750"))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    run = session.scalars(select(ProjectionRun).order_by(ProjectionRun.id.desc())).first()
+    session.refresh(run)
+    result = finance.run_result(run)
+    drivers = result["drivers"]
+    assert [d["school_year"] for d in drivers] == [y["school_year"] for y in result["years"]]
+    assert all(d["end"] == y["total"] for d, y in zip(drivers, result["years"]))
+    page = client.get(f"/finance/runs/{run.id}/report").get_data(as_text=True)
+    total = next(c for c in report_components(result) if c[0] == "total")
+    last = Decimal(result["years"][-1]["total"]) - Decimal(result["baseline"][-1]["total"])
+    assert f"{money(last)}" in page and 'id="waterfall-data"' in page
+    assert "Proposal 2027-28" in page and "2%; hold on step" in page and "One-time payment: $750.00 once" in page
+    assert "Cost per FTE" in page and total
+    book = load_workbook(io.BytesIO(client.get(f"/finance/runs/{run.id}/report.xlsx").data))
+    assert book.sheetnames[:3] == ["Cost", "Cost drivers", "Cost per FTE"] and "Assumptions" in book.sheetnames
+    cost = book["Cost"]
+    rows = [[c.value for c in row] for row in cost.iter_rows(min_row=5)]
+    total_scenario = next(r for r in rows if r[0] == "Total" and r[1] == "scenario")
+    assert [Decimal(str(v)) for v in total_scenario[2:5]] == [Decimal(y["total"]) for y in result["years"]]
+    drivers_sheet = [[c.value for c in row] for row in book["Cost drivers"].iter_rows(min_row=2)]
+    assert Decimal(str(drivers_sheet[-1][-1])) == Decimal(result["years"][-1]["total"])
+    pdf = client.get(f"/finance/runs/{run.id}/report.pdf")
+    assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    assert money(Decimal(result["years"][0]["total"])).encode() in pdf.data   # the figures are in the file, as text
+
+
+def report_components(result):
+    from services.report import COMPONENTS
+
+    return COMPONENTS
+
+
+def money(value: Decimal) -> str:
+    return f"-${-value:,.2f}" if value < 0 else f"${value:,.2f}"
+
+
 def test_a_lever_that_is_already_the_rule_shows_a_zero_difference_with_the_reason(client, login_as, session, districts):
     roster = make_roster(session, districts, teachers=40)
     login_as("finance")

@@ -338,6 +338,41 @@ def export_xlsx(run_id: int):
                     headers={"Content-Disposition": f'attachment; filename="projection-{record.id}.xlsx"'})
 
 
+@bp.route("/runs/<int:run_id>/report")
+@role_required("finance")
+def report(run_id: int):
+    """The board's report: cost against the baseline per year and component, the cost drivers, cost per FTE,
+    units and funding sources, and the assumptions."""
+    from services.report import report_data, waterfall_chart
+
+    record, result = _result_or_404(run_id)
+    data = report_data(result)
+    return render_template("finance/report.html", run=record, data=data,
+                           figures={"waterfall": waterfall_chart(data)} if data["waterfall"] else {})
+
+
+@bp.route("/runs/<int:run_id>/report.xlsx")
+@role_required("finance")
+def report_xlsx(run_id: int):
+    from services.report import report_data, report_xlsx as workbook
+
+    record, result = _result_or_404(run_id)
+    return Response(workbook(report_data(result)),
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="board-report-{record.id}.xlsx"'})
+
+
+@bp.route("/runs/<int:run_id>/report.pdf")
+@role_required("finance")
+def report_pdf(run_id: int):
+    from services.report import report_data
+    from services.report_pdf import report_pdf as document
+
+    record, result = _result_or_404(run_id)
+    return Response(document(report_data(result)), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="board-report-{record.id}.pdf"'})
+
+
 @bp.route("/compare")
 @role_required("finance")
 def compare():
