@@ -1,6 +1,7 @@
 """Finance pages and services: who may reach them, importing a roster (all rows or none), running a scenario
 through Huey, the charts, the comparison and the downloads."""
 import io
+import json
 import re
 from datetime import date
 from decimal import Decimal
@@ -384,3 +385,55 @@ def test_a_roster_file_larger_than_the_default_request_limit_uploads(client, log
                                        "name": "Big", "file": FileStorage(io.BytesIO(content), "big.csv")})
     response = client.post("/finance/rosters/new", data=body, content_type=f"multipart/form-data; boundary={boundary}")
     assert response.status_code == 302 and "/finance/rosters/map/" in response.headers["Location"]
+
+
+def test_a_scenario_file_exported_imports_again_and_flask_project_prints_the_pages_csv(client, login_as, session,
+                                                                                     districts, runner, tmp_path):
+    from engine.budget.scenario_file import read_scenario
+
+    login_as("finance")
+    content = (DATA / "cedar-valley-roster.csv").read_bytes()
+    confirm_mapping(client, upload(client, "cedar.csv", content, "cedar-valley"))
+    roster = session.scalars(select(BudgetRoster).order_by(BudgetRoster.id.desc())).first()
+    token = csrf_token(client, "/finance/scenarios/new")
+    response = client.post("/finance/scenarios/new", data=scenario_form(
+        token, roster.id, name="Scripted", draws="0", years="3", action="save", p1_school_year="2027-28",
+        p1_raise_percent="2.5", p1_midyear_percent="1", p1_midyear_effective="2028-01-01", p1_hold="1"))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    scenario_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
+    saved = finance.scenario_of(finance.get_scenario(session=session, scenario_id=scenario_id))
+    exported = client.get(f"/finance/scenarios/{scenario_id}/scenario.yaml")
+    assert exported.status_code == 200 and exported.data.startswith(b"format: lanewise-scenario/1")
+    assert read_scenario(exported.data) == saved
+    assert read_scenario(client.get(f"/finance/scenarios/{scenario_id}/scenario.json").data) == saved
+    # Imported again: the same scenario, saved anew on the roster.
+    token = csrf_token(client, "/finance/scenarios/import")
+    response = client.post("/finance/scenarios/import", data={"csrf_token": token, "roster_id": str(roster.id),
+                                                               "file": (io.BytesIO(exported.data), "deal.yaml")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    again = finance.scenario_of(finance.get_scenario(session=session, scenario_id=int(response.headers["Location"].split("/")[-1])))
+    assert again == saved
+    # A broken file names its line and field, and saves nothing.
+    count = len(finance.list_scenarios(session=session))
+    broken = exported.data.replace(b"years: 3", b"years: three")
+    response = client.post("/finance/scenarios/import", data={"csrf_token": token, "roster_id": str(roster.id),
+                                                               "file": (io.BytesIO(broken), "deal.yaml")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 422 and "deal.yaml:4: years: expected a valid integer" in response.get_data(as_text=True)
+    assert len(finance.list_scenarios(session=session)) == count
+    # The page's run and `flask project` on the same files print the same table, to the cent.
+    run_response = client.post(f"/finance/scenarios/{scenario_id}/run", data={"csrf_token": token})
+    run_id = int(run_response.headers["Location"].rstrip("/").split("/")[-1])
+    page_csv = client.get(f"/finance/runs/{run_id}/projection.csv").get_data(as_text=True)
+    (tmp_path / "deal.yaml").write_bytes(exported.data)
+    (tmp_path / "cedar.csv").write_bytes(content)
+    printed = runner.invoke(args=["project", "--roster", str(tmp_path / "cedar.csv"), "--scenario", str(tmp_path / "deal.yaml"),
+                                  "--today", "2026-09-15"])
+    assert printed.exit_code == 0, printed.output
+    assert printed.output == page_csv
+    as_json = runner.invoke(args=["project", "--roster", str(tmp_path / "cedar.csv"), "--scenario", str(tmp_path / "deal.yaml"),
+                                  "--today", "2026-09-15", "--json"])
+    assert json.loads(as_json.output)["years"] == finance.run_result(session.get(ProjectionRun, run_id))["years"]
+    bad = runner.invoke(args=["project", "--roster", str(tmp_path / "cedar.csv"), "--scenario", str(tmp_path / "cedar.csv")])
+    assert bad.exit_code == 1 and "expected a mapping" in bad.output

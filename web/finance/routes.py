@@ -239,6 +239,62 @@ def scenario(scenario_id: int | None = None):
     return _scenario_page(values, None, scenario_id)
 
 
+@bp.route("/scenarios/<int:scenario_id>/scenario.yaml", defaults={"kind": "yaml"})
+@bp.route("/scenarios/<int:scenario_id>/scenario.json", defaults={"kind": "json"})
+@role_required("finance")
+def export_scenario(scenario_id: int, kind: str):
+    """A saved scenario as a YAML or JSON file (`flask project --scenario` runs it; the import page reads it back)."""
+    from engine.budget.scenario_file import scenario_json, scenario_yaml
+
+    record = finance.get_scenario(session=db.session, scenario_id=scenario_id) or abort(404)
+    scenario = finance.scenario_of(record)
+    text = scenario_yaml(scenario) if kind == "yaml" else scenario_json(scenario)
+    return Response(text, mimetype="application/yaml" if kind == "yaml" else "application/json",
+                    headers={"Content-Disposition": f'attachment; filename="scenario-{record.id}.{kind}"'})
+
+
+@bp.route("/scenarios/import", methods=["GET", "POST"])
+@role_required("finance")
+def import_scenario():
+    """Read a scenario file (YAML or JSON, 2 MB at most) and save it on a roster of its district; every problem is
+    named by line and path, and nothing is saved."""
+    from engine.budget.scenario_file import ScenarioFileError, read_scenario
+
+    problems: list[str] = []
+    all_rosters = rosters.list_rosters(session=db.session)
+    if request.method == "POST":
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            problems.append("Scenario file: choose a YAML or JSON file")
+        else:
+            content = upload.read(2 * 1024 * 1024 + 1)
+            try:
+                if len(content) > 2 * 1024 * 1024:
+                    raise ScenarioFileError([f"{upload.filename}: larger than 2 MB"])
+                scenario = read_scenario(content, Path(upload.filename).name)
+                rules = districts().get(scenario.district_id)
+                if rules is None:
+                    raise ScenarioFileError([f"{upload.filename}: district_id: expected one of "
+                                             f"{', '.join(sorted(districts()))}, got {scenario.district_id!r}"])
+                wanted = request.form.get("roster_id", type=int)
+                roster = next((r for r in all_rosters if r.id == wanted and r.district_id == rules.id),
+                              next((r for r in all_rosters if r.district_id == rules.id), None))
+                if roster is None:
+                    raise ScenarioFileError([f"{rules.district.name} has no roster yet: import one first"])
+                saved = finance.save_scenario(session=db.session, rules=rules, scenario=scenario, roster_id=roster.id,
+                                              created_by=current_user.id)
+                flash(f"Scenario “{saved.name}” imported on roster “{roster.name}”.", "success")
+                return redirect(url_for("finance.scenario", scenario_id=saved.id))
+            except ScenarioFileError as exc:
+                problems += exc.problems
+            except ScenarioError as exc:
+                problems += exc.problems
+            except finance.FinanceError as exc:
+                problems.append(str(exc))
+    return render_template("finance/scenario_import.html", problems=problems, rosters=all_rosters,
+                           districts=districts()), 422 if problems else 200
+
+
 @bp.route("/scenarios/fields")
 @role_required("finance")
 def scenario_fields():
