@@ -236,6 +236,13 @@ def scenario(scenario_id: int | None = None):
         values = (form_from_scenario(finance.scenario_of(source)) | {"roster_id": source.roster_id, "name": f"{source.name} (copy)"}
                   if source else {"years": 10, "draws": 0, "seed": 20260701, "micro_credentials_per_participant": 5,
                                   "roster_id": request.args.get("roster_id", type=int)})
+        # The outcomes page hands its history's uptake on as the new scenario's starting values.
+        for key in ("uptake_percent", "persistence_percent", "micro_credentials_per_participant"):
+            text = (request.args.get(key) or "").strip()
+            if text and len(text) <= 8 and text.replace(".", "", 1).isdigit():
+                values[key] = text
+        if request.args.get("district_id") in districts():
+            values["district_id"] = request.args["district_id"]
     return _scenario_page(values, None, scenario_id)
 
 
@@ -293,6 +300,30 @@ def import_scenario():
                 problems.append(str(exc))
     return render_template("finance/scenario_import.html", problems=problems, rosters=all_rosters,
                            districts=districts()), 422 if problems else 200
+
+
+@bp.route("/outcomes")
+@role_required("finance")
+def outcomes():
+    """The micro-credential policy judged by its results: uptake, cost per micro-credential and per teacher retained,
+    retention against comparable non-earners, and the uptake to assume in the next projection."""
+    from decimal import InvalidOperation
+
+    from services.outcomes import policy_outcomes
+
+    rules_by_id = districts()
+    ordered = sorted(rules_by_id.values(), key=lambda rules: rules.district.name)
+    rules = rules_by_id.get(request.args.get("district_id", "")) or ordered[0]
+    problem = None
+    try:
+        program = Decimal((request.args.get("program_cost") or "0").strip().replace("$", "").replace(",", ""))
+        if not (0 <= program <= 100_000) or program != program.quantize(Decimal("0.01")):
+            raise InvalidOperation
+    except InvalidOperation:
+        program, problem = Decimal(0), "Program cost per micro-credential: expected dollars between 0 and 100,000"
+    found = policy_outcomes(session=db.session, rules=rules, program_cost=program)
+    return render_template("finance/outcomes.html", rules=rules, districts=ordered, found=found, program=program,
+                           problem=problem), 400 if problem else 200
 
 
 @bp.route("/scenarios/fields")
