@@ -39,8 +39,10 @@ def _axe():
 
 def settle(page) -> None:
     """Wait until every chart on the page is drawn (static/charts.js marks each with data-drawn)."""
-    page.wait_for_function("Array.from(document.querySelectorAll('[data-figure]'))"
-                           ".every(function (e) { return e.getAttribute('data-drawn') === 'true'; })")
+    # A locator, not wait_for_function: the page's Content-Security-Policy refuses the eval that one needs.
+    from playwright.sync_api import expect
+
+    expect(page.locator("[data-figure]:not([data-drawn='true'])")).to_have_count(0)
 
 
 def axe_violations(page, impacts: tuple[str, ...] = SERIOUS) -> list[Violation]:

@@ -53,7 +53,9 @@ FIELD_LABELS = {
     "employee_id": "Employee id", "school": "School", "step": "Step", "lane": "Lane", "fte": "FTE",
     "hire_date": "Hire date", "degree": "Degree", "band": "Pay band", "micro_credentials": "Micro-credentials held",
     "credit_hours": "Credit hours beyond the degree", "subjects": "Subjects (stipends)",
-    "certifications": "Certifications", "certified": "Certified",
+    "certifications": "Certifications", "certified": "Certified", "years_of_service": "Years of service (as HR keeps them)",
+    "growth_steps": "Growth steps held", "role": "Role held", "micro_credentials_this_year": "Micro-credentials earned this year",
+    "actual_salary": "Actual salary", "unit": "Bargaining unit", "funding": "Funding source",
 }
 
 
