@@ -1,4 +1,4 @@
-"""Command-line tools: `flask rules ...`, `flask estimate ...`, `flask roster ...`.
+"""Command-line tools: `flask rules ...`, `flask estimate ...`, `flask roster ...`, `flask project ...`.
 
 `flask rules` and `flask estimate` are also `flask` plugin commands (pyproject's
 `flask.commands` entry points): flask loads them without building the web app, so
@@ -9,7 +9,8 @@ from __future__ import annotations
 import importlib
 
 # Groups from other packages, added when they are present.
-OPTIONAL_GROUPS = [("credentials.cli", "credentials"), ("cli.roster", "roster"), ("cli.roster", "huey_worker")]
+OPTIONAL_GROUPS = [("credentials.cli", "credentials"), ("cli.roster", "roster"), ("cli.roster", "huey_worker"),
+                   ("cli.project", "project_command")]
 
 
 def register_commands(app) -> None:

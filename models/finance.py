@@ -54,6 +54,14 @@ class RosterEntry(SQLModel, table=True):
     subjects: str = Field(default="", max_length=400)
     certifications: str = Field(default="", max_length=400)
     certified: bool = True
+    # What HR keeps beyond the placement, where the file gives it (issue 11).
+    years_of_service: int | None = None
+    growth_steps: int | None = None
+    role: str = Field(default="", max_length=60)
+    micro_credentials_this_year: int = 0
+    actual_salary: Decimal | None = Field(default=None, max_digits=12, decimal_places=2, sa_type=ExactDecimal(12, 2))
+    unit: str = Field(default="", max_length=60)
+    funding: str = Field(default="", max_length=60)
 
 
 # A roster's columns as the projection reads them (numpy arrays in one .npz, no employee ids): written with

@@ -13,19 +13,24 @@ from sqlalchemy import select
 from sqlmodel import Session
 
 from engine.budget.projection import bands, money
+from engine.budget.notes import unchanged_levers
+from services.report import stored_assumptions
 from engine.budget.scenario import Scenario, prepare
 from engine.rules import DistrictRules
 from models.finance import BudgetRoster, ProjectionRun, ScenarioRecord
 from models.types import utcnow
 from safe.spreadsheet import csv_row, xlsx_append
 
-MONEY_COLUMNS = ("base_pay", "additions", "role_supplements", "pay", "fica", "retirement", "health", "benefits",
+MONEY_COLUMNS = ("base_pay", "additions", "role_supplements", "one_time_payments", "pay", "social_security", "medicare",
+                 "fica", "retirement", "health", "benefits",
                  "program_cost", "total", "one_time", "recurring")
 LABELS = {
     "school_year": "School year", "headcount": "Head count", "fte": "FTE", "participants": "Earning micro-credentials",
     "micro_credentials": "Micro-credentials earned", "role_holders": "Role holders", "leavers": "Leavers",
     "retirees": "Retirements", "hires": "Hires", "base_pay": "Base pay", "additions": "Additions (all)",
-    "role_supplements": "Role supplements", "pay": "Pay", "fica": "FICA", "retirement": "Retirement",
+    "role_supplements": "Role supplements", "one_time_payments": "One-time payments", "pay": "Pay",
+    "cost_of_one_percent": "Cost of 1% on the schedule", "social_security": "Social Security",
+    "medicare": "Medicare", "fica": "FICA (both)", "retirement": "Retirement",
     "health": "Health", "benefits": "Benefits", "program_cost": "Program cost (one-time)", "total": "Total cost",
     "one_time": "One-time cost", "recurring": "Recurring cost", "baseline_total": "Baseline total",
     "difference": "Difference vs baseline", "p5": "Total, 5th percentile", "median": "Total, median",
@@ -128,12 +133,29 @@ def execute_run(*, session: Session, run_id: int, districts: dict[str, DistrictR
     return runs.run_in_process(session=session, run_id=run_id, districts=districts)
 
 
+def by_piece(chosen: list[dict], base: list[dict]) -> list[dict]:
+    """Each bargaining unit and funding source: its cost over all years, the baseline's, and the difference."""
+    baseline = {(p["unit"], p["funding"]): p for p in base}
+    rows = []
+    for piece in chosen:
+        other = baseline.get((piece["unit"], piece["funding"]))
+        total = sum(Decimal(y["total"]) for y in piece["years"])
+        before = sum(Decimal(y["total"]) for y in other["years"]) if other else Decimal("0.00")
+        rows.append({"unit": piece["unit"], "unit_name": piece["unit_name"], "funding": piece["funding"],
+                     "fte": piece["years"][0]["fte"], "total": str(total), "baseline": str(before),
+                     "difference": str(total - before),
+                     "years": [{"school_year": y["school_year"], "total": y["total"], "fte": y["fte"]} for y in piece["years"]]})
+    return rows
+
+
 def assemble(rules: DistrictRules, scenario: Scenario, chosen, base, roster_name: str, teachers: int) -> dict:
     """The stored result of a run: the scenario's years, the baseline's, differences and Monte Carlo bands."""
     difference = []
     for year, other in zip(chosen.years, base.years):
         difference.append({"school_year": year["school_year"],
                            **{name: str(Decimal(year[name]) - Decimal(other[name])) for name in MONEY_COLUMNS}})
+    # A lever that is already the district's rule changes nothing: the result says so, beside its $0.00.
+    notes = unchanged_levers(rules, scenario)
     result = {
         "district": rules.id, "district_name": rules.district.name, "illustrative": rules.district.illustrative,
         "scenario_name": scenario.name, "scenario": scenario.model_dump(mode="json"), "roster": roster_name,
@@ -141,7 +163,9 @@ def assemble(rules: DistrictRules, scenario: Scenario, chosen, base, roster_name
         "addition_names": [a.name for a in rules.additions] + sorted({n for y in chosen.years for n in y["additions_by_kind"]}
                                                                      - {a.name for a in rules.additions}),
         "draws": scenario.draws, "seed": scenario.seed, "bands": chosen.bands, "baseline_bands": base.bands,
-        "difference_bands": [],
+        "difference_bands": [], "notes": notes,
+        "by_piece": by_piece(chosen.pieces, base.pieces),
+        "assumptions": stored_assumptions(rules, scenario),
     }
     if scenario.draws and chosen.totals_by_draw is not None and base.totals_by_draw is not None:
         # Same seed, draw by draw: the difference's own percentiles, not the difference of percentiles.
@@ -159,7 +183,7 @@ def table(result: dict) -> tuple[list[str], list[list]]:
     keys = ["school_year", "headcount", "fte", "participants", "micro_credentials", "role_holders", "leavers",
             "retirees", "hires", "base_pay"]
     headers = [LABELS[k] for k in keys] + names + [LABELS[k] for k in MONEY_COLUMNS[1:]] + \
-        [LABELS["baseline_total"], LABELS["difference"]]
+        [LABELS["baseline_total"], LABELS["difference"], LABELS["cost_of_one_percent"]]
     has_bands = bool(result.get("bands"))
     if has_bands:
         headers += [LABELS[k] for k in ("p5", "median", "p95", "difference_p5", "difference_median", "difference_p95")]
@@ -167,8 +191,9 @@ def table(result: dict) -> tuple[list[str], list[list]]:
     for i, year in enumerate(result["years"]):
         row: list = [year["school_year"]] + [Decimal(year[k]) for k in keys[1:9]] + [Decimal(year["base_pay"])]
         row += [Decimal(year["additions_by_kind"].get(name, "0.00")) for name in names]
-        row += [Decimal(year[k]) for k in MONEY_COLUMNS[1:]]
-        row += [Decimal(result["baseline"][i]["total"]), Decimal(result["difference"][i]["total"])]
+        row += [Decimal(year.get(k, "0.00")) for k in MONEY_COLUMNS[1:]]   # results stored before SS/Medicare lack them
+        row += [Decimal(result["baseline"][i]["total"]), Decimal(result["difference"][i]["total"]),
+                Decimal(year.get("cost_of_one_percent", "0.00"))]
         if has_bands:
             band = result["bands"][i]
             diff = result["difference_bands"][i] if result.get("difference_bands") else {"p5": "0", "median": "0", "p95": "0"}

@@ -12,11 +12,12 @@ from sqlmodel import Session
 
 from engine.budget.roster import Roster, parse_roster, read_table
 from engine.pay.cells import latest_schedule_year
-from engine.rules import DEGREES, DistrictRules
+from engine.rules import DEGREES, MAIN_UNIT, DistrictRules
 from models.finance import BudgetRoster, RosterColumns, RosterEntry
 
 ENTRY_COLUMNS = ("roster_id", "employee_id", "school", "step", "lane", "fte", "hire_date", "degree", "band",
-                 "micro_credentials", "credit_hours", "subjects", "certifications", "certified")
+                 "micro_credentials", "credit_hours", "subjects", "certifications", "certified", "years_of_service",
+                 "growth_steps", "role", "micro_credentials_this_year", "actual_salary", "unit", "funding")
 FETCH = 200_000   # rows fetched at a time when loading: memory stays flat on a million-teacher roster
 
 
@@ -48,12 +49,22 @@ def _entry_rows(roster: Roster, roster_id: int, postgres: bool) -> list[tuple]:
     profile = [profiles[int(p)] for p in roster.profile]
     schools = roster.schools or [""]
     school_codes = roster.school if roster.school is not None else np.zeros(n, dtype=np.int64)
+    given = lambda name: [None if v < 0 else v for v in roster.number(name).tolist()]  # noqa: E731
+    actual = roster.number("actual_cents")
+    salary = _hundredths(np.maximum(actual, 0))
+
+    def texts(name: str) -> list[str]:
+        codes, values = roster.text_codes(name)
+        return [values[c] for c in codes.tolist()]
+
     return list(zip(
         [roster_id] * n, roster.employee_ids, [schools[int(c)] for c in school_codes], roster.step.tolist(),
         [roster.lanes[int(c)] for c in roster.lane], _hundredths(roster.fte_hundredths),
         [day_of[i] for i in inverse.ravel()], [DEGREES[int(d)] for d in roster.degree], [p[0] for p in profile],
         roster.micro_credentials.tolist(), _hundredths(roster.credit_hundredths), [p[1] for p in profile],
-        [p[2] for p in profile], [p[3] for p in profile]))
+        [p[2] for p in profile], [p[3] for p in profile], given("years_of_service"), given("growth_steps"),
+        texts("role"), roster.number("micro_credentials_this_year", 0).tolist(),
+        [None if a < 0 else s for a, s in zip(actual.tolist(), salary)], texts("unit"), texts("funding")))
 
 
 def save_roster(*, session: Session, rules: DistrictRules, name: str, roster: Roster, source: str = "",
@@ -96,7 +107,9 @@ def pack_columns(roster: Roster) -> bytes:
              credit_hundredths=roster.credit_hundredths, profile=roster.profile,
              lanes=np.array(json.dumps(list(roster.lanes))), profiles=np.array(json.dumps(
                  [[band, list(subjects), list(certifications), bool(certified)]
-                  for band, subjects, certifications, certified in roster.profiles])))
+                  for band, subjects, certifications, certified in roster.profiles])),
+             texts=np.array(json.dumps({"texts": roster.texts, "school_year": roster.school_year})),
+             **{f"extra_{name}": values for name, values in roster.extra.items()})
     return out.getvalue()
 
 
@@ -110,9 +123,11 @@ def unpack_columns(district_id: str, data: bytes) -> Roster:
         lanes = json.loads(str(found["lanes"]))
         profiles = [(band, tuple(subjects), tuple(certifications), certified)
                     for band, subjects, certifications, certified in json.loads(str(found["profiles"]))]
+        extra = {name.removeprefix("extra_"): found[name] for name in found.files if name.startswith("extra_")}
+        about = json.loads(str(found["texts"])) if "texts" in found.files else {"texts": {}, "school_year": None}
     return Roster(district_id, None, arrays["step"], arrays["lane"], lanes, arrays["fte_hundredths"], arrays["degree"],
                   arrays["hire_ordinal"], arrays["micro_credentials"], arrays["credit_hundredths"], arrays["profile"],
-                  profiles)
+                  profiles, extra=extra, texts=about["texts"], school_year=about["school_year"])
 
 
 def list_rosters(*, session: Session, district_id: str | None = None,
@@ -261,9 +276,36 @@ def load_roster(*, session: Session, rules: DistrictRules, roster_id: int, with_
         profile_code[position] = profiles.setdefault(profile_of[code // 2] + (bool(code % 2),), len(profiles))
     lane_codes = np.array(lane_of, dtype=np.int64)[key]
     degrees = np.array(degree_of, dtype=np.int64)[key]
-    return Roster(rules.id, ids if with_ids else None, step, lane_codes, lanes, fte_h, degrees, hire, mcs, credit_h,
-                  profile_code[inverse.ravel()], list(profiles), np.concatenate(schools) if with_ids else None,
-                  school_coder.values if with_ids else [])
+    roster = Roster(rules.id, ids if with_ids else None, step, lane_codes, lanes, fte_h, degrees, hire, mcs, credit_h,
+                    profile_code[inverse.ravel()], list(profiles), np.concatenate(schools) if with_ids else None,
+                    school_coder.values if with_ids else [])
+    stored = session.get(RosterColumns, roster_id)
+    if stored is not None:
+        # The columns beyond the placement (years of service, role held, actual salary, unit...) in roster order,
+        # as stored beside the rows: the rows are read in the same order (by id) they were written.
+        columns = unpack_columns(rules.id, stored.data)
+        roster.extra, roster.texts, roster.school_year = columns.extra, columns.texts, columns.school_year
+    return roster
+
+
+def off_schedule(*, session: Session, rules: DistrictRules, roster_id: int, limit: int = 500) -> tuple[int, list]:
+    """How many teachers are paid off the schedule, and the first `limit` of them (largest difference first)."""
+    from engine.budget.off_schedule import off_schedule as compare
+    from engine.budget.roster import RosterTeacher
+
+    record = session.get(BudgetRoster, roster_id)
+    rows = session.scalars(select(RosterEntry).where(RosterEntry.roster_id == roster_id,
+                                                     RosterEntry.actual_salary.is_not(None)).order_by(RosterEntry.id))
+    by_unit: dict[str, list] = {}
+    for r in rows:
+        by_unit.setdefault(rules.unit_of(r.unit) or MAIN_UNIT, []).append(RosterTeacher(
+            employee_id=r.employee_id, step=r.step, lane=r.lane, fte=r.fte, micro_credentials=r.micro_credentials,
+            credit_hours=r.credit_hours, growth_steps=r.growth_steps, actual_salary=r.actual_salary, unit=r.unit))
+    # Each unit's teachers against their own unit's schedule.
+    found = [o for unit, teachers in by_unit.items()
+             for o in compare(rules.for_unit(unit), rules.year(record.school_year), teachers)]
+    found.sort(key=lambda o: (-abs(o.difference), o.employee_id))
+    return len(found), found[:limit]
 
 
 def roster_summary(*, session: Session, roster_id: int) -> list[dict]:
@@ -274,4 +316,4 @@ def roster_summary(*, session: Session, roster_id: int) -> list[dict]:
 
 
 __all__ = ["import_roster", "save_roster", "list_rosters", "get_roster", "load_roster", "delete_roster", "roster_summary",
-           "entry_count"]
+           "entry_count", "off_schedule"]

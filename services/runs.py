@@ -24,6 +24,7 @@ from sqlalchemy import case, delete, func, select, update
 from sqlmodel import Session
 
 from engine.budget.projection import (
+    ARRAY_FIELDS,
     CHUNK,
     YearSums,
     combine,
@@ -33,14 +34,17 @@ from engine.budget.projection import (
     simulate_chunk,
     starting_groups,
 )
+from engine.budget.projection import add_pieces
 from engine.budget.roster import Roster
 from engine.budget.scenario import prepare
+from engine.budget.units import piece_of, pieces
 from engine.rules import DistrictRules
 from models.finance import BudgetRoster, ProjectionRun, RunPart, RunStatus, ScenarioRecord
 from models.types import utcnow
 
 PROJECTIONS = ("scenario", "baseline")
 EXPECTED = -1        # the part number of a projection's expected values
+DRIVERS = -2         # the scenario's cost drivers (the board report's waterfall): five more expected-value projections
 MAX_ATTEMPTS = 3
 CHUNKS_PER_PART = 5  # Monte Carlo chunks (of CHUNK draws) in one part: 1,000 draws make two parts a projection,
                      # so two workers each prepare one projection's draws, and a part is a few seconds of work
@@ -88,52 +92,78 @@ class WorkerCache:
 # --- packing sums as bytes, exactly ------------------------------------------------------------------------
 
 
+def pack_pieces(pieces_sums: list[tuple[str, str, list[YearSums], int]]) -> bytes:
+    """Each piece's (unit, funding source) expected sums as one .npz file (no pickles)."""
+    arrays: dict[str, np.ndarray] = {"pieces": np.array(json.dumps([[u, f, g] for u, f, _, g in pieces_sums]))}
+    for i, (_, _, sums, groups) in enumerate(pieces_sums):
+        arrays.update(_expected_arrays(sums, groups, f"{i}:"))
+    return _npz(arrays)
+
+
+def unpack_pieces(data: bytes) -> list[tuple[str, str, list[YearSums], int]]:
+    with np.load(io.BytesIO(data), allow_pickle=False) as found:
+        keys = json.loads(str(found["pieces"]))
+        return [(unit, funding, *_expected_from(found, f"{i}:")) for i, (unit, funding, _) in enumerate(keys)]
+
+
 def pack_expected(sums: list[YearSums], groups: int) -> bytes:
     """A projection's expected sums as an .npz file (no pickles)."""
+    return _npz(_expected_arrays(sums, groups, ""))
+
+
+def _expected_arrays(sums: list[YearSums], groups: int, prefix: str) -> dict[str, np.ndarray]:
     arrays: dict[str, np.ndarray] = {"groups": np.array(groups), "count": np.array(len(sums))}
     for k, year in enumerate(sums):
         arrays[f"{k}.school_year"] = np.array(year.school_year)
         arrays[f"{k}.unit"] = np.array(year.unit)
         arrays[f"{k}.addition_names"] = np.array(list(year.additions), dtype=str)
-        for name in ("headcount", "fte_hundredths", "base", "one_time_additions", "roles", "role_holders", "participants",
-                     "micro_credentials", "program", "leavers", "retirees", "hires"):
-            arrays[f"{k}.{name}"] = np.asarray(getattr(year, name))
+        for name in ARRAY_FIELDS:
+            value = getattr(year, name)
+            arrays[f"{k}.{name}"] = np.asarray(value if value is not None else np.zeros_like(year.base))
         for i, values in enumerate(year.additions.values()):
             arrays[f"{k}.addition.{i}"] = np.asarray(values)
-    return _npz(arrays)
+    return {prefix + key: value for key, value in arrays.items()}
 
 
 def unpack_expected(data: bytes) -> tuple[list[YearSums], int]:
     with np.load(io.BytesIO(data), allow_pickle=False) as found:
-        out = []
-        for k in range(int(found["count"])):
-            names = [str(n) for n in found[f"{k}.addition_names"]]
-            fields = {name: found[f"{k}.{name}"] for name in (
-                "headcount", "fte_hundredths", "base", "one_time_additions", "roles", "role_holders", "participants",
-                "micro_credentials", "program", "leavers", "retirees", "hires")}
-            out.append(YearSums(school_year=str(found[f"{k}.school_year"]), unit=int(found[f"{k}.unit"]),
-                                additions={name: found[f"{k}.addition.{i}"] for i, name in enumerate(names)}, **fields))
-        return out, int(found["groups"])
+        return _expected_from(found, "")
 
 
-def pack_chunks(chunks: list[list[dict[str, np.ndarray]]]) -> bytes:
-    """Chunks of Monte Carlo sums, in order (floats, bit for bit)."""
-    arrays = {"chunks": np.array(len(chunks)), "years": np.array(len(chunks[0]) if chunks else 0)}
+def _expected_from(found, prefix: str) -> tuple[list[YearSums], int]:
+    out = []
+    for k in range(int(found[prefix + "count"])):
+        at = f"{prefix}{k}."
+        names = [str(n) for n in found[at + "addition_names"]]
+        fields = {name: found[at + name] for name in ARRAY_FIELDS if at + name in found.files}
+        out.append(YearSums(school_year=str(found[at + "school_year"]), unit=int(found[at + "unit"]),
+                            additions={name: found[f"{at}addition.{i}"] for i, name in enumerate(names)}, **fields))
+    return out, int(found[prefix + "groups"])
+
+
+def pack_chunks(chunks: list[list[dict[str, np.ndarray]]], piece: int = 0) -> dict[str, np.ndarray]:
+    """Chunks of Monte Carlo sums, in order (floats, bit for bit), of one piece."""
+    arrays = {f"{piece}:chunks": np.array(len(chunks)), f"{piece}:years": np.array(len(chunks[0]) if chunks else 0)}
     for c, chunk in enumerate(chunks):
         for k, year in enumerate(chunk):
             for name, values in year.items():
-                arrays[f"{c}.{k}.{name}"] = values
-    return _npz(arrays)
+                arrays[f"{piece}:{c}.{k}.{name}"] = values
+    return arrays
 
 
-def unpack_chunks(data: bytes) -> list[list[dict[str, np.ndarray]]]:
+def unpack_chunks(data: bytes) -> list[list[list[dict[str, np.ndarray]]]]:
+    """Each piece's chunks."""
     with np.load(io.BytesIO(data), allow_pickle=False) as found:
-        chunks = [[{} for _ in range(int(found["years"]))] for _ in range(int(found["chunks"]))]
-        for key in found.files:
-            if key not in ("chunks", "years"):
-                c, k, name = key.split(".", 2)
-                chunks[int(c)][int(k)][name] = found[key]
-        return chunks
+        count = int(found["pieces"])
+        out = []
+        for piece in range(count):
+            chunks = [[{} for _ in range(int(found[f"{piece}:years"]))] for _ in range(int(found[f"{piece}:chunks"]))]
+            for key in found.files:
+                if key.startswith(f"{piece}:") and key not in (f"{piece}:chunks", f"{piece}:years"):
+                    c, k, name = key.split(":", 1)[1].split(".", 2)
+                    chunks[int(c)][int(k)][name] = found[key]
+            out.append(chunks)
+        return out
 
 
 def part_chunks(part: int, draws: int) -> range:
@@ -190,6 +220,7 @@ def start_run(*, session: Session, run_id: int, districts: dict[str, DistrictRul
     # Part by part, scenario beside baseline: two workers run the two projections side by side.
     parts = [RunPart(run_id=run_id, projection=name, chunk=number, heartbeat_at=now, attempts=1)
              for number in numbers for name in PROJECTIONS]
+    parts.append(RunPart(run_id=run_id, projection="scenario", chunk=DRIVERS, heartbeat_at=now, attempts=1))
     session.add_all(parts)
     run.parts = len(parts)
     run.message = f"Waiting for workers: {len(parts)} parts"
@@ -214,25 +245,41 @@ def execute_part(*, session: Session, part_id: int, districts: dict[str, Distric
     try:
         rules, scenarios = _scenarios(session, run, districts)
         scenario = scenarios[part.projection]
-        changed, assumptions = prepare(rules, scenario)
         roster = cache.roster(session, rules, run.roster_id)
         # The run's creation instant with its id: a run id taken again in a rebuilt database is another run.
         key = (str(session.get_bind().url), run.id, run.created_at.isoformat(), part.projection)
-        start = cache.simulation(("start",) + key, lambda: starting_groups(changed, assumptions, roster))
+        # The roster by bargaining unit and funding source: each piece is projected with its unit's rules.
+        cut = cache.simulation(("pieces",) + key, lambda: pieces(rules, scenario, roster))
         _beat(session, part_id)
-        if part.chunk == EXPECTED:
-            sums = expected_sums(changed, assumptions, roster, start=start)
-            payload = pack_expected(sums, sums.groups[0] if sums.groups else 0)
+        if part.chunk == DRIVERS:
+            from engine.budget.drivers import cost_drivers
+            from engine.budget.projection import project
+
+            payload = json.dumps(cost_drivers(rules, scenario, roster, project)).encode()
+        elif part.chunk == EXPECTED:
+            found = []
+            for i, piece in enumerate(cut):
+                changed, assumptions = prepare(piece.rules, piece.scenario)
+                start = cache.simulation(("start", i) + key, lambda: starting_groups(changed, assumptions, piece.roster))
+                sums = expected_sums(changed, assumptions, piece.roster, start=start)
+                found.append((piece.unit, piece.funding, sums, sums.groups[0] if sums.groups else 0))
+            payload = pack_pieces(found)
         else:
-            simulation = cache.simulation(key, lambda: prepare_simulation(changed, assumptions, roster, scenario.draws,
-                                                                          start=start))
-            _beat(session, part_id)
             chunks = part_chunks(part.chunk, scenario.draws)
-            done = []
-            for c in chunks:
-                done.append(simulate_chunk(simulation, c))
-                _beat(session, part_id, run.id, 90 / max(1, run.parts * len(chunks)))
-            payload = pack_chunks(done)
+            arrays: dict[str, np.ndarray] = {"pieces": np.array(len(cut))}
+            for i, piece in enumerate(cut):
+                changed, assumptions = prepare(piece.rules, piece.scenario)
+                simulation = cache.simulation(
+                    key + (i,), lambda: prepare_simulation(changed, assumptions, piece.roster, scenario.draws,
+                                                           start=cache.simulation(("start", i) + key, lambda: starting_groups(
+                                                               changed, assumptions, piece.roster))))
+                _beat(session, part_id)
+                done = []
+                for c in chunks:
+                    done.append(simulate_chunk(simulation, c))
+                    _beat(session, part_id, run.id, 90 / max(1, run.parts * len(chunks) * len(cut)))
+                arrays.update(pack_chunks(done, i))
+            payload = _npz(arrays)
     except Exception as exc:  # the worker must record any failure for the page to show
         fail(session, run.id, f"{type(exc).__name__}: {exc}")
         return
@@ -285,18 +332,25 @@ def finish_run(*, session: Session, run_id: int, districts: dict[str, DistrictRu
         parts = session.scalars(select(RunPart).where(RunPart.run_id == run_id).order_by(RunPart.chunk)).all()
         projections = {}
         for name in PROJECTIONS:
-            mine = [part for part in parts if part.projection == name]
-            expected, groups = unpack_expected(mine[0].result)
-            simulated = None
-            if scenarios[name].draws:
-                changed, assumptions = prepare(rules, scenarios[name])
-                simulated = combine(changed, assumptions, [chunk for part in mine[1:] for chunk in unpack_chunks(part.result)])
-            projections[name] = projection_of(rules, scenarios[name], expected, simulated, groups=groups)
+            mine = [part for part in parts if part.projection == name and part.chunk != DRIVERS]
+            chunked = [unpack_chunks(part.result) for part in mine[1:]]
+            cut, done = [], []
+            for i, (unit, funding, expected, groups) in enumerate(unpack_pieces(mine[0].result)):
+                piece = piece_of(rules, scenarios[name], unit, funding)
+                simulated = None
+                if scenarios[name].draws:
+                    changed, assumptions = prepare(piece.rules, piece.scenario)
+                    simulated = combine(changed, assumptions, [chunk for by_piece in chunked for chunk in by_piece[i]])
+                cut.append(piece)
+                done.append(projection_of(piece.rules, piece.scenario, expected, simulated, groups=groups))
+            projections[name] = add_pieces(rules, scenarios[name], cut, done)
         roster = session.get(BudgetRoster, run.roster_id)
         result = assemble(rules, scenarios["scenario"], projections["scenario"], projections["baseline"],
                           roster_name=roster.name, teachers=roster.teacher_count)
         seconds = (utcnow() - run.started_at).total_seconds()
         result["seconds"] = round(seconds, 3)
+        drivers = [part for part in parts if part.chunk == DRIVERS]
+        result["drivers"] = json.loads(drivers[0].result) if drivers else []
         run.result = json.dumps(result)
         run.status, run.progress, run.message = RunStatus.done, 100, "Done"
         run.finished_at = utcnow()

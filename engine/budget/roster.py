@@ -37,6 +37,18 @@ class RosterTeacher:
     subjects: tuple[str, ...] = ()
     certifications: tuple[str, ...] = ()
     certified: bool = True
+    years_of_service: int | None = None       # as HR keeps them, in the roster's school year
+    growth_steps: int | None = None           # growth steps held (from micro-credentials and credit)
+    role: str | None = None                   # a district role held (its supplement is paid while the teacher stays)
+    micro_credentials_this_year: int = 0      # earned in the roster's school year: the per-credential stipend pays them
+    actual_salary: Decimal | None = None      # the base salary paid, where it is off the schedule
+    unit: str = ""                            # bargaining unit
+    funding: str = ""                         # funding source
+
+
+# Roster columns beyond the pay profile, each an int array (-1: not given) or a code into a table of text.
+EXTRA_NUMBERS = ("years_of_service", "growth_steps", "micro_credentials_this_year", "actual_cents")
+EXTRA_TEXTS = ("role", "unit", "funding")
 
 
 @dataclass
@@ -57,9 +69,83 @@ class Roster:
     profiles: list[tuple[str | None, tuple[str, ...], tuple[str, ...], bool]] = field(default_factory=list)  # band, subjects, certifications, certified
     school: np.ndarray | None = None      # int code into `schools`
     schools: list[str] = field(default_factory=list)
+    # Optional columns (None: not on this roster): years of service, growth steps held, micro-credentials earned
+    # this school year, actual base salary in cents (-1 where not given); role, unit and funding as codes into
+    # their tables (code 0 is "", none).
+    extra: dict[str, np.ndarray] = field(default_factory=dict)
+    texts: dict[str, list[str]] = field(default_factory=dict)
+    school_year: str | None = None        # the school year the roster describes
 
     def __len__(self) -> int:
         return len(self.step)
+
+    def number(self, name: str, default: int = -1) -> np.ndarray:
+        """An optional whole-number column, `default` where the roster does not give it."""
+        found = self.extra.get(name)
+        return found if found is not None else np.full(len(self), default, dtype=np.int64)
+
+    def text_codes(self, name: str) -> tuple[np.ndarray, list[str]]:
+        """An optional text column as codes into its distinct values (code 0 is "", none)."""
+        found = self.extra.get(name)
+        if found is None:
+            return np.zeros(len(self), dtype=np.int64), [""]
+        return found, self.texts[name]
+
+    def text_at(self, name: str, i: int) -> str:
+        codes, values = self.text_codes(name)
+        return values[int(codes[i])]
+
+    @classmethod
+    def concat(cls, parts: list["Roster"], positions: list[np.ndarray], district_id: str) -> "Roster":
+        """Rosters of some rows each (parts[k] holds the rows at positions[k]) as one, in row order; each table of
+        distinct values (lanes, pay profiles, schools, units, roles...) merged, codes renumbered."""
+        if len(parts) == 1:
+            return parts[0]
+        order = np.argsort(np.concatenate(positions), kind="stable")
+
+        def merged(table_of, codes_of):
+            table: dict = {}
+            codes = []
+            for part in parts:
+                index = np.array([table.setdefault(value, len(table)) for value in table_of(part)] or [0], dtype=np.int64)
+                codes.append(index[codes_of(part)] if len(codes_of(part)) else codes_of(part))
+            return list(table), np.concatenate(codes)[order]
+
+        lanes, lane = merged(lambda r: r.lanes, lambda r: r.lane)
+        profiles, profile = merged(lambda r: r.profiles, lambda r: r.profile)
+        schools, school = merged(lambda r: r.schools or [""], lambda r: r.school if r.school is not None else np.zeros(len(r), dtype=np.int64))
+        joined = lambda name: np.concatenate([getattr(r, name) for r in parts])[order]  # noqa: E731
+        ids = None if any(r.employee_ids is None for r in parts) else [i for r in parts for i in r.employee_ids]
+        out = cls(district_id, None if ids is None else [ids[int(i)] for i in order], joined("step"), lane, lanes,
+                  joined("fte_hundredths"), joined("degree"), joined("hire_ordinal"), joined("micro_credentials"),
+                  joined("credit_hundredths"), profile, profiles, school, schools, school_year=parts[0].school_year)
+        for name in EXTRA_NUMBERS:
+            if any(name in r.extra for r in parts):
+                default = 0 if name == "micro_credentials_this_year" else -1
+                out.extra[name] = np.concatenate([r.number(name, default) for r in parts])[order]
+        for name in EXTRA_TEXTS:
+            if any(name in r.extra for r in parts):
+                table = [""]
+                codes = []
+                for r in parts:
+                    found, values = r.text_codes(name)
+                    index = np.array([table.index(v) if v in table else (table.append(v) or len(table) - 1)
+                                      for v in values], dtype=np.int64)
+                    codes.append(index[found])
+                out.extra[name] = np.concatenate(codes)[order]
+                out.texts[name] = table
+        return out
+
+    def subset(self, rows: np.ndarray) -> "Roster":
+        """The roster's teachers at the given row positions (in that order); its tables stay as they are (but lanes)."""
+        take = lambda values: None if values is None else values[rows]  # noqa: E731
+        used, lane = np.unique(self.lane[rows], return_inverse=True)   # only the lanes its teachers are in
+        return Roster(self.district_id, None if self.employee_ids is None else [self.employee_ids[int(i)] for i in rows],
+                      self.step[rows], lane.ravel().astype(np.int64), [self.lanes[int(c)] for c in used],
+                      self.fte_hundredths[rows], self.degree[rows],
+                      self.hire_ordinal[rows], self.micro_credentials[rows], self.credit_hundredths[rows],
+                      self.profile[rows], self.profiles, take(self.school), self.schools,
+                      {name: values[rows] for name, values in self.extra.items()}, self.texts, self.school_year)
 
     def teachers(self) -> Iterator[RosterTeacher]:
         """Each teacher as an object, in roster order."""
@@ -73,11 +159,17 @@ class Roster:
                 fte=(Decimal(int(self.fte_hundredths[i])) / 100).quantize(CENT), school=self.schools[int(self.school[i])] if self.schools else "",
                 hire_date=date.fromordinal(hired) if hired else None, degree=DEGREES[int(self.degree[i])], band=band,
                 micro_credentials=int(self.micro_credentials[i]), credit_hours=(Decimal(int(self.credit_hundredths[i])) / 100).quantize(CENT),
-                subjects=subjects, certifications=certifications, certified=certified)
+                subjects=subjects, certifications=certifications, certified=certified,
+                years_of_service=_given(self.number("years_of_service")[i]),
+                growth_steps=_given(self.number("growth_steps")[i]), role=self.text_at("role", i) or None,
+                micro_credentials_this_year=int(self.number("micro_credentials_this_year", 0)[i]),
+                actual_salary=None if self.number("actual_cents")[i] < 0 else (Decimal(int(self.number("actual_cents")[i])) / 100).quantize(CENT),
+                unit=self.text_at("unit", i), funding=self.text_at("funding", i))
 
     @classmethod
     def from_teachers(cls, district_id: str, teachers: Iterable[RosterTeacher], rules: DistrictRules) -> "Roster":
         """A columnar roster from teacher objects (degree defaults to the lane's)."""
+        teachers = list(teachers)
         ids, step, lane, fte, degree, hired, mcs, credit, profile, school = [], [], [], [], [], [], [], [], [], []
         lanes: dict[str, int] = {}
         profiles: dict[tuple, int] = {}
@@ -95,8 +187,27 @@ class Roster:
             profile.append(profiles.setdefault(key, len(profiles)))
             school.append(schools.setdefault(t.school, len(schools)))
         as_int = lambda values: np.asarray(values, dtype=np.int64)  # noqa: E731
-        return cls(district_id, ids, as_int(step), as_int(lane), list(lanes), as_int(fte), as_int(degree), as_int(hired),
-                   as_int(mcs), as_int(credit), as_int(profile), list(profiles), as_int(school), list(schools))
+        roster = cls(district_id, ids, as_int(step), as_int(lane), list(lanes), as_int(fte), as_int(degree), as_int(hired),
+                     as_int(mcs), as_int(credit), as_int(profile), list(profiles), as_int(school), list(schools))
+        given = lambda value: -1 if value is None else value  # noqa: E731
+        columns = {"years_of_service": [given(t.years_of_service) for t in teachers],
+                   "growth_steps": [given(t.growth_steps) for t in teachers],
+                   "micro_credentials_this_year": [t.micro_credentials_this_year for t in teachers],
+                   "actual_cents": [-1 if t.actual_salary is None else int(t.actual_salary * 100) for t in teachers]}
+        for name, values in columns.items():
+            if any(v > 0 if name == "micro_credentials_this_year" else v >= 0 for v in values):
+                roster.extra[name] = as_int(values)
+        for name in EXTRA_TEXTS:
+            values = [getattr(t, name) or "" for t in teachers]
+            if any(values):
+                table = [""] + sorted(set(values) - {""})
+                roster.extra[name] = as_int([table.index(v) for v in values])
+                roster.texts[name] = table
+        return roster
+
+
+def _given(value) -> int | None:
+    return None if int(value) < 0 else int(value)
 
 
 def roster_csv(roster: Roster) -> str:
@@ -108,7 +219,11 @@ def roster_csv(roster: Roster) -> str:
         writer.writerow(csv_row([t.employee_id, t.school, t.step, t.lane, f"{t.fte:.2f}",
                                  t.hire_date.isoformat() if t.hire_date else "", t.degree or "", t.band or "",
                                  t.micro_credentials, f"{t.credit_hours.normalize():f}", ";".join(t.subjects),
-                                 ";".join(t.certifications), "yes" if t.certified else "no"]))
+                                 ";".join(t.certifications), "yes" if t.certified else "no",
+                                 "" if t.years_of_service is None else t.years_of_service,
+                                 "" if t.growth_steps is None else t.growth_steps, t.role or "",
+                                 t.micro_credentials_this_year or "", "" if t.actual_salary is None else f"{t.actual_salary:.2f}",
+                                 t.unit, t.funding]))
     return out.getvalue()
 
 
@@ -185,6 +300,29 @@ def synthesize(rules: DistrictRules, teachers: int, seed: int, school_year: Scho
     return Roster(rules.id, ids, step.astype(np.int64), position.astype(np.int64), list(lane_ids), fte.astype(np.int64),
                   degree.astype(np.int64), hire_ordinal.astype(np.int64), micro, credit.astype(np.int64),
                   profile.astype(np.int64), profiles, school.astype(np.int64), school_names)
+
+
+def synthesize_units(rules: DistrictRules, teachers: int, seed: int, shares: dict[str, float],
+                     funding: tuple[str, ...] = ("",)) -> Roster:
+    """A synthetic roster over several bargaining units (`shares`: unit id -> share of the staff), each unit's people
+    on its own schedule, spread over the funding sources given."""
+    parts, positions, at = [], [], 0
+    units = list(shares)
+    counts = [int(teachers * shares[u]) for u in units]
+    counts[0] += teachers - sum(counts)
+    for k, (unit, count) in enumerate(zip(units, counts)):
+        if count < 1:
+            continue
+        part = synthesize(rules.for_unit(unit), count, seed=seed + k)
+        part.employee_ids = [f"{unit[:1].upper()}{i}" for i in part.employee_ids]
+        part.extra["unit"], part.texts["unit"] = np.ones(count, dtype=np.int64), ["", unit]
+        if funding != ("",):
+            part.extra["funding"] = 1 + np.arange(count, dtype=np.int64) % len(funding)
+            part.texts["funding"] = [""] + list(funding)
+        parts.append(part)
+        positions.append(np.arange(at, at + count))
+        at += count
+    return Roster.concat(parts, positions, rules.id)
 
 
 # Reading files lives in roster_file and checking them in roster_checks; their names stay importable from here.

@@ -122,6 +122,15 @@ def _credit(value):
     return int(credit * 100)
 
 
+def _salary(value):
+    salary = _number(None)(value)
+    if salary is None:
+        return -1
+    if salary > Decimal("9999999.99") or salary != salary.quantize(Decimal("0.01")):
+        raise _Problem(f"expected dollars with at most two decimals, below 10,000,000, got {_text(value)!r}")
+    return int(salary * 100)
+
+
 def _hire_date(today: date):
     def check(value):
         if value is None or value == "":
@@ -173,7 +182,43 @@ def _certified(value):
 
 def parse_roster(rules: DistrictRules, headers: list[str], rows: list[tuple[int, list]], mapping: dict[str, str] | None = None,
                  school_year: SchoolYear | None = None, *, today: date):
-    """The checked roster; any bad row raises RosterError listing every bad row, and nothing is kept."""
+    """The checked roster; any bad row raises RosterError listing every bad row, and nothing is kept.
+
+    Each bargaining unit's rows are checked against that unit's schedules (the `unit` column names it: its id or
+    name; empty: the teachers)."""
+    from engine.budget.roster import Roster
+
+    mapping = dict(mapping or guess_mapping(headers))
+    unit_header = mapping.get("unit")
+    if not unit_header or unit_header not in headers:
+        return _parse_unit(rules, headers, rows, mapping, school_year, today=today)
+    at = headers.index(unit_header)
+    units = [rules.unit_of(_text(values[at]) if at < len(values) else "") for _, values in rows]
+    errors = [RowError(line, "unit", f"expected one of the district's units ({', '.join(rules.unit_ids)}: by id or "
+                                     f"name) or an empty cell, got {_text(values[at])!r}")
+              for (line, values), unit in zip(rows, units) if unit is None]
+    parsed, positions = [], []
+    for unit in dict.fromkeys(u for u in units if u is not None):
+        mine = [i for i, u in enumerate(units) if u == unit]
+        try:
+            roster = _parse_unit(rules.for_unit(unit), headers, [rows[i] for i in mine], mapping, school_year, today=today)
+        except RosterError as exc:
+            if exc.unmapped:
+                raise
+            errors += exc.errors
+            continue
+        roster.extra["unit"] = np.ones(len(roster), dtype=np.int64)
+        roster.texts["unit"] = ["", unit]
+        parsed.append(roster)
+        positions.append(np.array(mine, dtype=np.int64))
+    if errors:
+        raise RosterError(sorted(errors, key=lambda e: (e.line, e.column)), len(rows))
+    return Roster.concat(parsed, positions, rules.id)
+
+
+def _parse_unit(rules: DistrictRules, headers: list[str], rows: list[tuple[int, list]], mapping: dict[str, str] | None = None,
+                school_year: SchoolYear | None = None, *, today: date):
+    """One unit's rows checked against its rules."""
     mapping = dict(mapping or guess_mapping(headers))
     unmapped = [name for name in REQUIRED if not mapping.get(name) or mapping[name] not in headers]
     if unmapped:
@@ -198,6 +243,14 @@ def parse_roster(rules: DistrictRules, headers: list[str], rows: list[tuple[int,
             raise _Problem(f"expected one of {', '.join(schedule.lanes)} (the {year.label} schedule), got {lane!r}")
         return lane
 
+    role_ids = [role.id for role in rules.roles]
+
+    def role_check(value):
+        role = _text(value)
+        if role and role not in role_ids:
+            raise _Problem(f"expected one of the district's roles ({', '.join(role_ids) or 'none'}) or an empty cell, got {role!r}")
+        return role
+
     def degree_check(value):
         degree = _text(value).lower() or None
         if degree is not None and degree not in DEGREES:
@@ -214,6 +267,12 @@ def parse_roster(rules: DistrictRules, headers: list[str], rows: list[tuple[int,
         "micro_credentials": _Column("micro_credentials", raw("micro_credentials"), _whole_number(required=False, default=0)),
         "credit_hours": _Column("credit_hours", raw("credit_hours"), _credit),
         "certified": _Column("certified", raw("certified"), _certified),
+        "years_of_service": _Column("years_of_service", raw("years_of_service"), _whole_number(required=False, default=-1)),
+        "growth_steps": _Column("growth_steps", raw("growth_steps"), _whole_number(required=False, default=-1)),
+        "micro_credentials_this_year": _Column("micro_credentials_this_year", raw("micro_credentials_this_year"),
+                                               _whole_number(required=False, default=0)),
+        "actual_salary": _Column("actual_salary", raw("actual_salary"), _salary),
+        "role": _Column("role", raw("role"), role_check),
     }
     found: list[tuple[np.ndarray, str, np.ndarray, list]] = []   # rows, column, problem code per row, problems
     for name, column in columns.items():
@@ -322,6 +381,20 @@ def _roster(rules: DistrictRules, columns: dict[str, _Column], raw):
         combos.append(codes[::-1])
     profiles = [(bands.values[b], subjects.values[s], certifications.values[c], certified.values[t]) for b, s, c, t in combos]
     schools = _Column("school", raw("school"), lambda v: _text(v)[:160])
-    return Roster(rules.id, columns["employee_id"].row_values(), values("step"), lane, lanes_in_use, values("fte"),
-                  degree, values("hire_date"), values("micro_credentials"), values("credit_hours"),
-                  profile.ravel().astype(np.int64), profiles, schools.codes, schools.values)
+    roster = Roster(rules.id, columns["employee_id"].row_values(), values("step"), lane, lanes_in_use, values("fte"),
+                    degree, values("hire_date"), values("micro_credentials"), values("credit_hours"),
+                    profile.ravel().astype(np.int64), profiles, schools.codes, schools.values,
+                    school_year=latest_schedule_year(rules).label)
+    for name, key in (("years_of_service", "years_of_service"), ("growth_steps", "growth_steps"),
+                      ("micro_credentials_this_year", "micro_credentials_this_year"), ("actual_salary", "actual_cents")):
+        found = values(name)
+        if (found > 0).any() if name == "micro_credentials_this_year" else (found >= 0).any():
+            roster.extra[key] = found
+    texts = {"role": columns["role"], "unit": _Column("unit", raw("unit"), lambda v: _text(v)[:60]),
+             "funding": _Column("funding", raw("funding"), lambda v: _text(v)[:60])}
+    for name, column in texts.items():
+        if any(column.values):
+            table = [""] + sorted(set(column.values) - {""})
+            roster.extra[name] = np.array([table.index(v) for v in column.values], dtype=np.int64)[column.codes]
+            roster.texts[name] = table
+    return roster

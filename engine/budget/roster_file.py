@@ -25,6 +25,14 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "subjects": ("subjects", "subject", "stipend subjects", "subject stipends", "assignment"),
     "certifications": ("certifications", "certification", "endorsements"),
     "certified": ("certified", "certification status", "is certified"),
+    "years_of_service": ("years of service", "service years", "years", "yos", "experience", "years experience"),
+    "growth_steps": ("growth steps", "growth steps held", "professional growth steps"),
+    "role": ("role", "teacher leader role", "leadership role", "role held"),
+    "micro_credentials_this_year": ("micro credentials this year", "mcs this year", "stipend micro credentials",
+                                    "micro credentials earned this year"),
+    "actual_salary": ("actual salary", "salary", "base salary", "annual salary", "current salary"),
+    "unit": ("unit", "bargaining unit", "employee group", "union"),
+    "funding": ("funding", "funding source", "fund", "fund source"),
 }
 REQUIRED = ("employee_id", "step", "lane")
 MAX_ERRORS_SHOWN = 1000

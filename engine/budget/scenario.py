@@ -7,24 +7,29 @@ vectorised engine and the per-teacher reference engine see the same rules.
 """
 from __future__ import annotations
 
+from datetime import date
 from decimal import Decimal
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from engine.errors import RuleInputError
-from engine.money import round_money
-from engine.pay.cells import cell_amount, latest_schedule_year, schedule_for
+from engine.pay.cells import cell_amount, latest_schedule_year, next_step, schedule_for, step_cap
+from engine.budget.changes import (  # noqa: F401 (AddedLane, LaneCredits: the scenario's parts, named from here)
+    AddedLane,
+    LaneCredits,
+    ScheduleChanges,
+    Strict,
+    schedules_from,
+)
+from engine.budget.proposal import MAX_PROPOSAL_YEARS, OneTimePayment, ProposalError, ProposalYear, check_proposal, proposal_schedules
 from engine.rules import (
     Addition,
     DistrictRules,
     Eligibility,
-    Fica,
     Lane,
     MicroCredentialRule,
     Role,
-    Row,
-    Schedule,
     dated_value,
 )
 from engine.school_year import SchoolYear
@@ -36,17 +41,28 @@ MAX_YEARS = 30
 MAX_DRAWS = 5000
 
 
-class Strict(BaseModel):
-    """A closed set of keys: anything unknown is an error."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
 class LaneShare(Strict):
     """The share of replacement hires placed in one lane."""
 
     lane: str
     percent: Percent
+
+
+class ExperienceShare(Strict):
+    """The share of hires who bring some years of prior experience (placed that many steps past the hiring step)."""
+
+    years: Annotated[int, Field(ge=0, le=40)]
+    percent: Percent
+
+
+class Vacancy(Strict):
+    """Budgeted positions not filled today: filled in the first projected year by hires placed by the hiring mix."""
+
+    unit: Annotated[str, Field(max_length=60)] = "teachers"
+    lane: str | None = Field(None, description="empty: the unit's hiring lanes")
+    fte: Annotated[Decimal, Field(gt=0, le=1, decimal_places=2)] = Decimal("1.00")
+    funding: Annotated[str, Field(max_length=60)] = ""
+    count: Annotated[int, Field(ge=1, le=10_000)] = 1
 
 
 class NewRole(Strict):
@@ -75,38 +91,6 @@ class Policy(Strict):
         return self == Policy()
 
 
-class AddedLane(Strict):
-    """A lane negotiators add: its requirement and its amounts as a percent over an existing lane."""
-
-    id: Annotated[str, Field(min_length=1, max_length=20)]
-    degree: Annotated[str, Field(pattern=r"^(bachelor|master|specialist|doctorate)$")]
-    credits: Annotated[int, Field(ge=0)] = 0
-    after: str = Field(description="the lane it sits right of, and whose amounts it builds on")
-    percent_over: Percent = Decimal(4)
-
-
-class LaneCredits(Strict):
-    """A lane whose credit requirement changes."""
-
-    lane: str
-    credits: Annotated[int, Field(ge=0)]
-
-
-class ScheduleChanges(Strict):
-    """Changes to the salary schedule as negotiators model them."""
-
-    raise_percent: Annotated[Decimal, Field(ge=-50, le=100)] = Decimal(0)
-    add_step: bool = False
-    added_step_percent: Percent = Decimal(2)
-    freeze_years: list[Annotated[str, Field(pattern=r"^\d{4}-\d{2}$")]] = []
-    add_lane: AddedLane | None = None
-    lane_credits: list[LaneCredits] = []
-
-    @property
-    def is_empty(self) -> bool:
-        return self == ScheduleChanges()
-
-
 class Scenario(Strict):
     """A saved, named set of assumptions against one district's rules."""
 
@@ -117,20 +101,41 @@ class Scenario(Strict):
     cola_percent: Percent | None = None
     attrition_percent: Percent | None = None
     retiree_share_percent: Percent | None = None
-    uptake_percent: Percent | None = None
+    uptake_percent: Percent | None = Field(None, description="share of teachers not earning who start each year")
+    persistence_percent: Percent | None = Field(None, description="share of last year's earners who earn again")
     micro_credentials_per_participant: Annotated[int, Field(ge=1, le=30)] = 5
     hiring_step: Annotated[int, Field(ge=0)] | None = None
     hiring_lanes: list[LaneShare] = []
+    hiring_experience: list[ExperienceShare] = Field([], max_length=20, description="hires' prior experience "
+                                                     "(empty: every hire at the hiring step)")
+    vacancies: list[Vacancy] = Field([], max_length=200)
     program_cost_per_micro_credential: Money = Decimal(0)
     policy: Policy = Policy()
     schedule: ScheduleChanges = ScheduleChanges()
-    fica_enabled: bool | None = None
-    fica_percent: Percent | None = None
+    units: list[Annotated[str, Field(max_length=60)]] = Field(
+        [], max_length=20, description="the bargaining units the scenario changes (empty: the teachers)")
+    proposal: list[ProposalYear] = Field([], max_length=MAX_PROPOSAL_YEARS,
+                                         description="a bargaining proposal, school year by school year")
+    social_security: bool | None = Field(None, description="Social Security paid (6.2% up to the wage base); empty: the rule file's")
+    medicare: bool | None = Field(None, description="Medicare paid (1.45%); empty: the rule file's")
     retirement_percent: Percent | None = None
     health_per_head: Money | None = None
     worst_case: bool = False
     draws: Annotated[int, Field(ge=0, le=MAX_DRAWS)] = 0
     seed: Annotated[int, Field(ge=0, le=2**63 - 1)] = 20260701
+
+    @model_validator(mode="before")
+    @classmethod
+    def _one_fica_switch(cls, data):
+        """Scenarios saved before Social Security and Medicare were apart: one FICA switch stood for both."""
+        if isinstance(data, dict) and ("fica_enabled" in data or "fica_percent" in data):
+            data = dict(data)
+            enabled = data.pop("fica_enabled", None)
+            data.pop("fica_percent", None)
+            if enabled is not None:
+                data.setdefault("social_security", enabled)
+                data.setdefault("medicare", enabled)
+        return data
 
     @field_validator("start_year")
     @classmethod
@@ -140,9 +145,9 @@ class Scenario(Strict):
         return value or None
 
     def baseline(self) -> "Scenario":
-        """The same assumptions under the district's current rules: no policy, no schedule change."""
+        """The same assumptions under the district's current rules: no policy, no schedule change, no proposal."""
         return self.model_copy(update={"name": f"{self.name} (baseline)", "policy": Policy(),
-                                       "schedule": ScheduleChanges()})
+                                       "schedule": ScheduleChanges(), "proposal": []})
 
 
 class Assumptions(BaseModel):
@@ -154,21 +159,59 @@ class Assumptions(BaseModel):
     years: int
     attrition_percent: Decimal
     retiree_share_percent: Decimal
-    uptake_percent: Decimal
+    uptake_percent: Decimal               # of those not earning last year, the share who start
+    persistence_percent: Decimal          # of last year's earners, the share who earn again
     micro_credentials_per_participant: int
     hiring_step: int
     hiring_lanes: tuple[tuple[str, Decimal], ...]
+    hiring_experience: tuple[tuple[int, Decimal], ...] = ((0, HUNDRED),)
     program_cost_per_micro_credential: Decimal
-    fica_percent: Decimal
+    social_security_percent: Decimal      # 0 where the district does not pay it
+    medicare_percent: Decimal
     health_per_head: Decimal | None
     retirement_percent: Decimal | None
     role_id: str | None
     role_share_percent: Decimal
+    one_time: tuple[tuple[str, OneTimePayment], ...] = ()     # (school year, payment) of a proposal
+
+    @property
+    def hiring_mix(self) -> list[tuple[str, int, int]]:
+        """Hires by (lane, years of prior experience, weight): the lane mix times the experience mix, lane by lane."""
+        return [(lane, years, int(lane_share * share * 100)) for lane, lane_share in self.hiring_lanes
+                for years, share in self.hiring_experience]
+
+    def hire_step(self, rules: DistrictRules, year: SchoolYear, lane: str, years: int) -> int:
+        """The step a hire with some years of experience is placed on: that many steps past the hiring step (skipping
+        reserved steps), never past the lane's last."""
+        if not years:
+            return self.hiring_step
+        schedule, _, _ = schedule_for(rules, year)
+        return next_step(schedule, self.hiring_step, years, step_cap(rules, schedule, lane), lane)
+
+    def one_time_in(self, year: SchoolYear) -> list[OneTimePayment]:
+        return [payment for label, payment in self.one_time if label == year.label]
     draws: int
     seed: int
 
     def school_years(self) -> list[SchoolYear]:
         return [self.first_year.plus(k) for k in range(self.years)]
+
+    @property
+    def cohorts(self) -> bool:
+        """Whether earning last year changes the odds of earning this year (earners are a cohort that persists)."""
+        return self.persistence_percent != self.uptake_percent
+
+    @property
+    def fica_percent(self) -> Decimal:
+        """Social Security and Medicare together, on pay under the wage base."""
+        return self.social_security_percent + self.medicare_percent
+
+    def wage_base_in(self, rules: DistrictRules, year: SchoolYear) -> Decimal | None:
+        """Social Security's wage base for a school year (the calendar year it starts in); None where not paid."""
+        if not self.social_security_percent:
+            return None
+        value = dated_value(rules.budget.fica.wage_base, date(year.start.year, 12, 31))
+        return Decimal(value) if value is not None else None
 
     def retirement_in(self, rules: DistrictRules, year: SchoolYear) -> Decimal:
         """The retirement rate on pay in a school year: the override, or the rule file's dated rate."""
@@ -178,10 +221,20 @@ class Assumptions(BaseModel):
         return Decimal(value) if value is not None else Decimal(0)
 
     def health_in(self, rules: DistrictRules, year: SchoolYear) -> Decimal:
+        """Health cost per head in a school year: the override, else the plan tiers' cost weighted by the share
+        enrolled in each, else the rule file's per head; grown by the yearly trend after the first projected year."""
+        budget = rules.budget
         if self.health_per_head is not None:
-            return self.health_per_head
-        value = dated_value(rules.budget.health_per_head, year.start)
-        return Decimal(value) if value is not None else Decimal(0)
+            value = self.health_per_head
+        elif budget.health_tiers:
+            value = sum((tier.cost * tier.share_percent / HUNDRED for tier in budget.health_tiers), Decimal(0))
+        else:
+            found = dated_value(budget.health_per_head, year.start)
+            value = Decimal(found) if found is not None else Decimal(0)
+        years = year.start.year - self.first_year.start.year
+        if budget.health_trend_percent and years > 0:
+            value = value * (1 + budget.health_trend_percent / HUNDRED) ** years
+        return value
 
 
 class ScenarioError(ValueError):
@@ -216,6 +269,8 @@ def check(rules: DistrictRules, scenario: Scenario) -> list[str]:
             problems.append(f"hiring_lanes[{i}].lane: expected one of {', '.join(schedule.lanes)}, got {share.lane!r}")
     if scenario.hiring_lanes and sum(s.percent for s in scenario.hiring_lanes) != HUNDRED:
         problems.append(f"hiring_lanes: the shares must add up to 100%, got {sum(s.percent for s in scenario.hiring_lanes)}%")
+    if scenario.hiring_experience and sum(e.percent for e in scenario.hiring_experience) != HUNDRED:
+        problems.append(f"hiring_experience: the shares must add up to 100%, got {sum(e.percent for e in scenario.hiring_experience)}%")
     if scenario.hiring_step is not None and scenario.hiring_step < schedule.first_step:
         problems.append(f"hiring_step: expected a step on the schedule (first step {schedule.first_step}), got {scenario.hiring_step}")
     changes = scenario.schedule
@@ -235,6 +290,10 @@ def check(rules: DistrictRules, scenario: Scenario) -> list[str]:
     role = scenario.policy.new_role
     if role and role.id in {r.id for r in rules.roles}:
         problems.append(f"policy.new_role.id: role {role.id!r} already exists in the district's rules")
+    problems += check_proposal(rules, list(scenario.proposal), list(schedule.lanes))
+    unknown = [unit for unit in scenario.units if unit not in rules.unit_ids]
+    if unknown:
+        problems.append(f"units: expected units of {', '.join(rules.unit_ids)}, got {', '.join(unknown)}")
     return problems
 
 
@@ -249,9 +308,10 @@ def scenario_rules(rules: DistrictRules, scenario: Scenario) -> DistrictRules:
     budget_update: dict = {}
     if scenario.cola_percent is not None:
         budget_update["cola_percent"] = scenario.cola_percent
-    if scenario.fica_enabled is not None or scenario.fica_percent is not None:
-        budget_update["fica"] = Fica(enabled=budget.fica.enabled if scenario.fica_enabled is None else scenario.fica_enabled,
-                                     rate=budget.fica.rate if scenario.fica_percent is None else scenario.fica_percent)
+    fica_update = {name: value for name in ("social_security", "medicare")
+                   if (value := getattr(scenario, name)) is not None}
+    if fica_update:
+        budget_update["fica"] = budget.fica.model_copy(update=fica_update)
     if budget_update:
         update["budget"] = budget.model_copy(update=budget_update)
     policy = scenario.policy
@@ -263,10 +323,21 @@ def scenario_rules(rules: DistrictRules, scenario: Scenario) -> DistrictRules:
             description="Scenario policy: micro-credentials count as graduate-equivalent hours toward lanes.")
     additions = list(rules.additions)
     if policy.stipend_per_micro_credential is not None:
-        eligibility = Eligibility(bands=list(policy.stipend_bands)) if policy.stipend_bands else Eligibility()
-        additions.append(Addition(id="scenario-mc-stipend", name="Micro-credential stipend (scenario)",
-                                  kind="per_micro_credential", amount=policy.stipend_per_micro_credential,
-                                  per_year_cap=policy.stipend_cap_per_year, eligibility=eligibility))
+        current = next((i for i, a in enumerate(additions) if a.kind == "per_micro_credential"), None)
+        if current is None:
+            eligibility = Eligibility(bands=list(policy.stipend_bands)) if policy.stipend_bands else Eligibility()
+            additions.append(Addition(id="scenario-mc-stipend", name="Micro-credential stipend (scenario)",
+                                      kind="per_micro_credential", amount=policy.stipend_per_micro_credential,
+                                      per_year_cap=policy.stipend_cap_per_year, eligibility=eligibility))
+        else:
+            # Raising the cap or the amount of the district's stipend changes that stipend: it is not paid twice.
+            existing = additions[current]
+            eligibility = existing.eligibility
+            if policy.stipend_bands:
+                eligibility = eligibility.model_copy(update={"bands": list(policy.stipend_bands)})
+            additions[current] = existing.model_copy(update={
+                "amount": _from_year(existing.amount, start.start, policy.stipend_per_micro_credential),
+                "per_year_cap": policy.stipend_cap_per_year, "eligibility": eligibility})
     update["additions"] = additions
     roles = list(rules.roles)
     if policy.new_role:
@@ -285,131 +356,111 @@ def scenario_rules(rules: DistrictRules, scenario: Scenario) -> DistrictRules:
                      Lane(id=added.id, name=added.id, degree=added.degree, credits=added.credits,
                           description=f"Scenario: a lane {added.percent_over}% over {added.after}."))
     update["lanes"] = lanes
-    schedules = {}
-    for adopted, schedule in rules.schedules.items():
-        # Only schedules in force in or after the first projected year change.
-        if adopted <= start.start and rules.adopted_schedule(start)[0] != adopted:
-            schedules[adopted] = schedule
-            continue
-        schedules[adopted] = _changed_schedule(rules, schedule, changes)
-    update["schedules"] = schedules
+    update["schedules"] = schedules_from(rules, effective_year(rules, scenario), changes)
+    freeze = set(changes.freeze_years)
+    added_steps = int(changes.add_step) + sum(p.add_steps for p in scenario.proposal)
+    if scenario.proposal:
+        # The proposal's years build on the schedules the simpler changes leave.
+        schedules, held, proposal_problems = proposal_schedules(rules.model_copy(update={"schedules": update["schedules"]}),
+                                                                list(scenario.proposal))
+        if proposal_problems:
+            raise ScenarioError([f"proposal: {p}" for p in proposal_problems])
+        update["schedules"] = schedules
+        freeze |= set(held)
     steps = rules.steps
     step_update: dict = {}
-    if changes.freeze_years:
-        step_update["freeze_years"] = sorted(set(steps.freeze_years) | set(changes.freeze_years))
-    if changes.add_step and steps.max_step is not None:
-        step_update["max_step"] = steps.max_step + 1
+    if freeze:
+        step_update["freeze_years"] = sorted(set(steps.freeze_years) | freeze)
+    if added_steps and steps.max_step is not None:
+        step_update["max_step"] = steps.max_step + added_steps
     if step_update:
         update["steps"] = steps.model_copy(update=step_update)
     changed = rules.model_copy(update=update)
     # Re-validate: the copy must still be a consistent rule set.
-    return DistrictRules.model_validate(changed.model_dump())
+    try:
+        return DistrictRules.model_validate(changed.model_dump())
+    except ProposalError as exc:
+        raise ScenarioError(exc.problems) from None
 
 
-def _scale(rules: DistrictRules, amount: Decimal | None, factor: Decimal) -> Decimal | None:
-    if amount is None:
-        return None
-    cells = rules.pay.cells
-    return round_money(amount * factor, cells.quantum, cells.mode)
+def effective_year(rules: DistrictRules, scenario: Scenario) -> SchoolYear:
+    """The school year the scenario's raise, added step and added lane take effect: the one it names, else the first
+    projected year without a schedule adopted for it (a year whose schedule is adopted keeps it unless told)."""
+    if scenario.schedule.effective_year:
+        return rules.year(scenario.schedule.effective_year)
+    start = first_year(rules, scenario)
+    found = rules.adopted_schedule(start)
+    return start.plus(1) if found is not None and found[0] == start.start else start
 
 
-def _scale_index(value: Decimal | None, factor: Decimal) -> Decimal | None:
-    return None if value is None else (value * factor).quantize(Decimal("0.0001"))
+def _from_year(value, start: date, new: Decimal):
+    """A dated amount that becomes `new` from a date on, keeping what it was before."""
+    if not isinstance(value, dict):
+        return new      # one amount for every year: the projection reads none before its first year
+    kept = {on: amount for on, amount in value.items() if on < start}
+    return {**kept, start: new} if kept else new
 
 
-def _changed_schedule(rules: DistrictRules, schedule: Schedule, changes: ScheduleChanges) -> Schedule:
-    raise_factor = 1 + changes.raise_percent / HUNDRED
-    rows = list(schedule.rows)
-    update: dict = {}
-    if changes.raise_percent:
-        if schedule.kind == "index":
-            update["base"] = _scale(rules, schedule.base, raise_factor)
-        else:
-            rows = [row if row.reserved else row.model_copy(update={"amounts": [_scale(rules, a, raise_factor) for a in row.amounts]})
-                    for row in rows]
-        if schedule.growth is not None:
-            growth = schedule.growth
-            update["growth"] = growth.model_copy(update={
-                "cap": _scale_dated(rules, growth.cap, raise_factor), "minimum": _scale_dated(rules, growth.minimum, raise_factor)})
-    lanes = list(schedule.lanes)
-    cells = "index" if schedule.kind == "index" else "amounts"
-    if changes.add_lane:
-        added = changes.add_lane
-        col = lanes.index(added.after)
-        factor = 1 + added.percent_over / HUNDRED
-        lanes.insert(col + 1, added.id)
-        new_rows = []
-        for row in rows:
-            if row.reserved:
-                new_rows.append(row)
-                continue
-            values = list(getattr(row, cells))
-            source = values[col]
-            values.insert(col + 1, None if source is None else
-                          (_scale_index(source, factor) if cells == "index" else _scale(rules, source, factor)))
-            new_rows.append(row.model_copy(update={cells: values}))
-        rows = new_rows
-    if changes.add_step:
-        last = rows[-1]
-        while last.reserved:
-            rows = rows[:-1]
-            last = rows[-1]
-        top = last.last if last.last is not None else last.first
-        factor = 1 + changes.added_step_percent / HUNDRED
-        values = getattr(last, cells)
-        new_values = [None if v is None else (_scale_index(v, factor) if cells == "index" else _scale(rules, v, factor))
-                      for v in values]
-        closed = last.model_copy(update={"step": last.step if last.last is not None else top})
-        rows = rows[:-1] + [closed, Row(step=top + 1, **{cells: new_values})]
-    update["rows"] = rows
-    update["lanes"] = lanes
-    return schedule.model_copy(update=update)
-
-
-def _scale_dated(rules: DistrictRules, value, factor: Decimal):
-    if value is None:
-        return None
-    if isinstance(value, dict):
-        return {k: _scale(rules, v, factor) for k, v in value.items()}
-    return _scale(rules, value, factor)
-
-
-def resolve(rules: DistrictRules, scenario: Scenario) -> Assumptions:
-    """The scenario's assumptions with every default taken from the (changed) rules."""
+def resolve(rules: DistrictRules, scenario: Scenario, year: SchoolYear | None = None) -> Assumptions:
+    """The scenario's assumptions with every default taken from the (changed) rules; `year` is the first projected
+    year, found from the district's own rules (a changed copy may have adopted schedules of its own)."""
     budget = rules.budget
-    year = first_year(rules, scenario)
+    year = year or first_year(rules, scenario)
     schedule, _, _ = schedule_for(rules, year)
     hiring_step = scenario.hiring_step if scenario.hiring_step is not None else max(rules.steps.hiring_step, schedule.first_step)
     lanes = tuple((s.lane, s.percent) for s in scenario.hiring_lanes if s.percent > 0) or ((schedule.lanes[0], HUNDRED),)
     role = scenario.policy.new_role
     uptake = budget.micro_credential_uptake_percent if scenario.uptake_percent is None else scenario.uptake_percent
+    persistence = scenario.persistence_percent
+    if persistence is None:
+        persistence = budget.micro_credential_persistence_percent
+    if persistence is None:
+        persistence = uptake
     per_participant = scenario.micro_credentials_per_participant
     role_share = role.share_percent if role else Decimal(0)
     if scenario.worst_case:
-        # Every eligible teacher qualifies: all earn as many micro-credentials as count in a year, all eligible take the role.
-        uptake = HUNDRED
-        caps = [a.per_year_cap for a in rules.additions if a.kind == "per_micro_credential" and a.per_year_cap]
-        limit = rules.counting.max_micro_credentials_per_year
-        per_participant = max([per_participant] + caps)
-        if limit is not None:
-            per_participant = min(per_participant, limit)
+        # Every eligible teacher qualifies: all start and keep earning at the fastest pace the rules allow, all
+        # eligible teachers take the role.
+        uptake = persistence = HUNDRED
+        per_participant = fastest_pace(rules, per_participant)
         role_share = HUNDRED
+    fica = budget.fica
     return Assumptions(
         first_year=year, years=scenario.years,
         attrition_percent=budget.attrition_percent if scenario.attrition_percent is None else scenario.attrition_percent,
         retiree_share_percent=budget.retiree_share_percent if scenario.retiree_share_percent is None else scenario.retiree_share_percent,
-        uptake_percent=uptake, micro_credentials_per_participant=per_participant, hiring_step=hiring_step,
-        hiring_lanes=lanes, program_cost_per_micro_credential=scenario.program_cost_per_micro_credential,
-        fica_percent=budget.fica.rate if budget.fica.enabled else Decimal(0),
+        uptake_percent=uptake, persistence_percent=persistence, micro_credentials_per_participant=per_participant,
+        hiring_step=hiring_step, hiring_lanes=lanes, program_cost_per_micro_credential=scenario.program_cost_per_micro_credential,
+        social_security_percent=fica.social_security_rate if fica.social_security else Decimal(0),
+        medicare_percent=fica.medicare_rate if fica.medicare else Decimal(0),
         health_per_head=scenario.health_per_head, retirement_percent=scenario.retirement_percent,
         role_id=role.id if role else None, role_share_percent=role_share, draws=scenario.draws, seed=scenario.seed,
+        one_time=tuple((p.school_year, payment) for p in scenario.proposal for payment in p.one_time),
+        hiring_experience=tuple((e.years, e.percent) for e in scenario.hiring_experience if e.percent > 0) or ((0, HUNDRED),),
     )
+
+
+def fastest_pace(rules: DistrictRules, at_least: int = 1) -> int:
+    """The most micro-credentials a year that the rules count and that can still change pay: the yearly maximum
+    where there is one; else every phase of growth steps at once, the hours to the highest lane, or the largest
+    stipend cap, whichever is most."""
+    rule, counting = rules.micro_credentials, rules.counting
+    if counting.max_micro_credentials_per_year is not None:
+        return counting.max_micro_credentials_per_year
+    candidates = [at_least, counting.min_micro_credentials_per_year]
+    candidates += [a.per_year_cap for a in rules.additions if a.kind == "per_micro_credential" and a.per_year_cap]
+    if rule.counts_toward == "growth_steps" and rule.per_growth_step:
+        candidates.append(rule.per_growth_step * (rule.max_growth_steps or 1))
+    if rule.counts_toward == "lanes" and rule.credit_hours_each > 0:
+        most = max(lane.credits for lane in rules.lanes)
+        candidates.append(int(-(-Decimal(most) // rule.credit_hours_each)))
+    return min(max(candidates), 30)
 
 
 def prepare(rules: DistrictRules, scenario: Scenario) -> tuple[DistrictRules, Assumptions]:
     """The changed rules and the resolved assumptions a projection engine runs on."""
     changed = scenario_rules(rules, scenario)
-    assumptions = resolve(changed, scenario)
+    assumptions = resolve(changed, scenario, first_year(rules, scenario))
     problems = []
     for lane, _ in assumptions.hiring_lanes:
         try:

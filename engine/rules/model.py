@@ -37,7 +37,12 @@ from engine.rules.values import (
 )
 from engine.school_year import SchoolYear
 
+MAIN_UNIT = "teachers"   # the bargaining unit a rule file's own lanes and schedules pay
+
 __all__ = [
+    "MAIN_UNIT",
+    "Unit",
+    "HealthTier",
     "Money",
     "Percent",
     "Hours",
@@ -98,6 +103,8 @@ class District(Strict):
     state: Annotated[str, Field(pattern=r"^[A-Z]{2}$", description="a two-letter state code")]
     school_year_starts: MonthDay = "07-01"
     illustrative: bool = Field(False, description="true when the whole file is an illustration")
+    unit: str = Field("Teachers", description="the bargaining unit the file's lanes, schedules, additions and roles pay "
+                                              "(its id is `teachers`); `units` holds the others")
     notes: str | None = None
     sources: dict[str, Source] = {}
 
@@ -210,6 +217,7 @@ class Addition(Cited):
     at_years: list[Count] | None = Field(None, description="longevity: years of service at which it is earned")
     cumulative: bool = Field(True, description="longevity: each threshold reached adds the amount")
     group: str | None = Field(None, description="additions in one group do not stack: the largest applies")
+    pensionable: bool = Field(True, description="retirement is paid on it (the state's retirement system says)")
     eligibility: Eligibility = Eligibility()
 
     @model_validator(mode="after")
@@ -249,6 +257,7 @@ class Role(Cited):
     micro_credentials: Count = 0
     stacks: list[Stack] = []
     supplement: DatedMoney = Decimal(0)
+    pensionable: bool = Field(True, description="retirement is paid on the supplement")
 
 
 # --- pay and budget ------------------------------------------------------------------------
@@ -274,10 +283,26 @@ class Pay(Cited):
 
 
 class Fica(Strict):
-    """Social Security and Medicare on pay, where the district pays them."""
+    """Social Security and Medicare on pay, each where the district pays it.
 
-    enabled: bool = True
-    rate: Percent = Decimal("7.65")
+    Social Security (6.2%) stops at the wage base of the calendar year a school year starts in; Medicare (1.45%)
+    has none. Many Texas districts stay outside Social Security but pay Medicare for staff hired after March 1986."""
+
+    social_security: bool = True
+    social_security_rate: Percent = Decimal("6.2")
+    wage_base: DatedMoney = Field(
+        {date(2025, 1, 1): Decimal("176100.00"), date(2026, 1, 1): Decimal("184500.00")},
+        description="Social Security's wage base by the date it takes effect (SSA: $176,100 in 2025, $184,500 in 2026)")
+    medicare: bool = True
+    medicare_rate: Percent = Decimal("1.45")
+
+
+class HealthTier(Strict):
+    """A health plan tier: what the district pays a year for one enrolled employee, and the share who enrol in it."""
+
+    name: str
+    cost: Money
+    share_percent: Percent
 
 
 class Budget(Cited):
@@ -286,11 +311,35 @@ class Budget(Cited):
     fica: Fica = Fica()
     retirement_rate: DatedPercent = Decimal(0)
     health_per_head: DatedMoney = Decimal(0)
+    health_tiers: list[HealthTier] = Field([], description="plan tiers (employee, employee + spouse, family...) with "
+                                                           "the share enrolled in each; when given, a head's cost is "
+                                                           "their weighted cost (the shares add up to 100 or less: "
+                                                           "the rest waive)")
+    health_trend_percent: Percent = Field(Decimal(0), description="health cost growth a year after the first projected year")
     cola_percent: Percent = Decimal(0)
     attrition_percent: Percent = Decimal(8)
     retiree_share_percent: Percent = Decimal(28)
-    micro_credential_uptake_percent: Percent = Decimal(10)
+    micro_credential_uptake_percent: Percent = Field(Decimal(10), description="share of teachers not yet earning "
+                                                     "micro-credentials who start in a school year")
+    micro_credential_persistence_percent: Percent | None = Field(
+        None, description="share of last year's earners who earn again this year; empty: the uptake share (no memory)")
     ratings: list[str] = ["ineffective", "developing", "effective", "highly_effective"]
+
+
+class Unit(Strict):
+    """A bargaining unit beside the teachers (counselors, nurses...): its own lanes, schedules, contract days,
+    additions, roles and step rules; the rest (credit, windows, budget) is the district's."""
+
+    id: Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$")]
+    name: str
+    lanes: list[Lane]
+    schedules: dict[date, Schedule]
+    additions: list[Addition] = []
+    roles: list[Role] = []
+    pay: Pay | None = None
+    steps: StepRules | None = None
+    micro_credentials: MicroCredentialRule | None = Field(None, description="empty: micro-credentials pay a stipend "
+                                                                            "only, as the unit's additions say")
 
 
 class Review(Cited):
@@ -327,6 +376,7 @@ class DistrictRules(Strict, Memo):
     review: Review = Review()
     trusted_issuers: list[TrustedIssuer] = []
     credential_catalog: list[CatalogEntry] = []
+    units: list[Unit] = Field([], description="other bargaining units, each with its own schedules")
 
     @field_validator("schedules", mode="before")
     @classmethod
@@ -358,6 +408,16 @@ class DistrictRules(Strict, Memo):
                 SchoolYear.from_label(year)
             except ValueError as exc:
                 problems.append(f"steps.freeze_years[{i}]: {exc}")
+        ids = [MAIN_UNIT] + [unit.id for unit in self.units]
+        if len(set(ids)) != len(ids):
+            problems.append(f"units: expected each unit id once, and none named {MAIN_UNIT!r} (the file's own lanes)")
+        for i, unit in enumerate(self.units):
+            unit_lanes = [lane.id for lane in unit.lanes]
+            for start, schedule in unit.schedules.items():
+                for name in schedule.lanes:
+                    if name not in unit_lanes:
+                        problems.append(f"units[{i}].schedules.{start}.lanes: lane {name!r} is not defined in the "
+                                        f"unit's lanes ({', '.join(unit_lanes)})")
         if problems:
             raise ValueError("; ".join(problems))
         return self
@@ -398,6 +458,40 @@ class DistrictRules(Strict, Memo):
         """The school years that have an adopted schedule, oldest first."""
         month, day = (int(p) for p in self.district.school_year_starts.split("-"))
         return [SchoolYear.containing(start, month, day).label for start in sorted(self.schedules)]
+
+    @property
+    def unit_ids(self) -> list[str]:
+        """The district's bargaining units: the file's own (`teachers`) and those in `units`."""
+        return [MAIN_UNIT] + [unit.id for unit in self.units]
+
+    def unit_of(self, text: str | None) -> str | None:
+        """A unit as a roster names it (its id or name, any case; empty: the teachers), or None when unknown."""
+        wanted = (text or "").strip().casefold()
+        if not wanted or wanted in (MAIN_UNIT, self.district.unit.casefold()):
+            return MAIN_UNIT
+        return next((u.id for u in self.units if wanted in (u.id, u.name.casefold())), None)
+
+    def unit_name(self, unit_id: str) -> str:
+        return self.district.unit if unit_id == MAIN_UNIT else next(u.name for u in self.units if u.id == unit_id)
+
+    def for_unit(self, unit_id: str) -> "DistrictRules":
+        """The rules one bargaining unit is paid by: its own lanes, schedules, additions, roles, pay and steps."""
+        if unit_id == MAIN_UNIT:
+            return self
+        cache = memo(self).setdefault("units", {})
+        if unit_id not in cache:
+            unit = next((u for u in self.units if u.id == unit_id), None)
+            if unit is None:
+                raise KeyError(unit_id)
+            update = {"lanes": unit.lanes, "schedules": unit.schedules, "additions": unit.additions, "roles": unit.roles,
+                      "units": [], "district": self.district.model_copy(update={"unit": unit.name})}
+            if unit.pay is not None:
+                update["pay"] = unit.pay
+            if unit.steps is not None:
+                update["steps"] = unit.steps
+            update["micro_credentials"] = unit.micro_credentials or MicroCredentialRule(counts_toward="stipend_only")
+            cache[unit_id] = DistrictRules.model_validate(self.model_copy(update=update).model_dump())
+        return cache[unit_id]
 
     def role(self, role_id: str) -> Role:
         for role in self.roles:

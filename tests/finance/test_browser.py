@@ -103,3 +103,70 @@ def test_the_progress_page_follows_the_worker(app, page, make_user, session, dis
     finance.execute_run(session=session, run_id=run.id, districts=districts)
     # The page polls the run's status and shows the result once the worker is done, without a manual reload.
     page.locator("#components[data-drawn='true']").wait_for()
+
+
+def test_a_multi_year_proposal_for_two_units_runs_and_the_board_report_downloads_as_xlsx_and_pdf(
+        app, page, make_user, districts, tmp_path):
+    from decimal import Decimal
+
+    from engine.budget.roster import synthesize_units
+
+    app.config["FINANCE_UPLOAD_DIR"] = str(tmp_path / "uploads")
+    rules = districts["cedar-valley"]
+    roster_file = tmp_path / "cedar-units.csv"
+    roster_file.write_text(roster_csv(synthesize_units(rules, 240, seed=9, shares={"teachers": 0.75, "counselors": 0.15,
+                                                                                    "nurses": 0.10},
+                                                       funding=("General fund", "Title I"))))
+    sign_in(page, make_user("finance"))
+    page.goto("/finance/rosters/new")
+    page.get_by_label("District").select_option("cedar-valley")
+    page.get_by_label("Roster name").fill("Cedar, three units")
+    page.get_by_label("Roster file").set_input_files(str(roster_file))
+    page.get_by_role("button", name="Upload and match columns").click()
+    page.get_by_role("button", name="Check every row and import").click()
+    assert "240 teachers" in page.get_by_test_id("roster-count").inner_text()
+
+    # A three-year proposal for the teachers and the counselors (the nurses keep their baseline).
+    page.get_by_role("link", name="Build a scenario on this roster").click()
+    page.get_by_label("Scenario name").fill("Teachers and counselors, 2027-30")
+    page.get_by_label("Years to project").fill("4")
+    page.get_by_label("Teachers", exact=True).check()
+    page.get_by_label("Counselors", exact=True).check()
+    page.get_by_label("Vacancies (budgeted positions to fill)").fill("2, counselors, MA, 1.00, Title I")
+    year_one, year_two, year_three = (page.get_by_role("group", name=f"Proposal year {k}") for k in (1, 2, 3))
+    year_one.get_by_label("School year").fill("2027-28")
+    year_one.get_by_label("Raise %", exact=True).fill("3")
+    year_two.get_by_label("School year").fill("2028-29")
+    year_two.get_by_label("Hold on step this year").check()
+    year_two.get_by_label("Mid-year raise %").fill("1.5")
+    year_two.get_by_label("Mid-year raise from").fill("2029-01-01")
+    year_three.get_by_label("School year").fill("2029-30")
+    year_three.get_by_label("Raise %", exact=True).fill("2")
+    year_three.get_by_label("One-time payment $").fill("500")
+    year_three.get_by_label("One-time: years of service at least").fill("5")
+    page.get_by_role("button", name="Save and run").click()
+    page.locator("#components[data-drawn='true']").wait_for()
+    pieces = page.get_by_test_id("by-piece").inner_text()
+    assert "Teachers, General fund" in pieces and "Counselors, Title I" in pieces and "School nurses" in pieces
+
+    # The board's report, then its workbook and PDF.
+    page.get_by_test_id("board-report").click()
+    page.locator("#waterfall[data-drawn='true']").wait_for()
+    components = page.get_by_test_id("report-components").inner_text()
+    assert "One-time payments" in components and "Social Security" in components
+    assert "Proposal 2028-29" in page.get_by_test_id("report-assumptions").inner_text()
+    total_row = page.get_by_test_id("report-components").locator("tr.total").first.inner_text().split("\t")
+    with page.expect_download() as xlsx_info:
+        page.get_by_test_id("report-xlsx").click()
+    with open(xlsx_info.value.path(), "rb") as downloaded:
+        book = load_workbook(io.BytesIO(downloaded.read()))
+    cost = [[c.value for c in row] for row in book["Cost"].iter_rows(min_row=5)]
+    scenario_total = next(r for r in cost if r[0] == "Total" and r[1] == "scenario")
+    first_year_on_page = Decimal(total_row[2].replace("$", "").replace(",", ""))
+    assert Decimal(str(scenario_total[2])) == first_year_on_page
+    assert {"Cost drivers", "Cost per FTE", "Units and funding", "Assumptions"} <= set(book.sheetnames)
+    with page.expect_download() as pdf_info:
+        page.get_by_test_id("report-pdf").click()
+    with open(pdf_info.value.path(), "rb") as downloaded:
+        pdf = downloaded.read()
+    assert pdf.startswith(b"%PDF") and f"${first_year_on_page:,.2f}".encode() in pdf

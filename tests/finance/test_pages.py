@@ -1,6 +1,7 @@
 """Finance pages and services: who may reach them, importing a roster (all rows or none), running a scenario
 through Huey, the charts, the comparison and the downloads."""
 import io
+import json
 import re
 from datetime import date
 from decimal import Decimal
@@ -172,6 +173,174 @@ def test_scenarios_compare_side_by_side(client, login_as, session, districts):
     assert "MCs toward lanes: total" in page and "Stipend only: difference" in page and "All years" in page
 
 
+def test_a_roster_keeps_what_hr_keeps_and_lists_everyone_paid_off_the_schedule(client, login_as, session, districts):
+    from engine.budget.projection import project
+
+    content = ("employee_id,step,lane,fte,hire_date,years of service,growth steps,actual salary,bargaining unit,funding source\n"
+               "C1,1,BA,1.00,2020-08-01,7,,49400.00,Teachers,General fund\n"      # schedule 48,900.00: 500.00 above
+               "C2,1,BA,0.50,2020-08-01,,,24450.00,,Title I\n"                    # 48,900.00 x 0.50: on the schedule
+               "C3,4,MA,1.00,2016-08-01,,,59000.00,Counselors,General fund\n"     # counselors' MA step 4: 66,770.00
+               "C4,2,BA,1.00,2024-08-01,,,,teachers,General fund\n").encode()
+    login_as("finance")
+    location = upload(client, "hr-keeps.csv", content, "cedar-valley")
+    response = confirm_mapping(client, location)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    record = session.scalars(select(BudgetRoster).order_by(BudgetRoster.id.desc())).first()
+    rules = districts["cedar-valley"]
+    stored = rosters.load_roster(session=session, rules=rules, roster_id=record.id)
+    teachers = {t.employee_id: t for t in stored.teachers()}
+    assert (teachers["C1"].years_of_service, teachers["C1"].unit, teachers["C1"].funding) == (7, "teachers", "General fund")
+    assert teachers["C3"].unit == "counselors" and teachers["C2"].funding == "Title I" and teachers["C2"].unit == "teachers"
+    assert teachers["C4"].actual_salary is None and teachers["C1"].actual_salary == Decimal("49400.00")
+    page = client.get(f"/finance/rosters/{record.id}").get_data(as_text=True)
+    assert "2 teachers' actual salary differs" in page
+    table = page[page.index('data-testid="off-schedule"'):]
+    assert table.index(">C1<") and "$49,400.00" in table and "$500.00" in table
+    assert ">C2<" not in table and ">C4<" not in table
+    assert "$66,770.00" in table and "-$7,770.00" in table   # 59,000.00 - 66,770.00
+    # The projection reads the same columns from the stored roster as from the file.
+    from engine.budget.scenario import Scenario
+
+    scenario = Scenario(name="Plain", district_id="cedar-valley", years=3)
+    projection_roster = rosters.load_roster(session=session, rules=rules, roster_id=record.id, with_ids=False)
+    assert project(rules, scenario, projection_roster).years == project(rules, scenario, stored).years
+
+
+def test_a_proposal_built_on_the_form_runs_and_keeps_its_terms(client, login_as, session, districts):
+    from engine.budget.projection import project
+    from engine.budget.scenario import Scenario
+
+    rules = districts["cedar-valley"]
+    roster = make_roster(session, districts, teachers=30)
+    login_as("finance")
+    token = csrf_token(client, "/finance/scenarios/new")
+    schedule = rules.schedules[max(rules.schedules)]
+    grid = "step," + ",".join(schedule.lanes) + "\n" + "\n".join(
+        f"{row.label}," + ",".join(str(a + 500) for a in row.amounts) for row in schedule.rows if not row.reserved)
+    form = scenario_form(token, roster.id, name="Settlement", toward_lanes="", stipend_per_micro_credential="",
+                         raise_percent="", draws="0", years="4",
+                         p1_school_year="2027-28", p1_raise_percent="2.5", p1_hold="1",
+                         p1_one_time_amount="1000", p1_one_time_min_years="5",
+                         p2_school_year="2028-29", p2_midyear_percent="1", p2_midyear_effective="2029-01-01",
+                         p2_merge="BA+15 > BA+30", p2_grid_file=(io.BytesIO(grid.encode()), "proposed.csv"))
+    response = client.post("/finance/scenarios/new", data=form, content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    run = session.scalars(select(ProjectionRun).order_by(ProjectionRun.id.desc())).first()
+    session.refresh(run)
+    assert run.status == RunStatus.done, run.error
+    record = finance.get_scenario(session=session, scenario_id=run.scenario_id)
+    saved = finance.scenario_of(record)
+    assert [y.school_year for y in saved.proposal] == ["2027-28", "2028-29"]
+    assert saved.proposal[0].hold_on_step and saved.proposal[0].one_time[0].amount == Decimal("1000.00")
+    assert saved.proposal[1].grid_csv.startswith("step,BA") and saved.proposal[1].merge_lanes[0].into == "BA+30"
+    # The page's figures are the engine's for the saved scenario, to the cent.
+    result = finance.run_result(run)
+    stored = rosters.load_roster(session=session, rules=rules, roster_id=roster.id, with_ids=False)
+    assert result["years"] == project(rules, saved, stored).years
+    assert Decimal(result["years"][1]["one_time_payments"]) > 0
+    # The saved proposal comes back in the form, its grid kept.
+    page = client.get(f"/finance/scenarios/{record.id}").get_data(as_text=True)
+    assert 'value="2028-29"' in page and "A proposed grid is attached" in page and 'value="BA+15 &gt; BA+30"' in page
+    # A lane that is not the district's is refused at its field.
+    bad = scenario_form(token, roster.id, name="Bad", draws="0", p1_school_year="2027-28", p1_merge="ZZ > BA")
+    response = client.post("/finance/scenarios/new", data=bad)
+    assert response.status_code == 422
+    assert 'id="p1_merge-errors"' in response.get_data(as_text=True)
+
+
+def test_the_board_report_shows_cost_by_component_drivers_per_fte_and_assumptions_as_page_xlsx_and_pdf(
+        client, login_as, session, districts):
+    roster = make_roster(session, districts, teachers=40)
+    login_as("finance")
+    token = csrf_token(client, "/finance/scenarios/new")
+    response = client.post("/finance/scenarios/new", data=scenario_form(
+        token, roster.id, name="Board", draws="0", years="3", p1_school_year="2027-28", p1_raise_percent="2",
+        p1_hold="1", p2_school_year="2028-29", p2_one_time_amount="750"))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    run = session.scalars(select(ProjectionRun).order_by(ProjectionRun.id.desc())).first()
+    session.refresh(run)
+    result = finance.run_result(run)
+    drivers = result["drivers"]
+    assert [d["school_year"] for d in drivers] == [y["school_year"] for y in result["years"]]
+    assert all(d["end"] == y["total"] for d, y in zip(drivers, result["years"]))
+    page = client.get(f"/finance/runs/{run.id}/report").get_data(as_text=True)
+    total = next(c for c in report_components(result) if c[0] == "total")
+    last = Decimal(result["years"][-1]["total"]) - Decimal(result["baseline"][-1]["total"])
+    assert f"{money(last)}" in page and 'id="waterfall-data"' in page
+    assert "Proposal 2027-28" in page and "2%; hold on step" in page and "One-time payment: $750.00 once" in page
+    assert "Cost per FTE" in page and total
+    book = load_workbook(io.BytesIO(client.get(f"/finance/runs/{run.id}/report.xlsx").data))
+    assert book.sheetnames[:3] == ["Cost", "Cost drivers", "Cost per FTE"] and "Assumptions" in book.sheetnames
+    cost = book["Cost"]
+    rows = [[c.value for c in row] for row in cost.iter_rows(min_row=5)]
+    total_scenario = next(r for r in rows if r[0] == "Total" and r[1] == "scenario")
+    assert [Decimal(str(v)) for v in total_scenario[2:5]] == [Decimal(y["total"]) for y in result["years"]]
+    drivers_sheet = [[c.value for c in row] for row in book["Cost drivers"].iter_rows(min_row=2)]
+    assert Decimal(str(drivers_sheet[-1][-1])) == Decimal(result["years"][-1]["total"])
+    pdf = client.get(f"/finance/runs/{run.id}/report.pdf")
+    assert pdf.mimetype == "application/pdf" and pdf.data.startswith(b"%PDF")
+    assert money(Decimal(result["years"][0]["total"])).encode() in pdf.data   # the figures are in the file, as text
+
+
+def report_components(result):
+    from services.report import COMPONENTS
+
+    return COMPONENTS
+
+
+def money(value: Decimal) -> str:
+    return f"-${-value:,.2f}" if value < 0 else f"${value:,.2f}"
+
+
+def test_a_lever_that_is_already_the_rule_shows_a_zero_difference_with_the_reason(client, login_as, session, districts):
+    roster = make_roster(session, districts, teachers=40)
+    login_as("finance")
+    token = csrf_token(client, "/finance/scenarios/new")
+    # Cedar Valley already counts micro-credentials toward lanes, 1 hour each (the form's empty hours field).
+    response = client.post("/finance/scenarios/new", data=scenario_form(
+        token, roster.id, name="Already the rule", stipend_per_micro_credential="", raise_percent="", draws="0"))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert re.search(r'data-testid="total-difference">\$0\.00<', page)
+    assert "Micro-credentials already count toward lanes in Cedar Valley Unified (illustrative)" in page
+
+
+def test_the_form_reads_units_vacancies_and_the_hires_experience(districts):
+    from werkzeug.datastructures import MultiDict
+
+    from web.finance.forms import FormError, form_from_scenario, scenario_from_form
+
+    form = MultiDict([("name", "Units"), ("district_id", "cedar-valley"), ("units", "teachers"), ("units", "counselors"),
+                      ("hiring_experience", "0:70, 5:30"), ("vacancies", "2, Counselors, MA, 1.00, Title I\n1, , , 0.50, ")])
+    scenario = scenario_from_form(form, districts["cedar-valley"])
+    assert scenario.units == ["teachers", "counselors"]
+    assert [(v.count, v.unit, v.lane, v.fte, v.funding) for v in scenario.vacancies] == [
+        (2, "counselors", "MA", Decimal("1.00"), "Title I"), (1, "teachers", None, Decimal("0.50"), "")]
+    assert [(e.years, e.percent) for e in scenario.hiring_experience] == [(0, Decimal(70)), (5, Decimal(30))]
+    assert form_from_scenario(scenario)["vacancies"] == "2, counselors, MA, 1.00, Title I\n1, teachers, , 0.50, "
+    form.setlist("vacancies", ["two, counselors"])
+    with pytest.raises(FormError) as caught:
+        scenario_from_form(form, districts["cedar-valley"])
+    assert "vacancies" in caught.value.fields
+
+
+def test_the_form_keeps_persistence_the_effective_year_and_social_security_apart(client, login_as, session, districts):
+    from web.finance.forms import form_from_scenario, scenario_from_form
+
+    form = {"name": "Deal", "district_id": "harmony", "uptake_percent": "20", "persistence_percent": "90",
+            "raise_percent": "3", "effective_year": "2028-29", "social_security": "yes", "medicare": ""}
+    scenario = scenario_from_form(form, districts["harmony"])
+    assert (scenario.uptake_percent, scenario.persistence_percent) == (Decimal(20), Decimal(90))
+    assert scenario.schedule.effective_year == "2028-29"
+    assert (scenario.social_security, scenario.medicare) == (True, None)
+    again = form_from_scenario(scenario)
+    assert (again["persistence_percent"], again["effective_year"], again["social_security"], again["medicare"]) == \
+        (Decimal(90), "2028-29", "yes", "")
+    login_as("finance")
+    page = client.get("/finance/scenarios/fields?district_id=harmony").get_data(as_text=True)
+    assert "As the rule file says (not paid)" in page and "As the rule file says (paid, 1.45%)" in page
+
+
 def test_a_scenario_that_does_not_fit_is_shown_with_its_problems(client, login_as, session, districts):
     roster = make_roster(session, districts)
     login_as("finance")
@@ -216,3 +385,55 @@ def test_a_roster_file_larger_than_the_default_request_limit_uploads(client, log
                                        "name": "Big", "file": FileStorage(io.BytesIO(content), "big.csv")})
     response = client.post("/finance/rosters/new", data=body, content_type=f"multipart/form-data; boundary={boundary}")
     assert response.status_code == 302 and "/finance/rosters/map/" in response.headers["Location"]
+
+
+def test_a_scenario_file_exported_imports_again_and_flask_project_prints_the_pages_csv(client, login_as, session,
+                                                                                     districts, runner, tmp_path):
+    from engine.budget.scenario_file import read_scenario
+
+    login_as("finance")
+    content = (DATA / "cedar-valley-roster.csv").read_bytes()
+    confirm_mapping(client, upload(client, "cedar.csv", content, "cedar-valley"))
+    roster = session.scalars(select(BudgetRoster).order_by(BudgetRoster.id.desc())).first()
+    token = csrf_token(client, "/finance/scenarios/new")
+    response = client.post("/finance/scenarios/new", data=scenario_form(
+        token, roster.id, name="Scripted", draws="0", years="3", action="save", p1_school_year="2027-28",
+        p1_raise_percent="2.5", p1_midyear_percent="1", p1_midyear_effective="2028-01-01", p1_hold="1"))
+    assert response.status_code == 302, response.get_data(as_text=True)
+    scenario_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
+    saved = finance.scenario_of(finance.get_scenario(session=session, scenario_id=scenario_id))
+    exported = client.get(f"/finance/scenarios/{scenario_id}/scenario.yaml")
+    assert exported.status_code == 200 and exported.data.startswith(b"format: lanewise-scenario/1")
+    assert read_scenario(exported.data) == saved
+    assert read_scenario(client.get(f"/finance/scenarios/{scenario_id}/scenario.json").data) == saved
+    # Imported again: the same scenario, saved anew on the roster.
+    token = csrf_token(client, "/finance/scenarios/import")
+    response = client.post("/finance/scenarios/import", data={"csrf_token": token, "roster_id": str(roster.id),
+                                                               "file": (io.BytesIO(exported.data), "deal.yaml")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 302, response.get_data(as_text=True)
+    again = finance.scenario_of(finance.get_scenario(session=session, scenario_id=int(response.headers["Location"].split("/")[-1])))
+    assert again == saved
+    # A broken file names its line and field, and saves nothing.
+    count = len(finance.list_scenarios(session=session))
+    broken = exported.data.replace(b"years: 3", b"years: three")
+    response = client.post("/finance/scenarios/import", data={"csrf_token": token, "roster_id": str(roster.id),
+                                                               "file": (io.BytesIO(broken), "deal.yaml")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 422 and "deal.yaml:4: years: expected a valid integer" in response.get_data(as_text=True)
+    assert len(finance.list_scenarios(session=session)) == count
+    # The page's run and `flask project` on the same files print the same table, to the cent.
+    run_response = client.post(f"/finance/scenarios/{scenario_id}/run", data={"csrf_token": token})
+    run_id = int(run_response.headers["Location"].rstrip("/").split("/")[-1])
+    page_csv = client.get(f"/finance/runs/{run_id}/projection.csv").get_data(as_text=True)
+    (tmp_path / "deal.yaml").write_bytes(exported.data)
+    (tmp_path / "cedar.csv").write_bytes(content)
+    printed = runner.invoke(args=["project", "--roster", str(tmp_path / "cedar.csv"), "--scenario", str(tmp_path / "deal.yaml"),
+                                  "--today", "2026-09-15"])
+    assert printed.exit_code == 0, printed.output
+    assert printed.output == page_csv
+    as_json = runner.invoke(args=["project", "--roster", str(tmp_path / "cedar.csv"), "--scenario", str(tmp_path / "deal.yaml"),
+                                  "--today", "2026-09-15", "--json"])
+    assert json.loads(as_json.output)["years"] == finance.run_result(session.get(ProjectionRun, run_id))["years"]
+    bad = runner.invoke(args=["project", "--roster", str(tmp_path / "cedar.csv"), "--scenario", str(tmp_path / "cedar.csv")])
+    assert bad.exit_code == 1 and "expected a mapping" in bad.output

@@ -72,7 +72,7 @@ def test_the_cases_cover_turnover_hires_cola_benefits_and_one_time_cost(shipped)
 # The reference reads the rules and pays each teacher-year through the teacher engine (engine.teacher.state:
 # the same function as the teacher's own pages); it shares nothing with the fast engine.
 ALLOWED = ("engine.rules", "engine.pay", "engine.money", "engine.school_year", "engine.errors", "engine.teacher",
-           "engine.budget.scenario", "engine.budget.roster")
+           "engine.budget.scenario", "engine.budget.roster", "engine.budget.units")
 
 
 def test_the_reference_imports_nothing_from_the_fast_engine():
@@ -94,11 +94,12 @@ def test_the_reference_imports_nothing_from_the_fast_engine():
 @given(district=st.sampled_from(["cedar-valley", "dysart", "harmony", "prairie-ridge"]), teachers=st.integers(1, 14),
        seed=st.integers(0, 2**16), years=st.integers(1, 6),
        attrition=st.sampled_from(["0", "8", "12.5", "30"]), retirees=st.sampled_from(["0", "28", "50", "100"]),
-       uptake=st.sampled_from(["0", "15", "33", "100"]), earned=st.integers(1, 16),
+       uptake=st.sampled_from(["0", "15", "33", "100"]), persistence=st.sampled_from([None, "0", "60", "100"]),
+       earned=st.integers(1, 16),
        program=st.sampled_from(["0", "85.00", "12.34"]), cola=st.sampled_from(["0", "2.5", "3.1"]),
        stipend=st.sampled_from([None, "150.00"]), role=st.booleans(), lanes=st.booleans())
 def test_both_engines_agree_on_small_rosters_under_any_assumptions(shipped, district, teachers, seed, years, attrition,
-                                                                   retirees, uptake, earned, program, cola, stipend,
+                                                                   retirees, uptake, persistence, earned, program, cola, stipend,
                                                                    role, lanes):
     rules = shipped[district]
     roster = synthesize(rules, teachers, seed=seed)
@@ -107,6 +108,66 @@ def test_both_engines_agree_on_small_rosters_under_any_assumptions(shipped, dist
                     new_role=NewRole(min_years=2, micro_credentials=3) if role else None)
     scenario = Scenario(name="Any", district_id=district, years=years, attrition_percent=Decimal(attrition),
                         retiree_share_percent=Decimal(retirees), uptake_percent=Decimal(uptake),
+                        persistence_percent=Decimal(persistence) if persistence else None,
                         micro_credentials_per_participant=earned, program_cost_per_micro_credential=Decimal(program),
                         cola_percent=Decimal(cola), policy=policy)
+    assert project(rules, scenario, roster).years == project_reference(rules, scenario, roster).years
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(district=st.sampled_from(["cedar-valley", "dysart", "harmony", "prairie-ridge"]), teachers=st.integers(1, 10),
+       seed=st.integers(0, 2**16), years=st.integers(1, 5), picks=st.lists(st.integers(0, 2**16), min_size=10, max_size=10),
+       attrition=st.sampled_from(["0", "12.5"]), uptake=st.sampled_from(["0", "40"]), stipend=st.booleans())
+def test_both_engines_agree_on_what_hr_keeps_on_the_roster(shipped, district, teachers, seed, years, picks, attrition,
+                                                          uptake, stipend):
+    """Years of service, growth steps, a role held and the micro-credentials earned this year, as a roster gives them."""
+    from dataclasses import replace
+
+    rules = shipped[district]
+    roles = [None] + [role.id for role in rules.roles]
+    kept = []
+    for i, t in enumerate(synthesize(rules, teachers, seed=seed).teachers()):
+        pick = picks[i % len(picks)]
+        kept.append(replace(t, years_of_service=pick % 30 if pick % 3 else None,
+                            growth_steps=pick % 4 if pick % 5 == 0 else None, role=roles[pick % len(roles)],
+                            micro_credentials_this_year=pick % 11 if pick % 2 else 0))
+    roster = Roster.from_teachers(district, kept, rules)
+    policy = Policy(stipend_per_micro_credential=Decimal("150.00")) if stipend else Policy()
+    scenario = Scenario(name="Kept", district_id=district, years=years, attrition_percent=Decimal(attrition),
+                        uptake_percent=Decimal(uptake), policy=policy)
+    assert project(rules, scenario, roster).years == project_reference(rules, scenario, roster).years
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(district=st.sampled_from(["cedar-valley", "dysart", "harmony", "prairie-ridge"]), teachers=st.integers(1, 10),
+       seed=st.integers(0, 2**16), years=st.integers(1, 5), data=st.data())
+def test_both_engines_agree_on_any_proposal(shipped, district, teachers, seed, years, data):
+    """Raises by percent or dollars on chosen lanes and steps, mid-year; holds; merges; steps added and removed;
+    one-time payments: the two engines give the same cents."""
+    from engine.budget.proposal import CellRaise, LaneMerge, OneTimePayment, ProposalYear
+    from engine.pay.cells import latest_schedule_year, schedule_for
+
+    rules = shipped[district]
+    first = latest_schedule_year(rules)
+    schedule = schedule_for(rules, first)[0]
+    lanes = schedule.lanes
+    proposal = []
+    for k in range(1, data.draw(st.integers(1, 3)) + 1):
+        year = first.plus(k)
+        raises = [CellRaise(**({"percent": Decimal(data.draw(st.sampled_from(["1.5", "3", "-1"])))} if data.draw(st.booleans())
+                               else {"dollars": Decimal(data.draw(st.sampled_from(["250.00", "1000.50"])))}),
+                            lanes=data.draw(st.lists(st.sampled_from(lanes), max_size=2, unique=True)),
+                            steps=data.draw(st.lists(st.integers(1, 12), max_size=3, unique=True)),
+                            effective=data.draw(st.sampled_from([None, year.start.replace(year=year.start.year + 1, month=1)])))
+                  for _ in range(data.draw(st.integers(0, 2)))]
+        merges = [LaneMerge(lane=lanes[0], into=lanes[-1])] if len(lanes) > 1 and data.draw(st.booleans()) else []
+        payments = [OneTimePayment(**({"amount": Decimal("1200.00")} if data.draw(st.booleans()) else {"percent": Decimal(2)}),
+                                   min_years=data.draw(st.sampled_from([None, 3, 12])),
+                                   min_step=data.draw(st.sampled_from([None, 4])), pensionable=data.draw(st.booleans()))
+                    for _ in range(data.draw(st.integers(0, 2)))]
+        proposal.append(ProposalYear(school_year=year.label, raises=raises, merge_lanes=merges, one_time=payments,
+                                     hold_on_step=data.draw(st.booleans()), add_steps=data.draw(st.integers(0, 1))))
+    scenario = Scenario(name="Proposal", district_id=district, years=years, attrition_percent=Decimal("10"),
+                        uptake_percent=Decimal("20"), proposal=proposal)
+    roster = synthesize(rules, teachers, seed=seed)
     assert project(rules, scenario, roster).years == project_reference(rules, scenario, roster).years

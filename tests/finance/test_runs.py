@@ -33,7 +33,8 @@ def one_worker_result(session, districts, scenario, roster_id):
 def test_parts_taken_in_any_order_by_two_workers_give_one_workers_answer(session, districts):
     run, scenario, roster = queued_run(session, districts, draws=1250)
     parts = runs.start_run(session=session, run_id=run.id, districts=districts)
-    assert len(parts) == 2 * (1 + 3)   # expected values and three parts of draws (the last one short), twice
+    assert len(parts) == 2 * (1 + 3) + 1   # expected values and three parts of draws (the last one short), twice;
+                                           # and the scenario's cost drivers
     random.Random(3).shuffle(parts)
     workers = [runs.WorkerCache(), runs.WorkerCache()]
     for i, part_id in enumerate(parts):
@@ -46,6 +47,46 @@ def test_parts_taken_in_any_order_by_two_workers_give_one_workers_answer(session
     assert result["bands"] == chosen.bands and result["baseline_bands"] == base.bands and len(result["bands"]) == 4
     assert result["draws"] == 1250
     assert session.scalars(select(RunPart).where(RunPart.run_id == run.id)).all() == []   # nothing left behind
+
+
+def test_a_run_over_three_units_and_two_funding_sources_gives_one_workers_answer(session, districts):
+    from dataclasses import replace
+    from decimal import Decimal
+
+    from engine.budget.roster import Roster, RosterTeacher
+    from engine.budget.scenario import ExperienceShare, Vacancy
+    from engine.budget.proposal import CellRaise, ProposalYear
+
+    rules = districts["cedar-valley"]
+    teachers = [replace(t, funding=["General fund", "Title I"][i % 2]) for i, t in enumerate(synthesize(rules, 60, seed=2).teachers())]
+    teachers += [RosterTeacher(employee_id=f"C{i}", step=1 + i % 8, lane=["MA", "MA+30"][i % 2], unit="counselors",
+                               funding="General fund") for i in range(12)]
+    teachers += [RosterTeacher(employee_id=f"N{i}", step=1 + i % 5, lane="RN", unit="nurses") for i in range(6)]
+    lanes = {lane.id: lane for unit in rules.unit_ids for lane in rules.for_unit(unit).lanes}
+    roster = Roster.from_teachers("cedar-valley", teachers, type("Lanes", (), {"lane": staticmethod(lanes.__getitem__)}))
+    record = rosters.save_roster(session=session, rules=rules, name="Three units", roster=roster)
+    scenario = Scenario(name="Two units", district_id="cedar-valley", years=3, draws=200, seed=4, units=["teachers", "counselors"],
+                        vacancies=[Vacancy(unit="counselors", count=2, funding="Title I")],
+                        hiring_experience=[ExperienceShare(years=0, percent=Decimal(70)), ExperienceShare(years=4, percent=Decimal(30))],
+                        proposal=[ProposalYear(school_year="2027-28", raises=[CellRaise(percent=Decimal(4))])])
+    saved = finance.save_scenario(session=session, rules=rules, scenario=scenario, roster_id=record.id)
+    run = finance.queue_run(session=session, scenario_id=saved.id)
+    parts = runs.start_run(session=session, run_id=run.id, districts=districts)
+    random.Random(5).shuffle(parts)
+    workers = [runs.WorkerCache(), runs.WorkerCache()]
+    for i, part_id in enumerate(parts):
+        runs.execute_part(session=session, part_id=part_id, districts=districts, cache=workers[i % 2])
+    session.refresh(run)
+    assert run.status == RunStatus.done, run.error
+    result = json.loads(run.result)
+    chosen, base = one_worker_result(session, districts, scenario, record.id)
+    assert result["years"] == chosen.years and result["baseline"] == base.years and result["bands"] == chosen.bands
+    # Nurses are not in the scenario: their cost is the baseline's; the counselors' 4% (against COLA's 3%) shows in 2027-28.
+    by_unit = {(p["unit"], p["funding"]): p["years"] for p in chosen.pieces}
+    base_by_unit = {(p["unit"], p["funding"]): p["years"] for p in base.pieces}
+    assert by_unit[("nurses", "")] == base_by_unit[("nurses", "")]
+    assert Decimal(by_unit[("counselors", "General fund")][1]["base_pay"]) > Decimal(base_by_unit[("counselors", "General fund")][1]["base_pay"])
+    assert by_unit[("counselors", "Title I")][0]["headcount"] == "2.00"   # the vacancies, filled
 
 
 def test_a_part_whose_worker_died_is_handed_out_again_and_the_run_finishes(session, districts):

@@ -20,7 +20,7 @@ def test_schedule_changes_are_new_rules_both_engines_read(shipped):
     changed = scenario_rules(rules, Scenario(name="Deal", district_id="cedar-valley", schedule=ScheduleChanges(
         raise_percent=Decimal(2), add_step=True, added_step_percent=Decimal(3), freeze_years=["2027-28"],
         add_lane=AddedLane(id="MA+45", degree="master", credits=45, after="MA+30", percent_over=Decimal(4)),
-        lane_credits=[LaneCredits(lane="BA+30", credits=24)])))
+        lane_credits=[LaneCredits(lane="BA+30", credits=24)], effective_year="2026-27")))
     assert cell_amount(changed, year, 1, "BA").amount == Decimal("49878.00")  # 48,900 x 1.02
     schedule = changed.schedules[max(changed.schedules)]
     assert schedule.lanes[-2:] == ["MA+45", "PhD"]
@@ -32,6 +32,36 @@ def test_schedule_changes_are_new_rules_both_engines_read(shipped):
     assert "2027-28" in changed.steps.freeze_years
     # The district's own rules are untouched.
     assert cell_amount(rules, year, 1, "BA").amount == Decimal("48900.00") and rules.lane("BA+30").credits == 30
+
+
+def test_a_raise_takes_effect_the_first_year_without_an_adopted_schedule_unless_told(shipped):
+    rules = shipped["cedar-valley"]   # the latest adopted schedule is 2026-27; COLA 3.0% after it
+    deal = Scenario(name="Deal", district_id="cedar-valley", schedule=ScheduleChanges(
+        raise_percent=Decimal(2), add_lane=AddedLane(id="MA+45", degree="master", credits=45, after="MA+30")))
+    changed = scenario_rules(rules, deal)
+    this_year, next_year = rules.year("2026-27"), rules.year("2027-28")
+    assert cell_amount(changed, this_year, 1, "BA").amount == Decimal("48900.00")     # adopted: as it is
+    assert "MA+45" not in changed.schedules[this_year.start].lanes
+    # 2027-28: 48,900.00 x 1.03 (COLA) = 50,367.00, adopted with the raise: x 1.02 = 51,374.34
+    assert cell_amount(changed, next_year, 1, "BA").amount == Decimal("51374.34")
+    assert "MA+45" in changed.schedules[next_year.start].lanes
+    # 2028-29 carries the raised schedule forward: 51,374.34 x 1.03 = 52,915.5702 -> 52,915.57
+    assert cell_amount(changed, rules.year("2028-29"), 1, "BA").amount == Decimal("52915.57")
+    # A raise effective in 2028-29 leaves 2027-28 as COLA carries it (50,367.00), and raises 2028-29:
+    # 48,900.00 x 1.03^2 = 51,878.01 x 1.02 = 52,915.5702 -> 52,915.57
+    later = scenario_rules(rules, deal.model_copy(update={"schedule": deal.schedule.model_copy(update={"effective_year": "2028-29"})}))
+    assert cell_amount(later, next_year, 1, "BA").amount == Decimal("50367.00")
+    assert cell_amount(later, rules.year("2028-29"), 1, "BA").amount == Decimal("52915.57")
+
+
+def test_raising_the_cap_changes_the_districts_stipend_instead_of_adding_one(shipped):
+    rules = shipped["harmony"]   # $200 a micro-credential, at most 8 a year, bands 5 and 6
+    changed = scenario_rules(rules, Scenario(name="Cap 12", district_id="harmony", policy=Policy(
+        stipend_per_micro_credential=Decimal("200.00"), stipend_cap_per_year=12)))
+    stipends = [a for a in changed.additions if a.kind == "per_micro_credential"]
+    assert len(stipends) == 1
+    assert (stipends[0].name, stipends[0].amount, stipends[0].per_year_cap, stipends[0].eligibility.bands) == \
+        ("Micro-credential stipend", Decimal("200.00"), 12, [5, 6])
 
 
 def test_a_policy_adds_its_stipend_and_role_to_the_rules(shipped):

@@ -1,7 +1,8 @@
 """The finance projection of a roster of one teacher pays what that teacher's timeline shows, year by year, to the
 cent: the journeys' teachers as they stand at the end of each journey, with no attrition, no uptake and the
-district's COLA. Where the projection's model cannot follow the timeline, the comparison is a strict xfail that
-says why, with the numbers (so it fails loudly the day the model learns it).
+district's COLA. The roster carries what HR keeps beyond the placement (years of service, a role held, the
+micro-credentials earned this school year). Where the projection's model cannot follow the timeline, the comparison
+is a strict xfail that says why, with the numbers (so it fails loudly the day the model learns it).
 
 Engine only (no pages): the timeline is the dashboard's walk of the teacher's record; the projection is the one the
 finance pages run on the uploaded roster. The expected figures are worked out in the journeys' modules.
@@ -13,30 +14,18 @@ import pytest
 
 from engine import load_districts
 from engine.budget.projection import project
+from engine.budget.reference import project_reference
 from engine.budget.roster import parse_roster, read_table
 from engine.budget.scenario import Scenario
 from engine.money import money_str
 from engine.teacher.record import ApprovedChange, CreditItem, PlacementRecord, TeacherRecord
 from engine.teacher.state import Walk, walk
 
-HARMONY_WHY = (
-    "The projection pays no district role and no stipend for micro-credentials already held. The roster has no "
-    "column for a role HR approved, and the projection pays only a scenario's new role; micro-credentials on a "
-    "roster are held, not earned in the year, and the per-micro-credential stipend goes only to the year's uptake "
-    "(none here). Hana Ho, 2026-27: the projection pays 63,668.00 (61,668.00 + 2,000.00 science), the timeline "
-    "67,768.00 (+ 1,600.00 for 8 micro-credentials in band 5, + 2,500.00 Mentor Teacher); every later year "
-    "2,500.00 less (2027-28: 65,968.20 against 68,468.20)")
 PRAIRIE_WHY = (
     "A roster holds one lane for the whole school year, so a second-semester lane change cannot be projected in "
     "its own year. Pat Park, 2026-27: BA until December, BA+15 from 2027-01-01 for half the year, paid "
     "57,433.00 + (59,967.00 - 57,433.00) x 0.5 = 58,700.00; a roster taken after the change projects "
     "59,967.00 (BA+15 all year), one taken before it 57,433.00")
-SERVICE_WHY = (
-    "A roster has no years-of-service column: the projection counts service from the hire date (else the step), "
-    "while the timeline uses the years HR entered on the placement. Cedar Valley, hired 2015-08-01 but placed with "
-    "12 years of service in 2026-27: the timeline pays the 13-year longevity (2,834.00) from 2027-28, "
-    "57,875.70 + 2,834.00 = 60,709.70; the projection counts 11 years by the hire date and pays 57,875.70")
-
 CASES = [
     pytest.param(
         "dysart", "2028-07-01", "2028-29",
@@ -79,9 +68,9 @@ CASES = [
         "cedar-valley", "2026-10-30", "2026-27",
         TeacherRecord(placements=(PlacementRecord("2026-27", 4, "BA+15", years_of_service=12),),
                       hire_date=date(2015, 8, 1)),
-        "employee_id,step,lane,hire_date\nC-3001,4,BA+15,2015-08-01\n",
-        id="cedar-valley-years-of-service-entered-by-hr",
-        marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=SERVICE_WHY)),
+        # HR's 12 years of service in 2026-27 (the hire date would say 11): the 13-year longevity from 2027-28.
+        "employee_id,step,lane,hire_date,years_of_service\nC-3001,4,BA+15,2015-08-01,12\n",
+        id="cedar-valley-years-of-service-entered-by-hr"),
     pytest.param(
         "harmony", "2026-10-01", "2026-27",
         TeacherRecord(
@@ -89,9 +78,11 @@ CASES = [
             subjects=("science",), ratings=(("2025-26", "effective"),),
             credits=(CreditItem(1, "micro_credential", Decimal(8), "granted", "2026-27"),),
             changes=(ApprovedChange(1, "role", date(2026, 7, 1), role="mentor"),)),
-        "employee_id,step,lane,hire_date,band,subjects,micro_credentials\nH-2001,3,T,2022-08-01,5,science,8\n",
-        id="harmony-stipend-and-mentor-role",
-        marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=HARMONY_WHY)),
+        # The Mentor Teacher role HR approved, and the 8 micro-credentials earned in 2026-27 that the $200 stipend
+        # pays that year (band 5): 61,668.00 + 2,000.00 science + 1,600.00 + 2,500.00 = 67,768.00.
+        "employee_id,step,lane,hire_date,band,subjects,micro_credentials,role,micro_credentials_this_year\n"
+        "H-2001,3,T,2022-08-01,5,science,8,mentor,8\n",
+        id="harmony-stipend-and-mentor-role"),
 ]
 
 
@@ -108,6 +99,7 @@ def test_one_teachers_projection_pays_what_their_timeline_shows(shipped, distric
     headers, rows = read_table(roster.encode(), "one-teacher.csv")
     scenario = Scenario(name="One teacher", district_id=district, start_year=first, years=10,
                         attrition_percent=Decimal(0), uptake_percent=Decimal(0))
-    projected = project(rules, scenario, parse_roster(rules, headers, rows, today=day))
-    assert [(y["school_year"], y["base_pay"], y["pay"]) for y in projected.years] == [
-        (y.school_year.label, money_str(y.base.amount), money_str(y.total)) for y in path]
+    roster = parse_roster(rules, headers, rows, today=day)
+    timeline = [(y.school_year.label, money_str(y.base.amount), money_str(y.total)) for y in path]
+    assert [(y["school_year"], y["base_pay"], y["pay"]) for y in project(rules, scenario, roster).years] == timeline
+    assert [(y["school_year"], y["base_pay"], y["pay"]) for y in project_reference(rules, scenario, roster).years] == timeline

@@ -30,6 +30,7 @@ NOT_PAGES = {
     "public.estimator_fields",  # an htmx fragment: checked inside /estimate after a swap
     "requests.new_fields",      # an htmx fragment: checked inside /requests/new after a swap
     "finance.run_status", "finance.export_csv", "finance.export_xlsx", "finance.scenario_fields",
+    "finance.report_xlsx", "finance.report_pdf", "finance.export_scenario",
     "hr.payroll_csv", "hr.payroll_export", "hr.evidence_file", "requests.evidence_file",
 }
 # Pages other engineers own and are rewriting (issue 9): known violations, endpoint -> axe rule ids.

@@ -5,7 +5,8 @@ from __future__ import annotations
 from web.estimating import PALETTE, _layout
 
 COMPONENTS = (("base_pay", "Base pay"), ("additions", "Additions"), ("role_supplements", "Role supplements"),
-              ("fica", "FICA"), ("retirement", "Retirement"), ("health", "Health"), ("program_cost", "Program cost"))
+              ("one_time_payments", "One-time payments"),
+              ("social_security", "Social Security"), ("medicare", "Medicare"), ("retirement", "Retirement"), ("health", "Health"), ("program_cost", "Program cost"))
 
 
 def _years(result: dict) -> list[str]:
@@ -14,8 +15,8 @@ def _years(result: dict) -> list[str]:
 
 def cost_by_component(result: dict) -> dict:
     """Stacked bars: each year's cost by component."""
-    data = [{"type": "bar", "name": label, "x": _years(result), "y": [y[key] for y in result["years"]]}
-            for key, label in COMPONENTS if any(y[key] != "0.00" for y in result["years"])]
+    data = [{"type": "bar", "name": label, "x": _years(result), "y": [y.get(key, "0.00") for y in result["years"]]}
+            for key, label in COMPONENTS if any(y.get(key, "0.00") != "0.00" for y in result["years"])]
     layout = _layout(f"Cost by component: {result['scenario_name']}", "Dollars a year")
     layout["barmode"] = "stack"
     return {"data": data, "layout": layout}

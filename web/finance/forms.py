@@ -10,6 +10,8 @@ from pydantic import ValidationError
 
 from engine.budget.scenario import (
     AddedLane,
+    ExperienceShare,
+    Vacancy,
     LaneCredits,
     LaneShare,
     NewRole,
@@ -19,14 +21,16 @@ from engine.budget.scenario import (
 )
 from engine.pay.cells import latest_schedule_year, schedule_for
 from engine.rules import DistrictRules, dated_value
+from web.finance.proposal_form import form_from_proposal, labels, proposal_from_form
 
 # Each form field's label, as problems and the page name it.
 LABELS = {
     "name": "Scenario name", "district_id": "District", "roster_id": "Roster", "start_year": "First school year",
     "years": "Years to project", "cola_percent": "COLA", "attrition_percent": "Attrition",
-    "retiree_share_percent": "Retiree share", "uptake_percent": "Uptake",
+    "retiree_share_percent": "Retiree share", "uptake_percent": "Uptake", "persistence_percent": "Persistence",
     "micro_credentials_per_participant": "Micro-credentials per participant", "hiring_step": "Hiring step",
     "hiring_lanes": "Hiring lane mix", "program_cost_per_micro_credential": "Program cost per micro-credential",
+    "units": "Bargaining units", "hiring_experience": "Hires' prior experience", "vacancies": "Vacancies",
     "toward_lanes": "Micro-credentials count toward lanes", "credit_hours_per_micro_credential": "Hours per micro-credential",
     "stipend_per_micro_credential": "Stipend per micro-credential", "stipend_cap_per_year": "Stipend cap",
     "stipend_bands": "Stipend bands", "new_role": "New role", "role_name": "Role: name", "role_supplement": "Role: supplement",
@@ -35,10 +39,12 @@ LABELS = {
     "add_step": "Add a step", "added_step_percent": "Added step", "freeze_years": "Step freeze",
     "lane_credits": "Lane credit changes", "add_lane_id": "New lane: id", "add_lane_degree": "New lane: degree",
     "add_lane_credits": "New lane: credits", "add_lane_after": "New lane: right of",
-    "add_lane_percent": "New lane: percent", "fica_enabled": "FICA", "fica_percent": "FICA rate",
+    "add_lane_percent": "New lane: percent", "effective_year": "Schedule changes take effect in",
+    "social_security": "Social Security", "medicare": "Medicare",
     "retirement_percent": "Retirement rate", "health_per_head": "Health per head", "worst_case": "Worst case",
     "draws": "Monte Carlo draws", "seed": "Seed",
 }
+LABELS.update(labels())
 # Where the engine's field paths (Scenario, Policy, ScheduleChanges, NewRole, AddedLane) sit on the form.
 PATHS = {
     "policy.micro_credentials_count_toward_lanes": "toward_lanes", "policy.new_role.name": "role_name",
@@ -68,6 +74,10 @@ class FormError(ValueError):
 
 def field_of(path: str) -> str:
     """The form field an engine path such as "hiring_lanes[0].lane" or "policy.stipend_cap_per_year" belongs to."""
+    found = re.match(r"proposal\[(\d+)\]\.(\w+)", path)
+    if found:
+        part = {"raises": "raise_lanes", "merge_lanes": "merge", "one_time": "one_time_lanes", "grid_csv": "grid_file"}
+        return f"p{int(found.group(1)) + 1}_{part.get(found.group(2), 'school_year')}"
     path = re.sub(r"\[\d+\]", "", path)
     for prefix, name in PATHS.items():
         if path == prefix or path.startswith(prefix + "."):
@@ -88,6 +98,10 @@ def engine_problems(problems: list[str]) -> FormError:
         name = field_of(path) if sep and " " not in path else ""
         placed.append((name, message if name else problem))
     return FormError(placed)
+
+
+DECIMAL_FIELDS = ("cola_percent", "attrition_percent", "retiree_share_percent", "uptake_percent", "persistence_percent",
+                  "program_cost_per_micro_credential", "retirement_percent", "health_per_head")
 
 
 def _decimal(form, name: str, problems: list[str], label: str) -> Decimal | None:
@@ -115,15 +129,15 @@ def _pairs(text: str, problems: list, name: str) -> list[tuple[str, str]]:
     """'BA: 60, MA: 40' -> [('BA', '60'), ('MA', '40')]."""
     pairs = []
     for part in [p.strip() for p in re.split(r"[,;\n]", text or "") if p.strip()]:
-        name, sep, value = part.rpartition(":")
-        if not sep or not name.strip():
-            problems.append((name, f"expected lane:number pairs such as 'BA:60, MA:40', got {part!r}"))
+        key, sep, value = part.rpartition(":")
+        if not sep or not key.strip():
+            problems.append((name, f"expected name:number pairs such as 'BA:60, MA:40', got {part!r}"))
             continue
-        pairs.append((name.strip(), value.strip()))
+        pairs.append((key.strip(), value.strip()))
     return pairs
 
 
-def scenario_from_form(form, rules: DistrictRules | None = None) -> Scenario:
+def scenario_from_form(form, rules: DistrictRules | None = None, files=None) -> Scenario:
     """The Scenario a submitted form describes; every problem raises FormError, placed at its field.
 
     An empty field takes the rule file's value (the page shows it): the engine fills most of them itself; the
@@ -137,14 +151,31 @@ def scenario_from_form(form, rules: DistrictRules | None = None) -> Scenario:
         value = _int(form, key, problems, LABELS[key])
         if value is not None:
             data[key] = value
-    for key in ("cola_percent", "attrition_percent", "retiree_share_percent", "uptake_percent",
-                "program_cost_per_micro_credential", "fica_percent", "retirement_percent", "health_per_head"):
+    for key in DECIMAL_FIELDS:
         value = _decimal(form, key, problems, LABELS[key])
         if value is not None:
             data[key] = value
-    if form.get("fica_enabled") in ("yes", "no"):
-        data["fica_enabled"] = form.get("fica_enabled") == "yes"
+    for key in ("social_security", "medicare"):
+        if form.get(key) in ("yes", "no"):
+            data[key] = form.get(key) == "yes"
     data["worst_case"] = bool(form.get("worst_case"))
+    data["units"] = [u for u in form.getlist("units")] if hasattr(form, "getlist") else list(form.get("units") or [])
+    data["hiring_experience"] = []
+    for years, value in _pairs(form.get("hiring_experience", ""), problems, "hiring_experience"):
+        try:
+            data["hiring_experience"].append(ExperienceShare(years=int(years), percent=Decimal(value)))
+        except (InvalidOperation, ValidationError, ValueError):
+            problems.append(("hiring_experience", f"expected years:percent pairs such as '0:70, 5:30', got {years}:{value}"))
+    data["vacancies"] = []
+    for line in [l.strip() for l in (form.get("vacancies") or "").splitlines() if l.strip()][:200]:
+        parts = [p.strip() for p in line.split(",")]
+        try:
+            count, unit, lane, fte, funding = (parts + ["", "", "", ""])[:5]
+            data["vacancies"].append(Vacancy(count=int(count), unit=(rules.unit_of(unit) if rules else unit) or unit or "teachers",
+                                             lane=lane or None, fte=Decimal(fte or "1.00"), funding=funding))
+        except (InvalidOperation, ValidationError, ValueError):
+            problems.append(("vacancies", f"expected 'count, unit, lane, FTE, funding' such as '2, counselors, MA, 1.00, "
+                                          f"Title I', got {line!r}"))
     data["hiring_lanes"] = []
     for lane, value in _pairs(form.get("hiring_lanes", ""), problems, "hiring_lanes"):
         try:
@@ -191,6 +222,8 @@ def scenario_from_form(form, rules: DistrictRules | None = None) -> Scenario:
     if step_percent is not None:
         changes["added_step_percent"] = step_percent
     changes["freeze_years"] = [y.strip() for y in (form.get("freeze_years") or "").split(",") if y.strip()]
+    if (form.get("effective_year") or "").strip():
+        changes["effective_year"] = form["effective_year"].strip()
     if (form.get("add_lane_id") or "").strip():
         try:
             changes["add_lane"] = AddedLane(id=form["add_lane_id"].strip(), degree=form.get("add_lane_degree") or "master",
@@ -205,6 +238,7 @@ def scenario_from_form(form, rules: DistrictRules | None = None) -> Scenario:
             problems.append(("lane_credits", f"expected whole hours for {lane}, got {value!r}"))
             continue
         changes["lane_credits"].append(LaneCredits(lane=lane, credits=int(value)))
+    data["proposal"] = proposal_from_form(form, files, problems)
     if problems:
         raise FormError(problems)
     try:
@@ -225,9 +259,14 @@ def rule_file_values(rules: DistrictRules) -> dict[str, str]:
         "start_year": year.label, "cola_percent": str(budget.cola_percent),
         "attrition_percent": str(budget.attrition_percent), "retiree_share_percent": str(budget.retiree_share_percent),
         "uptake_percent": str(budget.micro_credential_uptake_percent),
+        "persistence_percent": str(budget.micro_credential_persistence_percent
+                                   if budget.micro_credential_persistence_percent is not None
+                                   else budget.micro_credential_uptake_percent),
+        "effective_year": year.plus(1).label,
         "hiring_step": str(max(rules.steps.hiring_step, schedule.first_step)),
         "hiring_lanes": f"{schedule.lanes[0]}:100",
-        "fica_enabled": "paid" if budget.fica.enabled else "not paid", "fica_percent": str(budget.fica.rate),
+        "social_security": (f"paid, {budget.fica.social_security_rate}%" if budget.fica.social_security else "not paid"),
+        "medicare": f"paid, {budget.fica.medicare_rate}%" if budget.fica.medicare else "not paid",
         "retirement_percent": "0" if retirement is None else str(retirement),
         "health_per_head": "0.00" if health is None else str(health),
         "credit_hours_per_micro_credential": str(rules.micro_credentials.credit_hours_each or 1),
@@ -252,8 +291,12 @@ def form_from_scenario(scenario: Scenario) -> dict:
            "micro_credentials_per_participant": s.micro_credentials_per_participant,
            "hiring_step": "" if s.hiring_step is None else s.hiring_step, "draws": s.draws, "seed": s.seed,
            "worst_case": s.worst_case,
-           "fica_enabled": "" if s.fica_enabled is None else ("yes" if s.fica_enabled else "no"),
+           **{key: "" if getattr(s, key) is None else ("yes" if getattr(s, key) else "no")
+              for key in ("social_security", "medicare")},
+           "effective_year": s.schedule.effective_year or "",
            "hiring_lanes": ", ".join(f"{x.lane}:{x.percent}" for x in s.hiring_lanes),
+           "units": list(s.units), "hiring_experience": ", ".join(f"{x.years}:{x.percent}" for x in s.hiring_experience),
+           "vacancies": "\n".join(f"{v.count}, {v.unit}, {v.lane or ''}, {v.fte}, {v.funding}" for v in s.vacancies),
            "toward_lanes": s.policy.micro_credentials_count_toward_lanes,
            "credit_hours_per_micro_credential": s.policy.credit_hours_per_micro_credential,
            "stipend_per_micro_credential": s.policy.stipend_per_micro_credential or "",
@@ -263,14 +306,14 @@ def form_from_scenario(scenario: Scenario) -> dict:
            "raise_percent": s.schedule.raise_percent, "add_step": s.schedule.add_step,
            "added_step_percent": s.schedule.added_step_percent, "freeze_years": ", ".join(s.schedule.freeze_years),
            "lane_credits": ", ".join(f"{x.lane}:{x.credits}" for x in s.schedule.lane_credits)}
-    for key in ("cola_percent", "attrition_percent", "retiree_share_percent", "uptake_percent",
-                "program_cost_per_micro_credential", "fica_percent", "retirement_percent", "health_per_head"):
+    for key in DECIMAL_FIELDS:
         value = getattr(s, key)
         out[key] = "" if value is None else value
     if s.policy.new_role:
         role = s.policy.new_role
         out.update(role_name=role.name, role_supplement=role.supplement, role_min_years=role.min_years,
                    role_micro_credentials=role.micro_credentials, role_share_percent=role.share_percent)
+    out.update(form_from_proposal(list(s.proposal)))
     if s.schedule.add_lane:
         lane = s.schedule.add_lane
         out.update(add_lane_id=lane.id, add_lane_degree=lane.degree, add_lane_credits=lane.credits,

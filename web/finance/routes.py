@@ -54,7 +54,9 @@ FIELD_LABELS = {
     "employee_id": "Employee id", "school": "School", "step": "Step", "lane": "Lane", "fte": "FTE",
     "hire_date": "Hire date", "degree": "Degree", "band": "Pay band", "micro_credentials": "Micro-credentials held",
     "credit_hours": "Credit hours beyond the degree", "subjects": "Subjects (stipends)",
-    "certifications": "Certifications", "certified": "Certified",
+    "certifications": "Certifications", "certified": "Certified", "years_of_service": "Years of service (as HR keeps them)",
+    "growth_steps": "Growth steps held", "role": "Role held", "micro_credentials_this_year": "Micro-credentials earned this year",
+    "actual_salary": "Actual salary", "unit": "Bargaining unit", "funding": "Funding source",
 }
 
 
@@ -176,8 +178,9 @@ def roster(roster_id: int):
     record = rosters.get_roster(session=db.session, roster_id=roster_id, district_ids=staff_districts()) or abort(404)
     rules = districts().get(record.district_id)
     lane_names = {lane.id: lane.label for lane in rules.lanes} if rules else {}
+    off_count, off = rosters.off_schedule(session=db.session, rules=rules, roster_id=roster_id) if rules else (0, [])
     return render_template("finance/roster.html", roster=record, lanes=rosters.roster_summary(session=db.session, roster_id=roster_id),
-                           rules=rules, lane_names=lane_names)
+                           rules=rules, lane_names=lane_names, off_count=off_count, off=off)
 
 
 # --- scenarios ------------------------------------------------------------------------------------------
@@ -215,12 +218,12 @@ def scenario(scenario_id: int | None = None):
     if scenario_id and record is None:
         abort(404)
     if request.method == "POST":
-        values = request.form.to_dict()
+        values = request.form.to_dict() | {"units": request.form.getlist("units")}
         rules = staff_rules().get(values.get("district_id", ""))
         try:
             if rules is None:
                 raise FormError([("district_id", "choose one of the districts")])
-            built = scenario_from_form(request.form, rules)
+            built = scenario_from_form(request.form, rules, request.files)
             roster_id = int(values.get("roster_id") or 0) if (values.get("roster_id") or "").isdigit() else 0
             saved = finance.save_scenario(session=session, rules=rules, scenario=built, roster_id=roster_id,
                                           created_by=current_user.id, scenario_id=scenario_id)
@@ -242,7 +245,97 @@ def scenario(scenario_id: int | None = None):
         values = (form_from_scenario(finance.scenario_of(source)) | {"roster_id": source.roster_id, "name": f"{source.name} (copy)"}
                   if source else {"years": 10, "draws": 0, "seed": 20260701, "micro_credentials_per_participant": 5,
                                   "roster_id": request.args.get("roster_id", type=int)})
+        # The outcomes page hands its history's uptake on as the new scenario's starting values.
+        for key in ("uptake_percent", "persistence_percent", "micro_credentials_per_participant"):
+            text = (request.args.get(key) or "").strip()
+            if text and len(text) <= 8 and text.replace(".", "", 1).isdigit():
+                values[key] = text
+        if request.args.get("district_id") in staff_rules():
+            values["district_id"] = request.args["district_id"]
     return _scenario_page(values, None, scenario_id)
+
+
+@bp.route("/scenarios/<int:scenario_id>/scenario.yaml", defaults={"kind": "yaml"})
+@bp.route("/scenarios/<int:scenario_id>/scenario.json", defaults={"kind": "json"})
+@role_required("finance")
+def export_scenario(scenario_id: int, kind: str):
+    """A saved scenario as a YAML or JSON file (`flask project --scenario` runs it; the import page reads it back)."""
+    from engine.budget.scenario_file import scenario_json, scenario_yaml
+
+    record = finance.get_scenario(session=db.session, scenario_id=scenario_id, district_ids=staff_districts()) or abort(404)
+    scenario = finance.scenario_of(record)
+    text = scenario_yaml(scenario) if kind == "yaml" else scenario_json(scenario)
+    return Response(text, mimetype="application/yaml" if kind == "yaml" else "application/json",
+                    headers={"Content-Disposition": f'attachment; filename="scenario-{record.id}.{kind}"'})
+
+
+@bp.route("/scenarios/import", methods=["GET", "POST"])
+@role_required("finance")
+def import_scenario():
+    """Read a scenario file (YAML or JSON, 2 MB at most) and save it on a roster of its district; every problem is
+    named by line and path, and nothing is saved."""
+    from engine.budget.scenario_file import ScenarioFileError, read_scenario
+
+    problems: list[str] = []
+    own = staff_rules()
+    all_rosters = rosters.list_rosters(session=db.session, district_ids=list(own))
+    if request.method == "POST":
+        upload = request.files.get("file")
+        if upload is None or not upload.filename:
+            problems.append("Scenario file: choose a YAML or JSON file")
+        else:
+            content = upload.read(2 * 1024 * 1024 + 1)
+            try:
+                if len(content) > 2 * 1024 * 1024:
+                    raise ScenarioFileError([f"{upload.filename}: larger than 2 MB"])
+                scenario = read_scenario(content, Path(upload.filename).name)
+                rules = own.get(scenario.district_id)
+                if rules is None:
+                    raise ScenarioFileError([f"{upload.filename}: district_id: expected one of your districts "
+                                             f"({', '.join(sorted(own)) or 'none yet'}), got {scenario.district_id!r}"])
+                wanted = request.form.get("roster_id", type=int)
+                roster = next((r for r in all_rosters if r.id == wanted and r.district_id == rules.id),
+                              next((r for r in all_rosters if r.district_id == rules.id), None))
+                if roster is None:
+                    raise ScenarioFileError([f"{rules.district.name} has no roster yet: import one first"])
+                saved = finance.save_scenario(session=db.session, rules=rules, scenario=scenario, roster_id=roster.id,
+                                              created_by=current_user.id)
+                flash(f"Scenario “{saved.name}” imported on roster “{roster.name}”.", "success")
+                return redirect(url_for("finance.scenario", scenario_id=saved.id))
+            except ScenarioFileError as exc:
+                problems += exc.problems
+            except ScenarioError as exc:
+                problems += exc.problems
+            except finance.FinanceError as exc:
+                problems.append(str(exc))
+    return render_template("finance/scenario_import.html", problems=problems, rosters=all_rosters,
+                           districts=own), 422 if problems else 200
+
+
+@bp.route("/outcomes")
+@role_required("finance")
+def outcomes():
+    """The micro-credential policy judged by its results: uptake, cost per micro-credential and per teacher retained,
+    retention against comparable non-earners, and the uptake to assume in the next projection."""
+    from decimal import InvalidOperation
+
+    from services.outcomes import policy_outcomes
+
+    rules_by_id = staff_rules()
+    if not rules_by_id:
+        abort(404, description="You work for no district yet: ask an administrator to assign yours.")
+    ordered = sorted(rules_by_id.values(), key=lambda rules: rules.district.name)
+    rules = rules_by_id.get(request.args.get("district_id", "")) or ordered[0]
+    problem = None
+    try:
+        program = Decimal((request.args.get("program_cost") or "0").strip().replace("$", "").replace(",", ""))
+        if not (0 <= program <= 100_000) or program != program.quantize(Decimal("0.01")):
+            raise InvalidOperation
+    except InvalidOperation:
+        program, problem = Decimal(0), "Program cost per micro-credential: expected dollars between 0 and 100,000"
+    found = policy_outcomes(session=db.session, rules=rules, program_cost=program)
+    return render_template("finance/outcomes.html", rules=rules, districts=ordered, found=found, program=program,
+                           problem=problem), 400 if problem else 200
 
 
 @bp.route("/scenarios/fields")
@@ -345,6 +438,41 @@ def export_xlsx(run_id: int):
     record, result = _result_or_404(run_id)
     return Response(finance.to_xlsx(result), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                     headers={"Content-Disposition": f'attachment; filename="projection-{record.id}.xlsx"'})
+
+
+@bp.route("/runs/<int:run_id>/report")
+@role_required("finance")
+def report(run_id: int):
+    """The board's report: cost against the baseline per year and component, the cost drivers, cost per FTE,
+    units and funding sources, and the assumptions."""
+    from services.report import report_data, waterfall_chart
+
+    record, result = _result_or_404(run_id)
+    data = report_data(result)
+    return render_template("finance/report.html", run=record, data=data,
+                           figures={"waterfall": waterfall_chart(data)} if data["waterfall"] else {})
+
+
+@bp.route("/runs/<int:run_id>/report.xlsx")
+@role_required("finance")
+def report_xlsx(run_id: int):
+    from services.report import report_data, report_xlsx as workbook
+
+    record, result = _result_or_404(run_id)
+    return Response(workbook(report_data(result)),
+                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                    headers={"Content-Disposition": f'attachment; filename="board-report-{record.id}.xlsx"'})
+
+
+@bp.route("/runs/<int:run_id>/report.pdf")
+@role_required("finance")
+def report_pdf(run_id: int):
+    from services.report import report_data
+    from services.report_pdf import report_pdf as document
+
+    record, result = _result_or_404(run_id)
+    return Response(document(report_data(result)), mimetype="application/pdf",
+                    headers={"Content-Disposition": f'attachment; filename="board-report-{record.id}.pdf"'})
 
 
 @bp.route("/compare")

@@ -60,7 +60,7 @@ from engine.budget.projection.monte_carlo import (
     simulate,
     simulate_chunk,
 )
-from engine.budget.projection.results import COMPONENTS, Projection, YearSums, bands, finish, year_result
+from engine.budget.projection.results import ARRAY_FIELDS, COMPONENTS, Projection, YearSums, bands, finish, year_result
 from engine.budget.projection.state import (
     CREDIT_UNIT,
     KEY_COLUMNS,
@@ -74,20 +74,48 @@ from engine.budget.projection.state import (
 from engine.budget.projection.tables import starting_groups
 from engine.budget.roster import Roster
 from engine.budget.scenario import Scenario, prepare
-from engine.rules import DistrictRules
+from engine.budget.units import add_years, pieces
+from engine.rules import MAIN_UNIT, DistrictRules
 
 
 def project(rules: DistrictRules, scenario: Scenario, roster: Roster,
             progress: Callable[[float, str], None] | None = None) -> Projection:
     """Project a roster under a scenario: expected values, and Monte Carlo bands when `scenario.draws` > 0."""
     started = time.perf_counter()
-    changed, assumptions = prepare(rules, scenario)
-    expected = expected_sums(changed, assumptions, roster, draws=0, progress=progress, share=0.2 if scenario.draws else 1.0)
-    simulated = None
-    if scenario.draws:
-        simulated = simulate(changed, assumptions, roster, scenario.draws, progress=progress, share=0.8, offset=0.2)
-    result = projection_of(rules, scenario, expected, simulated, groups=expected.groups[0] if expected.groups else 0)
+    parts = pieces(rules, scenario, roster)
+    done = []
+    prepared: dict[str, tuple] = {}   # a unit's changed rules (and their caches) serve each of its funding sources
+    for i, piece in enumerate(parts):
+        if piece.unit not in prepared:
+            prepared[piece.unit] = prepare(piece.rules, piece.scenario)
+        changed, assumptions = prepared[piece.unit]
+        share = 1 / len(parts)
+        report = None if progress is None else (lambda f, m, i=i: progress((i + f) * share, m))
+        expected = expected_sums(changed, assumptions, piece.roster, draws=0, progress=report,
+                                 share=0.2 if scenario.draws else 1.0)
+        simulated = None
+        if scenario.draws:
+            simulated = simulate(changed, assumptions, piece.roster, scenario.draws, progress=report, share=0.8, offset=0.2)
+        done.append(projection_of(piece.rules, piece.scenario, expected, simulated,
+                                  groups=expected.groups[0] if expected.groups else 0))
+    result = add_pieces(rules, scenario, parts, done)
     result.seconds = time.perf_counter() - started
+    return result
+
+
+def add_pieces(rules: DistrictRules, scenario: Scenario, parts: list, done: list[Projection]) -> Projection:
+    """The projection of a whole roster from its pieces' (by unit and funding source): years added up, Monte Carlo
+    totals added draw by draw (the same seed in every piece), bands of the sum."""
+    if len(done) == 1 and parts[0].unit == MAIN_UNIT and not parts[0].funding:
+        return done[0]
+    result = Projection(rules.id, scenario.name, add_years([p.years for p in done]), seed=scenario.seed,
+                        groups=sum(p.groups for p in done))
+    result.pieces = [{"unit": part.unit, "unit_name": rules.unit_name(part.unit), "funding": part.funding,
+                      "years": p.years} for part, p in zip(parts, done)]
+    if scenario.draws and all(p.totals_by_draw is not None for p in done):
+        result.draws = scenario.draws
+        result.totals_by_draw = sum(p.totals_by_draw for p in done)
+        result.bands = bands([y["school_year"] for y in result.years], result.totals_by_draw)
     return result
 
 
@@ -106,7 +134,7 @@ def projection_of(rules: DistrictRules, scenario: Scenario, expected: list[YearS
     return result
 
 
-__all__ = ["project", "starting_groups", "projection_of", "expected_sums", "Simulation", "prepare_simulation", "simulate_chunk", "combine", "Projection", "YearSums", "year_result", "finish", "bands", "money", "cents", "heads",
+__all__ = ["project", "add_pieces", "starting_groups", "projection_of", "expected_sums", "Simulation", "prepare_simulation", "simulate_chunk", "combine", "Projection", "YearSums", "year_result", "finish", "bands", "money", "cents", "heads",
            "apportion", "apportion_array", "percent_of", "from_units", "round_half_up", "binomial_quantile",
            "StateShape", "counted_micro_credentials", "leaver_targets", "profile_flags", "service_years", "unique_rows",
-           "prepare", "COMPONENTS", "CHUNK", "CREDIT_UNIT", "HEAD_UNIT", "HUNDRED", "KEY_COLUMNS"]
+           "prepare", "ARRAY_FIELDS", "COMPONENTS", "CHUNK", "CREDIT_UNIT", "HEAD_UNIT", "HUNDRED", "KEY_COLUMNS"]

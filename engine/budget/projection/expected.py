@@ -15,7 +15,7 @@ from engine.budget.projection.arithmetic import (
     round_half_up,
 )
 from engine.budget.projection.results import YearSums
-from engine.budget.projection.state import PROFILE, group, leaver_targets
+from engine.budget.projection.state import EARNING, PROFILE, group, leaver_targets
 from engine.budget.projection.tables import starting_groups
 from engine.budget.roster import Roster
 from engine.budget.scenario import Assumptions
@@ -40,6 +40,18 @@ def matmul(values: np.ndarray, counts: np.ndarray) -> np.ndarray:
 
 
 
+def uptake_split(assumptions: Assumptions, states: np.ndarray, units: np.ndarray) -> np.ndarray:
+    """Each group's earners this year, in head units: of last year's earners the persistence share, of the others
+    the uptake share; each target rounded half up and split over its groups by largest remainder, in key order."""
+    if not assumptions.cohorts:
+        return apportion_array(round_half_up(Decimal(int(units.sum())) * assumptions.uptake_percent / HUNDRED), units)
+    earners = np.zeros_like(units)
+    for pool, rate in ((states[:, EARNING] == 1, assumptions.persistence_percent),
+                       (states[:, EARNING] == 0, assumptions.uptake_percent)):
+        earners[pool] = apportion_array(round_half_up(Decimal(int(units[pool].sum())) * rate / HUNDRED), units[pool])
+    return earners
+
+
 class Sums(list):
     groups: tuple[int, ...] = ()
 
@@ -55,22 +67,21 @@ def expected_sums(rules: DistrictRules, assumptions: Assumptions, roster: Roster
     width = max(draws, 1)
     unit = HEAD_UNIT
     counts = np.repeat(counts * unit, width, axis=1)
-    uptake = assumptions.uptake_percent
     program = round_half_up(assumptions.program_cost_per_micro_credential * 100)
     out = Sums()
     group_sizes = []
     for k, year in enumerate(years):
         group_sizes.append(len(states))
         headcount = counts.sum(axis=0)
-        # 1. Uptake: who earns micro-credentials this year.
-        target = round_half_up(Decimal(int(headcount[0])) * uptake / HUNDRED)
-        earners = apportion_array(target, counts[:, 0])[:, None]
+        # 1. Uptake: who earns micro-credentials this year (last year's earners persist at their own rate).
+        earners = uptake_split(assumptions, states, counts[:, 0])[:, None]
         stayers = counts - earners
         # 2. Pay.
         base = context.base_cents(year, states)
         plain, paid = context.addition_pair(year, states)
         additions_total = matmul(plain, stayers) + matmul(paid, earners)
         additions = {name: from_units(additions_total[i], unit) for i, name in enumerate(context.addition_names)}
+        over = matmul(context.over_wage_base(year, base, plain), stayers) + matmul(context.over_wage_base(year, base, paid), earners)
         one_time = sum((additions[n] for n in context.one_time_names), np.zeros(width, dtype=np.int64))
         eligible = context.role_eligible(states)
         if context.role is not None and eligible.any():
@@ -82,6 +93,8 @@ def expected_sums(rules: DistrictRules, assumptions: Assumptions, roster: Roster
         else:
             holders = np.zeros(width, dtype=np.int64)
             roles = np.zeros(width, dtype=np.int64)
+        roles = roles + from_units(matmul(context.held_role_cents(year, states), counts), unit)
+        payments, pensionable = context.one_time_cents(year, states, base)
         participants = earners.sum(axis=0)
         sums = YearSums(
             school_year=year.label, unit=unit, headcount=headcount,
@@ -89,7 +102,10 @@ def expected_sums(rules: DistrictRules, assumptions: Assumptions, roster: Roster
             base=from_units(matmul(base, counts), unit), additions=additions, one_time_additions=one_time, roles=roles,
             role_holders=holders, participants=participants, micro_credentials=participants * context.earned,
             program=from_units(participants * context.earned * program, unit),
-            leavers=np.zeros(width, dtype=np.int64), retirees=np.zeros(width, dtype=np.int64), hires=np.zeros(width, dtype=np.int64))
+            leavers=np.zeros(width, dtype=np.int64), retirees=np.zeros(width, dtype=np.int64), hires=np.zeros(width, dtype=np.int64),
+            over_wage_base=from_units(over, unit), one_time_payments=from_units(matmul(payments, counts), unit),
+            one_time_pensionable=from_units(matmul(pensionable, counts), unit),
+            roles_not_pensionable=from_units(matmul(context.held_role_cents(year, states, pensionable=False), counts), unit))
         out.append(sums)
         if progress:
             progress(offset + share * (k + 1) / len(years), f"{year.label}: {len(states)} groups")
@@ -115,14 +131,14 @@ def expected_sums(rules: DistrictRules, assumptions: Assumptions, roster: Roster
         profile_inverse = profile_inverse.ravel()
         leavers_by_profile = np.zeros((len(profile_ids), width), dtype=np.int64)
         np.add.at(leavers_by_profile, profile_inverse, leave0 + leave1)
-        lane_shares = [share for _, share in assumptions.hiring_lanes]
-        hire_counts = np.zeros((len(profile_ids), len(lane_shares), width), dtype=np.int64)
+        mix = assumptions.hiring_mix
+        hire_counts = np.zeros((len(profile_ids), len(mix), width), dtype=np.int64)
         total = int(leavers_by_profile[:, 0].sum())
-        by_lane = apportion(total, [int(s * 10_000) for s in lane_shares])
+        by_lane = apportion(total, [weight for _, _, weight in mix])
         for j, lane_total in enumerate(by_lane):
             hire_counts[:, j, 0] = apportion_array(lane_total, leavers_by_profile[:, 0])
         sums.hires = hire_counts.sum(axis=(0, 1))
-        hires = context.hire_states(profile_ids)
+        hires = context.hire_states(profile_ids, following)
         states, counts = group(np.concatenate([moved, hires]),
                                 np.concatenate([stayers - leave0, earners - leave1, hire_counts.reshape(-1, width)]))
     out.groups = tuple(group_sizes)

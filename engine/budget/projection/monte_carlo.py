@@ -9,7 +9,7 @@ import numpy as np
 from engine.budget.projection.arithmetic import HEAD_UNIT, HUNDRED, from_units, round_half_up
 from engine.budget.projection.draws import _cell_fractions, _cell_uniforms, binomial_quantile
 from engine.budget.projection.results import YearSums
-from engine.budget.projection.state import LANE, PROFILE, STEP, unique_rows
+from engine.budget.projection.state import EARNING, LANE, PROFILE, STEP, unique_rows
 from engine.budget.projection.tables import Tables, starting_groups
 from engine.budget.roster import Roster
 from engine.budget.scenario import Assumptions
@@ -55,6 +55,14 @@ def _plans(context: Tables, years: list[SchoolYear], states: np.ndarray) -> list
                          paid.astype(np.float64), context.profile_fte[states[:, PROFILE]].astype(np.float64),
                          context.role_eligible(states), top, starts, np.diff(np.r_[starts, len(states)]), top[starts])
         plan.extra = plan.paid - plan.plain
+        base_cents = plan.base.astype(np.int64)
+        plan.over = context.over_wage_base(year, base_cents, plain).astype(np.float64)
+        plan.over_extra = context.over_wage_base(year, base_cents, paid).astype(np.float64) - plan.over
+        plan.earning = states[:, EARNING] == 1
+        plan.held_role = context.held_role_cents(year, states).astype(np.float64)
+        plan.held_role_not_pensionable = context.held_role_cents(year, states, pensionable=False).astype(np.float64)
+        payments, pensionable = context.one_time_cents(year, states, base_cents)
+        plan.payments, plan.pensionable = payments.astype(np.float64), pensionable.astype(np.float64)
         plan.cell_lane, plan.cell_step = states[starts, LANE], states[starts, STEP]
         plan.extra_columns = np.flatnonzero(np.any(plan.extra != 0, axis=0))
         plan.eligible_weights = plan.eligible.astype(np.float64)
@@ -67,7 +75,7 @@ def _plans(context: Tables, years: list[SchoolYear], states: np.ndarray) -> list
         matrix = np.zeros((len(profile_ids), len(states)))
         matrix[profile_inverse.ravel(), np.arange(len(states))] = 1.0
         plan.profile_matrix = matrix
-        hires = context.hire_states(profile_ids)
+        hires = context.hire_states(profile_ids, following)
         plan.hire_rows = len(hires)
         rows = np.concatenate([context.advance(following, states, earned=False),
                                context.advance(following, states, earned=True), hires])
@@ -111,7 +119,8 @@ class Simulation:
         return [min(CHUNK, self.draws - start) for start in range(0, self.draws, CHUNK)]
 
 
-FIELDS = ("headcount", "fte", "base", "additions", "roles", "holders", "participants", "leavers", "retirees", "hires")
+FIELDS = ("headcount", "fte", "base", "additions", "roles", "holders", "participants", "leavers", "retirees", "hires",
+          "over", "payments", "pensionable", "roles_not_pensionable")
 
 
 def prepare_simulation(rules: DistrictRules, assumptions: Assumptions, roster: Roster, draws: int,
@@ -146,10 +155,11 @@ def simulate_chunk(simulation: Simulation, c: int) -> list[dict[str, np.ndarray]
     years, plans = simulation.years, simulation.plans
     width = simulation.chunks[c]
     uptake = float(assumptions.uptake_percent / HUNDRED)
+    persistence = float(assumptions.persistence_percent / HUNDRED)
     attrition = float(assumptions.attrition_percent / HUNDRED)
     retiree_share = float(assumptions.retiree_share_percent / HUNDRED)
     role_share = float(assumptions.role_share_percent / HUNDRED)
-    shares = np.array([float(s) for _, s in assumptions.hiring_lanes])
+    shares = np.array([float(weight) for _, _, weight in assumptions.hiring_mix])
     shares = shares / shares.sum()
     supplements = [round_half_up(lines_round(rules, dated_value(context.role.supplement, y.start) or Decimal(0)) * 100)
                    if context.role else 0 for y in years]
@@ -161,7 +171,16 @@ def simulate_chunk(simulation: Simulation, c: int) -> list[dict[str, np.ndarray]
         groups = plan.groups
         cells = np.add.reduceat(counts, plan.cell_starts, axis=0)
         luck = _cell_uniforms(seed, c, k, 0, context.lane_ids, plan, width)
-        earners = counts * np.repeat(_cell_fractions(luck, cells, uptake), plan.cell_lengths, axis=0)
+        if assumptions.cohorts:
+            # Last year's earners persist at their own rate, drawn with their own luck; the others start at the uptake rate.
+            going = counts * plan.earning[:, None]
+            going_cells = np.add.reduceat(going, plan.cell_starts, axis=0)
+            luck_going = _cell_uniforms(seed, c, k, 3, context.lane_ids, plan, width)
+            start = np.repeat(_cell_fractions(luck, cells - going_cells, uptake), plan.cell_lengths, axis=0)
+            keep = np.repeat(_cell_fractions(luck_going, going_cells, persistence), plan.cell_lengths, axis=0)
+            earners = (counts - going) * start + going * keep
+        else:
+            earners = counts * np.repeat(_cell_fractions(luck, cells, uptake), plan.cell_lengths, axis=0)
         headcount = counts.sum(axis=0)
         got["headcount"] = headcount
         got["fte"] = _dot(plan.fte, counts)
@@ -171,6 +190,10 @@ def simulate_chunk(simulation: Simulation, c: int) -> list[dict[str, np.ndarray]
         if plan.extra_columns.size:
             additions[plan.extra_columns] += np.einsum("gk,gd->kd", plan.extra[:, plan.extra_columns], earners)
         got["additions"] = additions
+        got["over"] = _dot(plan.over, counts) + _dot(plan.over_extra, earners)
+        got["payments"] = _dot(plan.payments, counts)
+        got["roles_not_pensionable"] = _dot(plan.held_role_not_pensionable, counts)
+        got["pensionable"] = _dot(plan.pensionable, counts)
         if context.role is not None:
             eligible = _dot(plan.eligible_weights, counts)
             whole = np.floor(eligible + 1e-6).astype(np.int64)
@@ -179,7 +202,7 @@ def simulate_chunk(simulation: Simulation, c: int) -> list[dict[str, np.ndarray]
         else:
             holders = np.zeros(width)
         got["holders"] = holders
-        got["roles"] = holders * supplements[k]
+        got["roles"] = holders * supplements[k] + _dot(plan.held_role, counts)
         got["participants"] = earners.sum(axis=0)
         if plan.merge_order is None:
             for name in ("leavers", "retirees", "hires"):
@@ -237,5 +260,7 @@ def combine(rules: DistrictRules, assumptions: Assumptions, chunks: list[list[di
             roles=whole("roles"), role_holders=units("holders"), participants=participants,
             micro_credentials=participants * earned,
             program=from_units(participants * earned * program, HEAD_UNIT),
-            leavers=units("leavers"), retirees=units("retirees"), hires=units("hires")))
+            leavers=units("leavers"), retirees=units("retirees"), hires=units("hires"), over_wage_base=whole("over"),
+            one_time_payments=whole("payments"), one_time_pensionable=whole("pensionable"),
+            roles_not_pensionable=whole("roles_not_pensionable")))
     return out

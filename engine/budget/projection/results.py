@@ -3,6 +3,7 @@ Monte Carlo bands."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 import numpy as np
 
@@ -30,26 +31,57 @@ class YearSums:
     leavers: np.ndarray
     retirees: np.ndarray
     hires: np.ndarray
+    over_wage_base: np.ndarray | None = None   # pay above Social Security's wage base, summed over teachers
+    one_time_payments: np.ndarray | None = None       # a proposal's off-schedule payments this year
+    one_time_pensionable: np.ndarray | None = None    # the part of them retirement is paid on
+    roles_not_pensionable: np.ndarray | None = None   # supplements of held roles retirement is not paid on
 
 
-COMPONENTS = ("base_pay", "additions", "role_supplements", "fica", "retirement", "health", "program_cost")
+# Every array a year's sums hold, as workers store and combine them.
+ARRAY_FIELDS = ("headcount", "fte_hundredths", "base", "one_time_additions", "roles", "role_holders", "participants",
+                "micro_credentials", "program", "leavers", "retirees", "hires", "over_wage_base", "one_time_payments",
+                "one_time_pensionable", "roles_not_pensionable")
+
+
+COMPONENTS = ("base_pay", "additions", "role_supplements", "one_time_payments", "social_security", "medicare",
+              "retirement", "health", "program_cost")
 
 
 def finish(rules: DistrictRules, assumptions: Assumptions, sums: YearSums) -> dict[str, np.ndarray]:
     """Benefits, totals, one-time and recurring cost for a year's sums, all int64 cents per draw."""
     year = rules.year(sums.school_year)
     additions = sum(sums.additions.values(), np.zeros_like(sums.base))
-    pay = sums.base + additions + sums.roles
-    fica_rate = assumptions.fica_percent
+    zero = np.zeros_like(sums.base)
+    payments = sums.one_time_payments if sums.one_time_payments is not None else zero
+    pensionable = sums.one_time_pensionable if sums.one_time_pensionable is not None else zero
+    pay = sums.base + additions + sums.roles + payments
+    ss_rate, medicare_rate = assumptions.social_security_percent, assumptions.medicare_percent
     retirement_rate = assumptions.retirement_in(rules, year)
     health = round_half_up(assumptions.health_in(rules, year) * 100)
-    fica = percent_of(pay, fica_rate)
-    retirement = percent_of(pay, retirement_rate)
+    over = sums.over_wage_base if sums.over_wage_base is not None else np.zeros_like(pay)
+    social_security = percent_of(pay - over, ss_rate)
+    medicare = percent_of(pay, medicare_rate)
+    fica = social_security + medicare
+    # Retirement is paid on pensionable pay: not on additions or role supplements the rules say are not
+    # pensionable, nor on one-time payments unless the proposal says they are.
+    not_pensionable = sum((sums.additions[a.name] for a in rules.additions if not a.pensionable and a.name in sums.additions),
+                          zero) + (sums.roles_not_pensionable if sums.roles_not_pensionable is not None else zero)
+    retirement = percent_of(pay - payments + pensionable - not_pensionable, retirement_rate)
+    pensionable_stipends = sum((sums.additions[a.name] for a in rules.additions
+                                if a.kind == "per_micro_credential" and a.pensionable and a.name in sums.additions), zero)
     health_total = from_units(sums.headcount * health, sums.unit)
-    one_time = sums.one_time_additions + percent_of(sums.one_time_additions, fica_rate) \
-        + percent_of(sums.one_time_additions, retirement_rate) + sums.program
+    one_time = sums.one_time_additions + percent_of(sums.one_time_additions, ss_rate) \
+        + percent_of(sums.one_time_additions, medicare_rate) + percent_of(pensionable_stipends, retirement_rate) \
+        + sums.program + payments + percent_of(payments, ss_rate) + percent_of(payments, medicare_rate) \
+        + percent_of(pensionable, retirement_rate)
+    # The cost of 1% on the schedule: 1% of base pay, with its Social Security, Medicare and retirement.
+    one_percent = percent_of(sums.base, Decimal(1))
+    cost_of_one_percent = one_percent + percent_of(one_percent, ss_rate) + percent_of(one_percent, medicare_rate) \
+        + percent_of(one_percent, retirement_rate)
     total = pay + fica + retirement + health_total + sums.program
-    return {"base_pay": sums.base, "additions": additions, "role_supplements": sums.roles, "pay": pay, "fica": fica,
+    return {"base_pay": sums.base, "additions": additions, "role_supplements": sums.roles, "one_time_payments": payments,
+            "cost_of_one_percent": cost_of_one_percent, "pay": pay,
+            "social_security": social_security, "medicare": medicare, "fica": fica,
             "retirement": retirement, "health": health_total, "benefits": fica + retirement + health_total,
             "program_cost": sums.program, "total": total, "one_time": one_time, "recurring": total - one_time}
 
@@ -65,7 +97,9 @@ def year_result(rules: DistrictRules, assumptions: Assumptions, sums: YearSums, 
         **{name: heads(pick(getattr(sums, name)), sums.unit)
            for name in ("participants", "micro_credentials", "role_holders", "leavers", "retirees", "hires")},
         "base_pay": money(pick(sums.base)),
-        **{name: money(pick(figures[name])) for name in ("additions", "role_supplements", "pay", "fica", "retirement",
+        **{name: money(pick(figures[name])) for name in ("additions", "role_supplements", "one_time_payments", "pay",
+                                                        "cost_of_one_percent", "social_security",
+                                                        "medicare", "fica", "retirement",
                                                         "health", "benefits", "program_cost", "total", "one_time", "recurring")},
         "additions_by_kind": {name: money(pick(values)) for name, values in sums.additions.items()},
     }
@@ -85,10 +119,11 @@ class Projection:
     bands: list[dict] = field(default_factory=list)
     groups: int = 0
     seconds: float = 0.0
+    pieces: list[dict] = field(default_factory=list)   # by unit and funding source, where the roster has several
 
     def to_json(self) -> dict:
         return {"district": self.district_id, "scenario": self.scenario, "years": self.years, "draws": self.draws,
-                "seed": self.seed, "bands": self.bands, "groups": self.groups}
+                "seed": self.seed, "bands": self.bands, "groups": self.groups, "pieces": self.pieces}
 
 
 

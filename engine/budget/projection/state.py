@@ -14,8 +14,19 @@ from engine.rules import DEGREES, DistrictRules
 from engine.school_year import SchoolYear
 
 CREDIT_UNIT = 10_000  # credit hours are held as integers of 1/10,000 hour
-KEY_COLUMNS = ("step", "lane", "growth", "mc_growth", "mc_progress", "mc_total", "credit", "service", "degree", "profile")
-(STEP, LANE, GROWTH, MC_GROWTH, MC_PROGRESS, MC_TOTAL, CREDIT, SERVICE, DEGREE, PROFILE) = range(len(KEY_COLUMNS))
+KEY_COLUMNS = ("step", "lane", "growth", "mc_growth", "mc_progress", "mc_total", "credit", "service", "degree", "profile",
+               "earning", "role", "mc_now")
+(STEP, LANE, GROWTH, MC_GROWTH, MC_PROGRESS, MC_TOTAL, CREDIT, SERVICE, DEGREE, PROFILE, EARNING, ROLE,
+ MC_NOW) = range(len(KEY_COLUMNS))
+# EARNING is 1 for a teacher who earned micro-credentials last year (a cohort that persists), where that matters.
+# ROLE is the district role a roster teacher holds (1 + its place in the rule file's roles; 0 none): its supplement
+# is paid while they stay, and additions for that role apply. MC_NOW is the micro-credentials a roster teacher earned
+# in the roster's school year: the per-credential stipend pays them in the first projected year only.
+
+
+def role_code(rules: DistrictRules, role_id: str | None) -> int:
+    """A held district role as the state's number: 1 + its place among the rule file's roles, 0 for none."""
+    return 0 if not role_id else 1 + [role.id for role in rules.roles].index(role_id)
 
 
 def counted_micro_credentials(rules: DistrictRules, earned: int) -> int:
@@ -69,6 +80,7 @@ class StateShape:
                 thresholds.add(addition.eligibility.min_years)
         if role and role.min_years:
             thresholds.add(role.min_years)
+        thresholds |= {payment.min_years for _, payment in assumptions.one_time if payment.min_years is not None}
         lanes_mode = rule.counts_toward == "lanes" and rule.credit_hours_each > 0
         each = rule.credit_hours_each * CREDIT_UNIT
         if each != each.to_integral_value():

@@ -11,28 +11,34 @@ from engine.budget.projection.state import (
     CREDIT,
     CREDIT_UNIT,
     DEGREE,
+    EARNING,
     GROWTH,
     KEY_COLUMNS,
     LANE,
     MC_GROWTH,
     MC_PROGRESS,
+    MC_NOW,
     MC_TOTAL,
     PROFILE,
+    ROLE,
     SERVICE,
     STEP,
     StateShape,
     counted_micro_credentials,
     group_roster,
     profile_flags,
+    role_code,
     service_years_array,
     unique_rows,
     wide_additions,
 )
 from engine.budget.roster import Roster
 from engine.budget.scenario import Assumptions
+from engine.pay.additions import Placement, role_line
 from engine.pay.cells import cell_amount, effective_step, lines_round, next_step, schedule_for, step_cap
 from engine.pay.credit import earnable, lane_need
 from engine.rules import DEGREES, DistrictRules, dated_value
+from engine.rules.values import memo
 from engine.school_year import SchoolYear
 
 
@@ -52,6 +58,7 @@ class Tables:
         self.earned = assumptions.micro_credentials_per_participant
         self.counted = counted_micro_credentials(rules, self.earned)
         self.role = rules.role(assumptions.role_id) if assumptions.role_id else None
+        self.role_ids = {r.id for r in rules.roles}
         # Additions look at the step only through percent-of-schedule lines, at the degree only through degree conditions.
         self.additions_use_step = any(a.kind == "percent" for a in rules.additions)
         self.additions_use_degree = any(a.eligibility.degrees is not None for a in rules.additions)
@@ -104,9 +111,16 @@ class Tables:
     def _times_fte(self, amounts: list[Decimal], inverse: np.ndarray, profile: np.ndarray) -> np.ndarray:
         """amounts[inverse] x each group's FTE as cents, each line rounded by the district's rule."""
         pairs, pair_inverse = unique_rows(np.stack([inverse, self.profile_fte_code[profile]], axis=1))
-        values = np.array([round_half_up(lines_round(self.rules, amounts[a] * self.fte_values[f]) * 100)
-                           for a, f in pairs], dtype=np.int64)
-        return values[pair_inverse]
+        # Kept with the rules: a unit's funding sources (pieces with the same rules) ask for the same lines.
+        known = memo(self.rules).setdefault("line_cents", {})
+        values = []
+        for a, f in pairs.tolist():
+            key = (amounts[a], self.fte_values[f])
+            found = known.get(key)
+            if found is None:
+                found = known[key] = round_half_up(lines_round(self.rules, key[0] * key[1]) * 100)
+            values.append(found)
+        return np.array(values, dtype=np.int64)[pair_inverse]
 
     def addition_cents(self, year: SchoolYear, states: np.ndarray, earned: bool) -> np.ndarray:
         """Each group's additions in cents, one column per addition (in rule order), as `addition_lines` gives them."""
@@ -134,7 +148,8 @@ class Tables:
             if rule.min_years is not None:
                 eligible &= states[:, SERVICE] >= rule.min_years
             if rule.roles is not None:
-                eligible[:] = False  # the projection assigns no district roles
+                # District roles held on the roster (a scenario's new role pays its supplement only).
+                eligible &= np.isin(states[:, ROLE], [role_code(rules, r) for r in rule.roles if r in self.role_ids])
             if not eligible.any():
                 continue
             kind = addition.kind
@@ -152,14 +167,27 @@ class Tables:
                 shares = [cell_amount(rules, year, int(step), addition.of_lane).amount * percent / HUNDRED for step in steps]
                 amounts = self._times_fte(shares, inverse.ravel(), profile)
             elif kind == "per_micro_credential":
-                # Paid only to those who earn micro-credentials this year: zero for the others.
+                # Paid for the micro-credentials earned this year: those the roster says were earned in its own
+                # year (the first projected year only), and the year's uptake for those who earn.
                 amount = dated_value(addition.amount, on)
-                if amount is not None and self.counted > 0:
-                    counted = min(self.counted, addition.per_year_cap) if addition.per_year_cap is not None else self.counted
-                    stipend = in_cents(amount * counted)
-                    if stipend:
-                        earned_columns[j] = eligible
-                        values[:, j] = np.where(eligible, stipend, 0)
+                if amount is None:
+                    continue
+                held, inverse = np.unique(states[:, MC_NOW], return_inverse=True)
+
+                def stipends(extra: int) -> np.ndarray:
+                    out = []
+                    for now in held.tolist():
+                        counted = counted_micro_credentials(rules, now + extra)
+                        if addition.per_year_cap is not None:
+                            counted = min(counted, addition.per_year_cap)
+                        out.append(in_cents(amount * counted))
+                    return np.array(out, dtype=np.int64)[inverse.ravel()]
+
+                held_pay = np.where(eligible, stipends(0), 0)
+                earned_pay = np.where(eligible, stipends(self.earned), 0)
+                if earned_pay.any() or held_pay.any():
+                    earned_columns[j] = (held_pay, eligible & (earned_pay != 0))
+                    values[:, j] = earned_pay
                 continue
             elif kind == "longevity":
                 amount = dated_value(addition.amount, on)
@@ -174,15 +202,32 @@ class Tables:
             present[:, j] = eligible & (amounts != 0)
             values[:, j] = np.where(present[:, j], amounts, 0)
         plain = values.copy()
-        for j in earned_columns:
-            plain[:, j] = 0
+        plain_present = present.copy()
+        for j, (held_pay, _) in earned_columns.items():
+            plain[:, j] = held_pay
+            plain_present[:, j] = held_pay != 0
         if not earned_columns:
             plain = self._keep_best_of_groups(plain, present)
             return plain, plain
         paid_present = present.copy()
-        for j, eligible in earned_columns.items():
+        for j, (_, eligible) in earned_columns.items():
             paid_present[:, j] = eligible
-        return self._keep_best_of_groups(plain, present), self._keep_best_of_groups(values, paid_present)
+        return self._keep_best_of_groups(plain, plain_present), self._keep_best_of_groups(values, paid_present)
+
+    def held_role_cents(self, year: SchoolYear, states: np.ndarray, pensionable: bool | None = None) -> np.ndarray:
+        """Each group's supplement per teacher for the district role it holds (by FTE, rounded once), in cents; only
+        of pensionable (or not pensionable) roles when `pensionable` says."""
+        if not states[:, ROLE].any():
+            return np.zeros(len(states), dtype=np.int64)
+        pairs, inverse = unique_rows(np.stack([states[:, ROLE], self.profile_fte[states[:, PROFILE]]], axis=1))
+        values = []
+        for code, fte in pairs.tolist():
+            line = None
+            if code and (pensionable is None or self.rules.roles[code - 1].pensionable == pensionable):
+                placement = Placement(step=0, lane=self.lane_ids[0], fte=Decimal(int(fte)) / 100)
+                line = role_line(self.rules, self.rules.roles[code - 1], year, placement)
+            values.append(round_half_up(line.amount * 100) if line is not None else 0)
+        return np.array(values, dtype=np.int64)[inverse.ravel()]
 
     def _keep_best_of_groups(self, values: np.ndarray, present: np.ndarray) -> np.ndarray:
         """Additions in one group do not stack: the first largest, in rule order, is kept."""
@@ -212,6 +257,41 @@ class Tables:
             ok[:] = False  # the roster holds no ratings or achievements
         return ok
 
+    def over_wage_base(self, year: SchoolYear, base: np.ndarray, additions: np.ndarray) -> np.ndarray:
+        """Each group's pay per teacher (base and additions) above Social Security's wage base, in cents."""
+        wage_base = self.assumptions.wage_base_in(self.rules, year)
+        if wage_base is None:
+            return np.zeros(len(base), dtype=np.int64)
+        return np.maximum(0, base + additions.sum(axis=1) - round_half_up(wage_base * 100))
+
+    def one_time_cents(self, year: SchoolYear, states: np.ndarray, base: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Each group's one-time payments per teacher this year, in cents: all of them, and the pensionable part.
+
+        A flat payment is its amount x FTE, a percent one that percent of the group's base pay, each rounded once."""
+        total = np.zeros(len(states), dtype=np.int64)
+        pensionable = np.zeros(len(states), dtype=np.int64)
+        for payment in self.assumptions.one_time_in(year):
+            lanes = [self.lane_ids.index(lane) for lane in payment.lanes] if payment.lanes else None
+            qualifies = np.ones(len(states), dtype=bool) if lanes is None else np.isin(states[:, LANE], lanes)
+            if payment.min_step is not None:
+                qualifies &= states[:, STEP] >= payment.min_step
+            if payment.min_years is not None:
+                qualifies &= states[:, SERVICE] >= payment.min_years
+            if payment.amount is not None:
+                table = np.array([round_half_up(lines_round(self.rules, payment.amount * f) * 100) for f in
+                                  self.fte_values], dtype=np.int64)
+                amounts = table[self.profile_fte_code[states[:, PROFILE]]]
+            else:
+                values, inverse = np.unique(base, return_inverse=True)
+                table = np.array([round_half_up(lines_round(self.rules, Decimal(int(v)) / 100 * payment.percent / HUNDRED) * 100)
+                                  for v in values], dtype=np.int64)
+                amounts = table[inverse.ravel()]
+            paid = np.where(qualifies, amounts, 0)
+            total += paid
+            if payment.pensionable:
+                pensionable += paid
+        return total, pensionable
+
     def at_top(self, year: SchoolYear, states: np.ndarray) -> np.ndarray:
         schedule, _, _ = schedule_for(self.rules, year)
         last = np.array([schedule.last_step(l) if l in schedule.lanes else 10**6 for l in self.lane_ids])
@@ -225,9 +305,16 @@ class Tables:
         nxt[:, SERVICE] = np.minimum(nxt[:, SERVICE] + 1, shape.service_cap) if shape.use_service else 0
         if year.label not in rules.steps.freeze_years:
             # Per lane: where blank cells are no cells, a lane's teachers only step onto its own cells.
-            table = np.array([[next_step(schedule, s, rules.steps.advance_per_year, step_cap(rules, schedule, lane), lane)
-                               for s in range(int(states[:, STEP].max()) + 1)] for lane in self.lane_ids], dtype=np.int64)
+            top = int(states[:, STEP].max()) + 1
+            key = ("steps", year.start, tuple(self.lane_ids), top)
+            table = memo(rules).get(key)
+            if table is None:
+                table = memo(rules)[key] = np.array(
+                    [[next_step(schedule, s, rules.steps.advance_per_year, step_cap(rules, schedule, lane), lane)
+                      for s in range(top)] for lane in self.lane_ids], dtype=np.int64)
             nxt[:, STEP] = table[states[:, LANE], states[:, STEP]]
+        nxt[:, EARNING] = int(earned and self.assumptions.cohorts)
+        nxt[:, MC_NOW] = 0   # micro-credentials the roster says were earned in its year are paid once
         counted = self.counted if earned else 0
         if counted and shape.use_mc_total:
             nxt[:, MC_TOTAL] = np.minimum(nxt[:, MC_TOTAL] + counted, shape.mc_cap)
@@ -270,16 +357,18 @@ class Tables:
         nxt[:, LANE] = np.where(move, schedule_to_lane[np.clip(earned_position, 0, len(order) - 1)], nxt[:, LANE])
         return nxt
 
-    def hire_states(self, profiles: np.ndarray) -> np.ndarray:
-        """The state of a hire for each (profile, hiring lane) pair, profile-major."""
+    def hire_states(self, profiles: np.ndarray, year: SchoolYear) -> np.ndarray:
+        """The state of a hire for each (profile, hiring lane and experience) pair, profile-major."""
         rows = []
         for profile in profiles:
-            for lane_id, _ in self.assumptions.hiring_lanes:
+            for lane_id, years, _ in self.assumptions.hiring_mix:
                 lane = self.lane_ids.index(lane_id)
                 credit = int(self.lane_credits[lane])
                 growth = credit // self.shape.credit_per_growth_step if self.shape.credit_per_growth_step else 0
                 row = [0] * len(KEY_COLUMNS)
-                row[STEP], row[LANE], row[GROWTH], row[CREDIT] = self.assumptions.hiring_step, lane, growth, credit * CREDIT_UNIT
+                row[STEP] = self.assumptions.hire_step(self.rules, year, lane_id, years)
+                row[LANE], row[GROWTH], row[CREDIT] = lane, growth, credit * CREDIT_UNIT
+                row[SERVICE] = min(years, self.shape.service_cap) if self.shape.use_service else 0
                 row[DEGREE], row[PROFILE] = int(self.lane_degree[lane]), int(profile)
                 rows.append(row)
         return np.array(rows, dtype=np.int64).reshape(-1, len(KEY_COLUMNS))
@@ -316,13 +405,29 @@ def initial_states(context: Tables, roster: Roster, first: SchoolYear) -> np.nda
         states[:, GROWTH] = mc_growth
     if shape.credit_per_growth_step:
         states[:, GROWTH] += (credit_hundredths // 100) // shape.credit_per_growth_step
+    held_steps = roster.number("growth_steps")
+    states[:, GROWTH] = np.where(held_steps >= 0, held_steps, states[:, GROWTH])   # as HR keeps them, where given
     if shape.use_service:
-        known = roster.hire_ordinal > 0
-        service = np.array(roster.step, dtype=np.int64)
-        if known.any():
-            service[known] = service_years_array(roster.hire_ordinal[known], first)
-        states[:, SERVICE] = np.minimum(service, shape.service_cap)
+        states[:, SERVICE] = np.minimum(service_on(roster, first), shape.service_cap)
+    roles, names = roster.text_codes("role")
+    role_codes = np.array([role_code(context.rules, name or None) for name in names], dtype=np.int64)
+    states[:, ROLE] = role_codes[roles]
+    states[:, MC_NOW] = roster.number("micro_credentials_this_year", 0)
     return states
+
+
+def service_on(roster: Roster, first: SchoolYear) -> np.ndarray:
+    """Years of service at the start of the first projected year: HR's years (advanced a year a year from the
+    roster's school year), else whole years since the hire date, else the step."""
+    service = np.array(roster.step, dtype=np.int64)
+    known = roster.hire_ordinal > 0
+    if known.any():
+        service[known] = service_years_array(roster.hire_ordinal[known], first)
+    entered = roster.number("years_of_service")
+    if (entered >= 0).any():
+        later = first.start.year - SchoolYear.from_label(roster.school_year).start.year if roster.school_year else 0
+        service = np.where(entered >= 0, entered + max(0, later), service)
+    return service
 
 
 def starting_groups(rules: DistrictRules, assumptions: Assumptions, roster: Roster) -> tuple[Tables, np.ndarray, np.ndarray]:
