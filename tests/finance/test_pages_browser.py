@@ -55,7 +55,9 @@ def test_building_a_scenario_from_a_roster_follows_its_district_and_shows_the_de
     expect(page.locator("#cola_percent-hint")).to_contain_text("Empty: 2.5% from the rule file")
     expect(page.get_by_label("Hiring step")).to_have_attribute("placeholder", "0")
     expect(page.get_by_label("At most this many a year")).to_have_attribute("placeholder", "8")
-    expect(page.get_by_label("FICA", exact=True)).to_contain_text("As the rule file says (not paid)")
+    # Harmony (Texas) is outside Social Security but pays Medicare: each says what the rule file means.
+    expect(page.get_by_label("Social Security (6.2% up to the wage base)")).to_contain_text("As the rule file says (not paid)")
+    expect(page.get_by_label("Medicare (1.45%)")).to_contain_text("As the rule file says (paid, 1.45%)")
     assert_accessible(page)
     assert_fits(page)
 
