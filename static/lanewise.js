@@ -2,6 +2,8 @@
 //  - table.cards: each cell gets its column's name (data-label) so the phone layout can show it beside the value.
 //  - .table-wrap: a box that scrolls sideways is made keyboard-focusable and named after its table, so keyboard
 //    and screen-reader users can scroll it too.
+//  - an htmx swap keeps what a person typed while it was on its way: fields changed after the request left get their
+//    value back in the swapped-in content (by id), so a step typed while the district's fields load is not lost.
 // Runs on load, after every htmx swap, and when the window is resized.
 (function () {
   "use strict";
@@ -44,6 +46,41 @@
     labelCells(root || document);
     focusableScrollers(root || document);
   }
+
+  var FIELDS = "input[id], select[id], textarea[id]";
+
+  function valueOf(field) {
+    return field.type === "checkbox" || field.type === "radio" ? field.checked : field.value;
+  }
+
+  var sent = new WeakMap();  // request -> the target's field values as it left
+  var typed = null;          // id -> value typed since, carried over the swap under way
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var target = event.detail.target, values = {};
+    if (!target || !event.detail.xhr) { return; }
+    target.querySelectorAll(FIELDS).forEach(function (field) { values[field.id] = valueOf(field); });
+    sent.set(event.detail.xhr, values);
+  });
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var before = event.detail.xhr && sent.get(event.detail.xhr), target = event.detail.target;
+    typed = null;
+    if (!before || !target) { return; }
+    target.querySelectorAll(FIELDS).forEach(function (field) {
+      if (field.type !== "file" && field.id in before && before[field.id] !== valueOf(field)) {
+        typed = typed || {};
+        typed[field.id] = valueOf(field);
+      }
+    });
+  });
+  document.addEventListener("htmx:afterSwap", function () {
+    if (!typed) { return; }
+    Object.keys(typed).forEach(function (id) {
+      var field = document.getElementById(id);
+      if (!field) { return; }
+      if (field.type === "checkbox" || field.type === "radio") { field.checked = typed[id]; } else { field.value = typed[id]; }
+    });
+    typed = null;
+  });
 
   var pending = null;
   window.addEventListener("resize", function () {

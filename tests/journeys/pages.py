@@ -33,8 +33,8 @@ def file_credit(page: Page, *, kind: str, amount: str, title: str, earned_on: st
 
 
 def ledger_row(page: Page, title: str):
-    """A ledger item's row, by its title."""
-    return page.get_by_role("row", name=re.compile(re.escape(title)))
+    """A ledger item's row, by its title (the ledger's own rows: HR's record log names the item in its lines too)."""
+    return page.locator("tr[data-testid^='credit-']").filter(has_text=re.compile(re.escape(title)))
 
 
 def preview_request(page: Page, *, kind: str, file: Path | None = None, role: str | None = None) -> None:
@@ -131,7 +131,8 @@ def project_one_teacher(finance: Page, tmp_path: Path, *, district: str, roster:
     finance.get_by_role("link", name="Build a scenario on this roster").click()
     finance.get_by_label("Scenario name").fill(f"{name}: no attrition, no uptake")
     finance.get_by_label("District").select_option(district)
-    finance.wait_for_load_state("networkidle")  # the district's fields are swapped in before they are filled
+    # Choosing the district swaps in its fields (htmx): fill them once the swap has landed, or it resets them.
+    finance.wait_for_load_state("networkidle")
     finance.get_by_label("First school year").fill(start_year)
     finance.get_by_label("Years to project").fill("10")
     expect(finance.get_by_label("COLA % a year")).to_have_value("")

@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.browser
 
@@ -20,6 +21,23 @@ def test_public_estimator_draws_a_chart(page, districts):
     page.wait_for_selector("#annual-chart[data-drawn=true] .main-svg")
     assert page.locator("#annual-chart .scatterlayer .trace").count() == 1
     assert "Pay in " + school_year in page.content()
+
+
+def test_what_is_typed_while_the_districts_fields_load_is_kept(page, districts):
+    """A person who types a step and micro-credentials while the chosen district's fields are on their way keeps
+    them: the fields arrive (Harmony's band appears) and the numbers typed are still there."""
+    held = []
+    page.route("**/estimate/fields?*", lambda route: held.append(route))
+    page.goto("/estimate")
+    page.get_by_label("District").select_option("harmony")
+    while not held:
+        page.wait_for_timeout(20)
+    page.get_by_label("Step").fill("7")
+    page.get_by_label("Micro-credentials this year").fill("4")
+    held.pop().continue_()
+    expect(page.get_by_label("Band")).to_be_visible()
+    expect(page.get_by_label("Step")).to_have_value("7")
+    expect(page.get_by_label("Micro-credentials this year")).to_have_value("4")
 
 
 def test_teacher_plans_five_micro_credentials_and_sees_the_what_if_path(page, browser_login, make_user, make_teacher):
