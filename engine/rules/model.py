@@ -4,18 +4,24 @@ A rule file holds a district's pay rules: salary schedules keyed by the date
 they take effect, lanes, conversions into credit, counting rules, submission
 windows, step rules, additions, teacher-leader roles, pay arithmetic and
 budget defaults. `district_rules/README.md` teaches the format.
+
+The classes live by what they are about: lanes and credit (`engine.rules.lanes`), schedules
+(`engine.rules.schedule`), additions and roles (`engine.rules.additions`), pay and budget
+(`engine.rules.pay_and_budget`); bargaining units, review and the whole file are here, and every
+name is the model's (and the `engine.rules` package's).
 """
 from __future__ import annotations
 
 from bisect import bisect_right
 from datetime import date
-from decimal import Decimal
 from typing import Annotated, Literal
 
 from pydantic import Field, field_validator, model_validator
 
 from credentials.catalog import CatalogEntry, TrustedIssuer
-from engine.money import CENT
+from engine.rules.additions import Addition, Eligibility, RatingRule, Role, Stack
+from engine.rules.lanes import Conversion, Counting, Lane, MicroCredentialRule, Requirement, StepRules, Window
+from engine.rules.pay_and_budget import Budget, Fica, HealthTier, Pay, Rounding
 from engine.rules.schedule import GrowthRule, Row, Schedule
 from engine.rules.values import (
     DEGREES,
@@ -109,221 +115,7 @@ class District(Strict):
     sources: dict[str, Source] = {}
 
 
-# --- lanes and schedules -------------------------------------------------------------
-
-
-class Requirement(Strict):
-    """A degree and the semester hours of credit beyond it."""
-
-    degree: Degree
-    credits: Count = 0
-
-
-class Lane(Cited, Memo):
-    """A column of the salary schedule, earned by a degree and credit beyond it."""
-
-    id: str
-    name: str | None = None
-    degree: Degree
-    credits: Count = Field(0, description="semester hours beyond the degree")
-    equivalent: list[Requirement] = Field([], description="other ways to qualify, e.g. bachelor + 30 micro-credential hours for a master's lane")
-
-    @property
-    def label(self) -> str:
-        return self.name or self.id
-
-
-# --- credit ---------------------------------------------------------------------------
-
-
-class MicroCredentialRule(Cited):
-    """What a micro-credential is worth and how it may count."""
-
-    counts_toward: Literal["lanes", "growth_steps", "stipend_only"] = "lanes"
-    credit_hours_each: Hours = Field(Decimal(0), description="graduate-equivalent semester hours per micro-credential")
-    cpe_hours_each: Hours = Field(Decimal(0), description="continuing education hours per micro-credential")
-    per_growth_step: Count | None = Field(None, description="micro-credentials that make one growth step")
-    max_growth_steps: Count | None = None
-    combine_with_other_credit: bool = True
-    statuses_counted: list[Literal["submitted", "granted", "denied"]] = ["granted"]
-
-
-class Conversion(Cited):
-    """Other learning turned into semester hours: `per_credit` units make one hour."""
-
-    kind: CreditKind
-    per_credit: Annotated[Decimal, Field(gt=0)]
-    whole_credits_only: bool = False
-
-
-class Counting(Cited):
-    """Limits on what counts and when."""
-
-    min_micro_credentials_per_year: Count = 0
-    max_micro_credentials_per_year: Count | None = None
-    max_credits_per_year: Hours | None = None
-    look_back_years: Count | None = Field(None, description="credit older than this does not count")
-    credit_expires_after_years: Count | None = None
-    credit_used_once: bool = True
-    lane_changes_per_year: Count | None = None
-    credit_hours_per_growth_step: Count | None = None
-    requires_pre_approval: bool = False
-
-
-class Window(Cited, Memo):
-    """A submission window: filed by the deadline, effective from a date, paid for a share of the year."""
-
-    id: str
-    name: str
-    deadline: MonthDay
-    effective: MonthDay
-    share_of_year: Annotated[Decimal, Field(gt=0, le=1)] = Decimal(1)
-
-
-class StepRules(Cited):
-    """How teachers move down the schedule."""
-
-    hiring_step: Count = 1
-    advance_per_year: Count = 1
-    max_step: Count | None = None
-    freeze_years: list[Annotated[str, Field(pattern=r"^\d{4}-\d{2}$")]] = []
-
-
-# --- additions and roles -----------------------------------------------------------------
-
-
-class Eligibility(Strict):
-    """Who an addition applies to; every condition given must hold."""
-
-    bands: list[int | str] | None = None
-    subjects: list[str] | None = None
-    degrees: list[Degree] | None = None
-    certifications: list[str] | None = None
-    certified: bool | None = None
-    roles: list[str] | None = None
-    min_years: Count | None = None
-
-
-class Addition(Cited):
-    """Pay on top of (or taken from) base salary."""
-
-    id: str
-    name: str
-    kind: Literal["flat", "percent", "per_micro_credential", "longevity", "deduction"]
-    amount: DatedMoney | None = None
-    percent: DatedPercent | None = None
-    of_lane: str | None = Field(None, description="percent additions: the lane whose schedule amount is the base")
-    per_year_cap: Count | None = Field(None, description="per-micro-credential additions: at most this many a year")
-    at_years: list[Count] | None = Field(None, description="longevity: years of service at which it is earned")
-    cumulative: bool = Field(True, description="longevity: each threshold reached adds the amount")
-    group: str | None = Field(None, description="additions in one group do not stack: the largest applies")
-    pensionable: bool = Field(True, description="retirement is paid on it (the state's retirement system says)")
-    eligibility: Eligibility = Eligibility()
-
-    @model_validator(mode="after")
-    def _needs(self) -> "Addition":
-        if self.kind == "percent":
-            if self.percent is None or self.of_lane is None:
-                raise ValueError("a percent addition needs percent and of_lane")
-        elif self.amount is None:
-            raise ValueError(f"a {self.kind} addition needs amount")
-        if self.kind == "longevity" and not self.at_years:
-            raise ValueError("a longevity addition needs at_years")
-        return self
-
-
-class Stack(Strict):
-    """A named stack of micro-credentials: `count` of the listed catalog ids."""
-
-    name: str
-    achievements: list[str]
-    count: Count = 1
-
-
-class RatingRule(Strict):
-    """An evaluation rating at or above `minimum` within the last `within_years`."""
-
-    minimum: str
-    within_years: Count = 1
-
-
-class Role(Cited):
-    """A teacher-leader role: who is eligible, and its supplement."""
-
-    id: str
-    name: str
-    min_years: Count = 0
-    rating: RatingRule | None = None
-    micro_credentials: Count = 0
-    stacks: list[Stack] = []
-    supplement: DatedMoney = Decimal(0)
-    pensionable: bool = Field(True, description="retirement is paid on the supplement")
-
-
-# --- pay and budget ------------------------------------------------------------------------
-
-
-class Rounding(Cited):
-    """How and where the district rounds: computed schedule cells and each pay line."""
-
-    unit: Literal["0.01", "1"] = "0.01"
-    mode: Literal["half_up", "half_even", "down", "up"] = "half_up"
-
-    @property
-    def quantum(self) -> Decimal:
-        return Decimal(self.unit) if self.unit == "1" else CENT
-
-
-class Pay(Cited):
-    """Pay arithmetic: contract days for daily rates and partial years, and rounding."""
-
-    contract_days: Annotated[int, Field(gt=0, le=366)] = 187
-    cells: Rounding = Rounding()
-    lines: Rounding = Rounding()
-
-
-class Fica(Strict):
-    """Social Security and Medicare on pay, each where the district pays it.
-
-    Social Security (6.2%) stops at the wage base of the calendar year a school year starts in; Medicare (1.45%)
-    has none. Many Texas districts stay outside Social Security but pay Medicare for staff hired after March 1986."""
-
-    social_security: bool = True
-    social_security_rate: Percent = Decimal("6.2")
-    wage_base: DatedMoney = Field(
-        {date(2025, 1, 1): Decimal("176100.00"), date(2026, 1, 1): Decimal("184500.00")},
-        description="Social Security's wage base by the date it takes effect (SSA: $176,100 in 2025, $184,500 in 2026)")
-    medicare: bool = True
-    medicare_rate: Percent = Decimal("1.45")
-
-
-class HealthTier(Strict):
-    """A health plan tier: what the district pays a year for one enrolled employee, and the share who enrol in it."""
-
-    name: str
-    cost: Money
-    share_percent: Percent
-
-
-class Budget(Cited):
-    """Finance's defaults: benefit rates, COLA and attrition."""
-
-    fica: Fica = Fica()
-    retirement_rate: DatedPercent = Decimal(0)
-    health_per_head: DatedMoney = Decimal(0)
-    health_tiers: list[HealthTier] = Field([], description="plan tiers (employee, employee + spouse, family...) with "
-                                                           "the share enrolled in each; when given, a head's cost is "
-                                                           "their weighted cost (the shares add up to 100 or less: "
-                                                           "the rest waive)")
-    health_trend_percent: Percent = Field(Decimal(0), description="health cost growth a year after the first projected year")
-    cola_percent: Percent = Decimal(0)
-    attrition_percent: Percent = Decimal(8)
-    retiree_share_percent: Percent = Decimal(28)
-    micro_credential_uptake_percent: Percent = Field(Decimal(10), description="share of teachers not yet earning "
-                                                     "micro-credentials who start in a school year")
-    micro_credential_persistence_percent: Percent | None = Field(
-        None, description="share of last year's earners who earn again this year; empty: the uptake share (no memory)")
-    ratings: list[str] = ["ineffective", "developing", "effective", "highly_effective"]
+# --- other bargaining units, and who decides ------------------------------------------------
 
 
 class Unit(Strict):
