@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 from engine.hr.workflow import IllegalTransition
 from models.hr import ChangeRequest, CredentialUse
 from services import hr
+from services.hr import decisions
 from tests.conftest import POSTGRESQL_ONLY
 
 
@@ -57,13 +58,13 @@ def test_two_approvals_of_the_same_credit_at_once_one_wins(app, session, filing,
     officers = [make_user("hr"), make_user("hr")]
     engine = app.extensions["lanewise_engine"]
     barrier = threading.Barrier(2, timeout=20)
-    real_apply = hr.apply
+    real_apply = decisions.apply
 
     def apply_together(*args, **kwargs):
         barrier.wait()  # both have judged their request against the rules before either writes
         return real_apply(*args, **kwargs)
 
-    monkeypatch.setattr(hr, "apply", apply_together)
+    monkeypatch.setattr(decisions, "apply", apply_together)  # where transition() calls it
     outcomes = {}
 
     def approve(index, request):

@@ -15,6 +15,7 @@ from engine.teacher.state import rate_on
 from models import CredentialStatus
 from models.hr import ChangeRequest, RequestAudit
 from services import hr, ledger
+from services.hr import decisions
 from tests.conftest import POSTGRESQL_ONLY
 from tests.hr.conftest import OCT_15, PDF, SEPT_15
 
@@ -214,13 +215,13 @@ def test_two_hr_users_approving_at_once_exactly_one_wins(app, filing, make_user,
     officers = [make_user("hr"), make_user("hr")]
     engine = app.extensions["lanewise_engine"]
     barrier = threading.Barrier(2, timeout=20)
-    real_apply = hr.apply
+    real_apply = decisions.apply
 
     def apply_together(*args, **kwargs):
         barrier.wait()  # both have read version 1 before either writes
         return real_apply(*args, **kwargs)
 
-    monkeypatch.setattr(hr, "apply", apply_together)
+    monkeypatch.setattr(decisions, "apply", apply_together)  # where transition() calls it
     outcomes = {}
 
     def act(index, action, reason):

@@ -5,6 +5,7 @@ import pytest
 
 from models.hr import EvidenceFile
 from services import hr
+from services.hr import evidence
 from tests.security.conftest import upload_evidence
 
 PDF_HEAD = b"%PDF-1.4\n"
@@ -60,7 +61,7 @@ def test_an_upload_failing_while_it_is_saved_leaves_no_file(teacher_request, ses
     def database_down(**_):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(hr, "record_verified_badges", database_down)
+    monkeypatch.setattr(evidence, "record_verified_badges", database_down)  # where add_evidence() calls it
     with pytest.raises(RuntimeError):
         hr.add_evidence(session=session, change_request=change_request, actor=user, filename="badge.json",
                         data=b'{"type": ["VerifiableCredential"]}', instance_path=evidence_root,

@@ -4,4 +4,5 @@ from flask import Blueprint
 
 bp = Blueprint("finance", __name__)
 
-from web.finance import routes  # noqa: E402,F401  (routes attach themselves to bp)
+# The pages attach themselves to bp, by area: the first page, rosters, scenarios, runs and reports.
+from web.finance import overview, rosters, runs, scenarios  # noqa: E402,F401
