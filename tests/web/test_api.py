@@ -187,3 +187,26 @@ def test_no_body_makes_the_estimate_answer_5xx(app):
             assert response.mimetype == "application/problem+json"
 
     check()
+
+
+def test_a_remembered_estimate_never_outlives_its_rule_file(app, client, tmp_path):
+    """Answers are remembered per set of rules: asked twice, the same; after the rule file is edited, the new pay."""
+    import os
+    import shutil
+    from pathlib import Path
+
+    from engine.rules.folder import cached_folder
+
+    rules = Path(__file__).resolve().parents[2] / "district_rules" / "dysart.yaml"
+    copy = tmp_path / "dysart.yaml"
+    shutil.copy(rules, copy)
+    app.config["DISTRICT_RULES"] = str(tmp_path)
+    body = {"district": "dysart", "school_year": "2025-26", "step": 1, "lane": "BA", "years": 1}
+    first = client.post("/api/v1/estimate", json=body).get_json()
+    assert client.post("/api/v1/estimate", json=body).get_json() == first
+    assert first["base_salary"] == "50000.00"
+    copy.write_text(copy.read_text().replace("- {step: 1, amounts: [50000.00,", "- {step: 1, amounts: [50100.00,", 1))
+    later = os.stat(copy).st_mtime + 5
+    os.utime(copy, (later, later))
+    cached_folder(tmp_path, fresh=True)  # as the admin's grid import does after writing a rule file
+    assert client.post("/api/v1/estimate", json=body).get_json()["base_salary"] == "50100.00"

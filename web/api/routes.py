@@ -1,6 +1,9 @@
 """JSON API v1: every answer is JSON, every error an application/problem+json document with a 4xx."""
 
-from flask import current_app, jsonify, request, url_for
+import json
+from functools import lru_cache
+
+from flask import Response, current_app, jsonify, request, url_for
 
 from engine import estimate, schedule_table
 from models import EarnedCredentialPublic, PlacementPublic, Role, TeacherPublic, UserPublic
@@ -25,6 +28,9 @@ from web.scoping import staff_districts
 
 # Estimate options nest three levels (plan -> year -> field); anything far deeper is not options.
 MAX_BODY_DEPTH = 16
+# Answers to POST /estimate kept per worker and set of rules: an estimate is a pure function of the rules and the
+# options, and people ask for the same few cells again and again. About 7 KB each: 1,024 hold ~7 MB.
+ESTIMATE_ANSWERS_KEPT = 1024
 
 
 def _district_summary(rules) -> dict:
@@ -99,18 +105,30 @@ def post_estimate():
     problems = _options_checker().problems(options)
     if problems:
         return _option_problem(OptionError(problems[0][0], problems[0][1], problems))
-    return _estimate_response(options, "Invalid estimate options")
-
-
-def _estimate_response(options, title: str):
-    """The estimate for options as `flask estimate --json` prints it, or a problem naming what is wrong."""
     try:
-        rules, inputs = estimate_input(options)
-        return jsonify(estimate(rules, inputs).to_json())
+        answer = _estimate_answers()(json.dumps(options, sort_keys=True, separators=(",", ":")))
     except OptionError as error:
         return _option_problem(error)
     except ENGINE_INPUT_ERRORS as error:
-        return problem(422, title, _engine_message(error))
+        return problem(422, "Invalid estimate options", _engine_message(error))
+    return Response(answer, mimetype="application/json")
+
+
+def _estimate_answers():
+    """The estimate's JSON answer by the options' canonical JSON, remembered for the districts' rules as loaded
+    (a new set of rules starts afresh; refusals are not remembered)."""
+    rules = districts()
+    cached = current_app.extensions.get("lanewise_estimate_answers")
+    if cached is None or cached[0] is not rules:
+
+        @lru_cache(maxsize=ESTIMATE_ANSWERS_KEPT)
+        def answer(options: str) -> bytes:
+            district_rules, inputs = estimate_input(json.loads(options))
+            return current_app.json.dumps(estimate(district_rules, inputs).to_json()).encode() + b"\n"
+
+        cached = (rules, answer)
+        current_app.extensions["lanewise_estimate_answers"] = cached
+    return cached[1]
 
 
 def _engine_message(error: Exception) -> str:
