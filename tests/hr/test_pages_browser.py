@@ -95,6 +95,37 @@ def test_the_request_form_follows_the_kind_and_the_window_and_keeps_the_evidence
     context.close()
 
 
+# The kind of request is changed; the moment its fields are in (the task after htmx swaps them), a window is chosen.
+CHANGE_AS_THE_FIELDS_ARRIVE = """() => new Promise(resolve => {
+  document.body.addEventListener("htmx:afterSwap", () => setTimeout(() => {
+    const window_ = document.getElementById("window");
+    window_.value = "second-semester";
+    window_.dispatchEvent(new Event("change", {bubbles: true}));
+    resolve();
+  }, 0), {once: true});
+  const kind = document.getElementById("kind");
+  kind.value = "growth_step";
+  kind.dispatchEvent(new Event("change", {bubbles: true}));
+})"""
+
+
+def test_a_choice_made_the_moment_the_fields_arrive_is_heard(app, browser, live_server, make_user, make_teacher):
+    """Fields swapped in answer at once: a window chosen as soon as they are on the page brings its effective date
+    (htmx's default 20 ms settle left them deaf for that long; a quick hand or a test could lose the choice)."""
+    app.config["LANEWISE_TODAY"] = date(2026, 9, 15)
+    user = make_user("teacher")
+    make_teacher(user=user, district_id="cedar-valley")
+    context, page = _page(browser, live_server, 1280)
+    sign_in(page, user)
+    page.goto("/requests/new")
+    page.evaluate(CHANGE_AS_THE_FIELDS_ARRIVE)
+    expect(page.get_by_text("By January 20 (second semester): file by January 20, 2027; a change takes effect "
+                            "January 1, 2027 (2026-27, this school year), paying the new rate for 0.5 of the year.")
+           ).to_be_visible()
+    expect(page.get_by_label("What are you asking for?")).to_have_value("growth_step")
+    context.close()
+
+
 @pytest.mark.parametrize("width", WIDTHS)
 def test_hr_reads_people_districts_lanes_and_a_reversal_in_words(app, browser, live_server, session, make_user,
                                                                  filing, cedar, width):
