@@ -33,8 +33,8 @@ def pandas_projection(rules: DistrictRules, scenario: Scenario, roster: Roster) 
     retiree_share = float(assumptions.retiree_share_percent) / 100
     fica = float(assumptions.fica_percent) / 100
     program = float(assumptions.program_cost_per_micro_credential) * assumptions.micro_credentials_per_participant
-    lane_shares = np.array([float(s) for _, s in assumptions.hiring_lanes])
-    lane_shares /= lane_shares.sum()
+    mix_shares = np.array([float(weight) for _, _, weight in assumptions.hiring_mix])  # lane x prior experience
+    mix_shares /= mix_shares.sum()
     totals = []
     for k, year in enumerate(years):
         states = frame[keys].drop_duplicates(ignore_index=True)
@@ -71,8 +71,8 @@ def pandas_projection(rules: DistrictRules, scenario: Scenario, roster: Roster) 
             rows = merged[["state"]].assign(weight=weight * stay * share).merge(nxt, on="state")
             moved.append(rows[keys + ["weight"]])
         profiles = leavers.index.to_numpy()
-        hires = pd.DataFrame(tables.hire_states(profiles), columns=keys)
-        hires["weight"] = (leavers.to_numpy()[:, None] * lane_shares[None, :]).reshape(-1)
+        hires = pd.DataFrame(tables.hire_states(profiles, following), columns=keys)
+        hires["weight"] = (leavers.to_numpy()[:, None] * mix_shares[None, :]).reshape(-1)
         frame = pd.concat(moved + [hires], ignore_index=True).groupby(keys, as_index=False, sort=False)["weight"].sum()
     return totals
 
@@ -165,7 +165,9 @@ def pandas_import(rules: DistrictRules, content: bytes, engine, roster_id: int, 
             {lane: rules.lane(lane).degree for lane in schedule.lanes})),
         "band": frame["band"].replace("", None), "micro_credentials": pd.to_numeric(frame["micro_credentials"].replace("", "0")),
         "credit_hours": credit.map("{:.2f}".format), "subjects": frame["subjects"], "certifications": frame["certifications"],
-        "certified": ~frame["certified"].str.lower().isin(["false", "no", "n", "0", "f"])})
+        "certified": ~frame["certified"].str.lower().isin(["false", "no", "n", "0", "f"]),
+        # Columns the file does not carry, stored as the import stores them.
+        "role": "", "micro_credentials_this_year": 0, "unit": "", "funding": ""})
     with engine.begin() as connection:
         rows.to_sql("finance_roster_entries", connection, if_exists="append", index=False, chunksize=10_000)
     return []
