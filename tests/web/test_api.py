@@ -144,6 +144,9 @@ def test_me_and_my_estimate_with_a_bearer_token(client, session, make_user, make
     check_schema("Estimate", mine.get_json())
     assert mine.get_json()["district"] == teacher.district_id and len(mine.get_json()["timeline"]) == 3
     assert client.get("/api/v1/me/estimate?years=lots", headers=headers).status_code == 422
+    # `years` is one integer: a repeated one is refused, not read as its first (the fuzzer's negative case).
+    twice = client.get("/api/v1/me/estimate?years=3&years=lots", headers=headers)
+    assert twice.status_code == 422 and twice.get_json()["field"] == "years"
 
 
 def test_my_estimate_is_for_teachers_only(client, session, make_user):

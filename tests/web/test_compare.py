@@ -60,7 +60,8 @@ def test_the_focus_ranks_the_district_on_each_figure(client):
 
 
 @pytest.mark.parametrize("query, field", [("years=0", "years"), ("degree=phd", "degree"), ("colour=blue", "colour"),
-                                          ("district=nowhere", "district"), ("school_year=2026-28", "school_year")])
+                                          ("district=nowhere", "district"), ("school_year=2026-28", "school_year"),
+                                          ("years=20&years=lots", "years")])
 def test_bad_paths_are_422_problems(client, query, field, check_schema):  # noqa: F811
     response = client.get(f"/api/v1/compare?{query}")
     assert response.status_code == 422 and response.mimetype == "application/problem+json"

@@ -145,6 +145,10 @@ def compare():
 
     from engine.teacher.compare import CareerOptions, compare_districts
 
+    repeated = sorted(name for name in request.args if len(request.args.getlist(name)) > 1)
+    if repeated:  # each option is one value: a repeated one is refused, not read as its first
+        return problem(422, "Invalid career path", f"{repeated[0]}: give it once", field=repeated[0],
+                       errors=[{"field": name, "message": "give it once"} for name in repeated])
     try:
         options = CareerOptions.model_validate(request.args.to_dict())
     except ValidationError as error:
@@ -197,8 +201,9 @@ def my_estimate():
     if unknown:  # like the body of POST /estimate, the query takes only what the document lists
         return problem(422, "Invalid estimate options", f"unknown query parameter {unknown[0]!r} (only: years)",
                        field=unknown[0], errors=[{"field": name, "message": "unknown query parameter"} for name in unknown])
-    years = request.args.get("years", "10")
-    if not (years.isascii() and years.isdigit() and len(years) < 4) or not 1 <= int(years) <= 50:
+    given = request.args.getlist("years")
+    years = given[0] if given else "10"
+    if len(given) > 1 or not (years.isascii() and years.isdigit() and len(years) < 4) or not 1 <= int(years) <= 50:
         return problem(422, "Invalid estimate options", "years: expected a whole number from 1 to 50", field="years",
                        errors=[{"field": "years", "message": "expected a whole number from 1 to 50"}])
     try:
