@@ -10,7 +10,7 @@ import pytest
 from engine import parse_rules
 
 RULES = Path(__file__).resolve().parents[2] / "district_rules"
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "schedules"
+SHARED = Path(__file__).resolve().parents[1] / "data" / "schedules"
 WORCESTER = SHARED / "worcester-county-md_year-unstated.csv"
 
 

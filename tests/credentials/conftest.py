@@ -10,8 +10,8 @@ from credentials import load_documents
 
 
 def obdata_dir() -> Path:
-    """LANEWISE_OBDATA, else shared/obdata beside the repository."""
-    default = Path(__file__).resolve().parents[2].parent / "shared" / "obdata"
+    """LANEWISE_OBDATA, else tests/data/obdata (a copy of the shared Open Badges test data)."""
+    default = Path(__file__).resolve().parents[1] / "data" / "obdata"
     return Path(os.environ.get("LANEWISE_OBDATA", default))
 
 

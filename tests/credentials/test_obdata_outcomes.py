@@ -1,4 +1,4 @@
-"""Every credential in shared/obdata gets the outcome its manifest states, with no network."""
+"""Every credential in tests/data/obdata gets the outcome its manifest states, with no network."""
 
 from pathlib import Path
 

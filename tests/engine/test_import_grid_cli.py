@@ -13,7 +13,7 @@ from engine import parse_rules
 from engine.rules.grid import MAX_ROWS
 
 RULES = Path(__file__).resolve().parents[2] / "district_rules"
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "schedules"
+SHARED = Path(__file__).resolve().parents[1] / "data" / "schedules"
 LETTERS = "step,BA,BA+15,MA\nB,44799,45756,50064\nC,46185,46992,51788\nD,47684,48683,53614\n"
 NEW = ["--name", "Maple Grove ISD", "--state", "MN"]
 

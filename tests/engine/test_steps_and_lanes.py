@@ -1,6 +1,6 @@
 """Steps as districts publish them, blank cells as each district means them, and lanes that absorb no one.
 
-Each schedule here is a few rows of a real published grid (../shared/schedules/, sources
+Each schedule here is a few rows of a real published grid (tests/data/schedules/, sources
 in SOURCES.md there) inside a minimal rule file, so each shape is read on its own.
 """
 from decimal import Decimal

@@ -1,6 +1,6 @@
 """Real published grids go through `flask rules import-grid` and come back cell for cell through the API.
 
-The eight grids are public salary schedules (../shared/schedules/, sources in its
+The eight grids are public salary schedules (tests/data/schedules/, sources in its
 SOURCES.md: vcsto/k12-salary-schedule at 90f8198d, the data behind k12salaryschedule.com);
 between them they have bands ("1 & 2", "23+"), letters (B-O without L, A-Q with blank
 rows), step 0, skipped steps (16, 25, 30), mid-lane holes, ragged lanes that end early
@@ -20,7 +20,7 @@ from cli.estimate import estimate_command
 from cli.rules import rules
 
 REPO = Path(__file__).resolve().parents[2]
-SHARED = REPO.parent / "shared" / "schedules"
+SHARED = REPO / "tests" / "data" / "schedules"
 DERIVED = REPO / "tests" / "engine" / "grids"
 SOURCE = "vcsto/k12-salary-schedule on GitHub (k12salaryschedule.com), commit 90f8198d"
 
