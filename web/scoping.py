@@ -37,6 +37,13 @@ def own_district_or_404(district_id: str | None) -> None:
         abort(404)
 
 
+def own_or_404(row):
+    """The row (anything with a district_id) when it exists and is of one of the signed-in account's districts;
+    else 404, so another district's object is not revealed."""
+    own_district_or_404(row.district_id if row is not None else None)
+    return row
+
+
 def needs_districts() -> bool:
     """True for a signed-in HR or finance account that an administrator has given no district yet."""
     user = request_user()

@@ -3,6 +3,7 @@ inside the request that starts it), and a signed-in browser page per role."""
 import pytest
 
 from tests.conftest import sign_in
+from tests.finance.conftest import immediate_huey  # noqa: F401  (autouse here too: a run executes in-process)
 
 
 @pytest.fixture(autouse=True)
@@ -12,17 +13,6 @@ def folders(request, tmp_path):
         app = request.getfixturevalue("app")
         app.config["LANEWISE_EVIDENCE_ROOT"] = str(tmp_path / "instance")
         app.config["FINANCE_UPLOAD_DIR"] = str(tmp_path / "finance-uploads")
-
-
-@pytest.fixture(autouse=True)
-def immediate_huey():
-    """A projection run executes at once, in-process (tests/finance does the same)."""
-    from tasks import huey
-
-    before = huey.immediate
-    huey.immediate = True
-    yield huey
-    huey.immediate = before
 
 
 @pytest.fixture

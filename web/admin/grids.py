@@ -10,18 +10,29 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from flask import Response, current_app, flash, redirect, render_template, url_for
+from flask import current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 from wtforms.fields.choices import SelectChoice
 
 from engine.rules.folder import cached_folder
-from engine.rules.grid import MAX_CELL, MAX_COLUMNS, MAX_ROWS, GridChoices, GridError, RawGrid, read_grid, read_lane, understand
+from engine.rules.grid import (
+    MAX_CELL,
+    MAX_COLUMNS,
+    MAX_ROWS,
+    GridChoices,
+    GridError,
+    RawGrid,
+    read_grid,
+    read_lane,
+    understand,
+)
 from engine.rules.reader import RuleFileError
 from engine.rules.writer import NewDistrict, WriteRefused, rule_file_for
 from services import admin
 from web.access import role_required
 from web.admin import bp
 from web.admin.forms import GridForm
+from web.downloads import attachment
 from web.extensions import db
 
 MAX_JSON = 512 * 1024
@@ -51,8 +62,7 @@ def import_grid():
             problems = [str(refusal)]
         else:
             if form.download.data:
-                return Response(text, mimetype="application/yaml",
-                                headers={"Content-Disposition": f'attachment; filename="{district_id}.yaml"'})
+                return attachment(text, f"{district_id}.yaml")
             (folder / f"{district_id}.yaml").write_text(text, encoding="utf-8")
             cached_folder(folder, fresh=True)
             what = f"added the {form.effective.data} schedule" if existing else "made the district"

@@ -137,6 +137,16 @@ def _engine_message(error: Exception) -> str:
     return str(error)
 
 
+def _repeated_parameters(title: str):
+    """A 422 problem naming the query parameters given more than once (each is one value: a repeated one is refused,
+    not read as its first), or None."""
+    repeated = sorted(name for name in request.args if len(request.args.getlist(name)) > 1)
+    if not repeated:
+        return None
+    return problem(422, title, f"{repeated[0]}: give it once", field=repeated[0],
+                   errors=[{"field": name, "message": "give it once"} for name in repeated])
+
+
 @bp.route("/compare")
 def compare():
     """One career path (query string: degree, years, credits_per_year, credit_years, micro_credentials_per_year,
@@ -145,10 +155,9 @@ def compare():
 
     from engine.teacher.compare import CareerOptions, compare_districts
 
-    repeated = sorted(name for name in request.args if len(request.args.getlist(name)) > 1)
-    if repeated:  # each option is one value: a repeated one is refused, not read as its first
-        return problem(422, "Invalid career path", f"{repeated[0]}: give it once", field=repeated[0],
-                       errors=[{"field": name, "message": "give it once"} for name in repeated])
+    repeated = _repeated_parameters("Invalid career path")
+    if repeated:
+        return repeated
     try:
         options = CareerOptions.model_validate(request.args.to_dict())
     except ValidationError as error:
@@ -201,9 +210,11 @@ def my_estimate():
     if unknown:  # like the body of POST /estimate, the query takes only what the document lists
         return problem(422, "Invalid estimate options", f"unknown query parameter {unknown[0]!r} (only: years)",
                        field=unknown[0], errors=[{"field": name, "message": "unknown query parameter"} for name in unknown])
-    given = request.args.getlist("years")
-    years = given[0] if given else "10"
-    if len(given) > 1 or not (years.isascii() and years.isdigit() and len(years) < 4) or not 1 <= int(years) <= 50:
+    repeated = _repeated_parameters("Invalid estimate options")
+    if repeated:
+        return repeated
+    years = request.args.get("years", "10")
+    if not (years.isascii() and years.isdigit() and len(years) < 4) or not 1 <= int(years) <= 50:
         return problem(422, "Invalid estimate options", "years: expected a whole number from 1 to 50", field="years",
                        errors=[{"field": "years", "message": "expected a whole number from 1 to 50"}])
     try:

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import Response, abort, current_app, flash, jsonify, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
 
 from models.finance import RunStatus
 from services import finance
 from web.access import role_required
+from web.downloads import attachment
 from web.extensions import db
 from web.finance import bp, charts
 from web.limits import database_ids
@@ -76,16 +77,14 @@ def _result_or_404(run_id: int) -> tuple:
 @role_required("finance")
 def export_csv(run_id: int):
     record, result = _result_or_404(run_id)
-    return Response(finance.to_csv(result), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="projection-{record.id}.csv"'})
+    return attachment(finance.to_csv(result), f"projection-{record.id}.csv")
 
 
 @bp.route("/runs/<int:run_id>/projection.xlsx")
 @role_required("finance")
 def export_xlsx(run_id: int):
     record, result = _result_or_404(run_id)
-    return Response(finance.to_xlsx(result), mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f'attachment; filename="projection-{record.id}.xlsx"'})
+    return attachment(finance.to_xlsx(result), f"projection-{record.id}.xlsx")
 
 
 @bp.route("/runs/<int:run_id>/report")
@@ -104,12 +103,11 @@ def report(run_id: int):
 @bp.route("/runs/<int:run_id>/report.xlsx")
 @role_required("finance")
 def report_xlsx(run_id: int):
-    from services.report import report_data, report_xlsx as workbook
+    from services.report import report_data
+    from services.report import report_xlsx as workbook
 
     record, result = _result_or_404(run_id)
-    return Response(workbook(report_data(result)),
-                    mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                    headers={"Content-Disposition": f'attachment; filename="board-report-{record.id}.xlsx"'})
+    return attachment(workbook(report_data(result)), f"board-report-{record.id}.xlsx")
 
 
 @bp.route("/runs/<int:run_id>/report.pdf")
@@ -119,8 +117,7 @@ def report_pdf(run_id: int):
     from services.report_pdf import report_pdf as document
 
     record, result = _result_or_404(run_id)
-    return Response(document(report_data(result)), mimetype="application/pdf",
-                    headers={"Content-Disposition": f'attachment; filename="board-report-{record.id}.pdf"'})
+    return attachment(document(report_data(result)), f"board-report-{record.id}.pdf")
 
 
 @bp.route("/compare")

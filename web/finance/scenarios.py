@@ -6,13 +6,14 @@ from __future__ import annotations
 from decimal import Decimal
 from pathlib import Path
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from engine.budget.scenario import ScenarioError
 from services import finance
 from services import roster as rosters
 from web.access import role_required
+from web.downloads import attachment
 from web.extensions import db
 from web.finance import bp
 from web.finance.forms import (
@@ -105,8 +106,7 @@ def export_scenario(scenario_id: int, kind: str):
     record = finance.get_scenario(session=db.session, scenario_id=scenario_id, district_ids=staff_districts()) or abort(404)
     scenario = finance.scenario_of(record)
     text = scenario_yaml(scenario) if kind == "yaml" else scenario_json(scenario)
-    return Response(text, mimetype="application/yaml" if kind == "yaml" else "application/json",
-                    headers={"Content-Disposition": f'attachment; filename="scenario-{record.id}.{kind}"'})
+    return attachment(text, f"scenario-{record.id}.{kind}")
 
 
 @bp.route("/scenarios/import", methods=["GET", "POST"])
@@ -131,8 +131,8 @@ def import_scenario():
                 scenario = read_scenario(content, Path(upload.filename).name)
                 rules = own.get(scenario.district_id)
                 if rules is None:
-                    raise ScenarioFileError([f"{upload.filename}: district_id: expected one of your districts "
-                                             f"({', '.join(sorted(own)) or 'none yet'}), got {scenario.district_id!r}"])
+                    raise ScenarioFileError([(f"{upload.filename}: district_id: expected one of your districts "
+                                              f"({', '.join(sorted(own)) or 'none yet'}), got {scenario.district_id!r}")])
                 wanted = request.form.get("roster_id", type=int)
                 roster = next((r for r in all_rosters if r.id == wanted and r.district_id == rules.id),
                               next((r for r in all_rosters if r.district_id == rules.id), None))

@@ -14,18 +14,14 @@ from web.estimating import ENGINE_INPUT_ERRORS, teacher_context, timeline
 from web.extensions import db
 from web.hr import bp
 from web.hr.common import rules_for, today, verification_of
-from web.labels import label, school_year_names
 from web.hr.forms import CreditDecisionForm, HireForm, LinkForm, PlacementForm, ProfileForm, RatingForm
-from web.scoping import own_district_or_404, staff_districts, staff_rules
+from web.labels import label, school_year_names
+from web.scoping import own_or_404, staff_districts, staff_rules
 
 
 def _teacher_or_404(teacher_id: int) -> Teacher:
     """A teacher of one of the HR officer's districts, or 404 (another district's is not revealed)."""
-    teacher = db.session.get(Teacher, teacher_id)
-    if teacher is None:
-        abort(404)
-    own_district_or_404(teacher.district_id)
-    return teacher
+    return own_or_404(db.session.get(Teacher, teacher_id))
 
 
 def _placement_choices(form, rules) -> None:

@@ -3,7 +3,7 @@ a teacher's history, and the payroll export."""
 
 from datetime import date, datetime, timedelta
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from engine.hr.workflow import LABELS, Action, IllegalTransition, State, allowed_actions
@@ -11,6 +11,7 @@ from models import EarnedCredential, Teacher
 from models.hr import ChangeRequest, EvidenceFile
 from services import accounts, hr
 from web.access import role_required
+from web.downloads import attachment
 from web.estimating import districts
 from web.extensions import db
 from web.hr import bp
@@ -18,16 +19,16 @@ from web.hr.common import (
     now,
     request_status,
     request_words,
-    template_words,
     rules_for,
     send_evidence,
+    template_words,
     today,
     verification_of,
 )
 from web.hr.forms import DecisionForm
 from web.labels import school_year_names
 from web.limits import MAX_DATABASE_ID, database_ids
-from web.scoping import own_district_or_404, staff_districts, staff_rules
+from web.scoping import own_or_404, staff_districts, staff_rules
 
 PAGE_SIZES = (25, 50, 100)
 MAX_OLDER_THAN_DAYS = 36_500  # a hundred years; more is not a filter but an overflow
@@ -138,11 +139,7 @@ def _said(request_ids: list[int]) -> dict[int, str]:
 
 def _request_or_404(request_id: int) -> ChangeRequest:
     """A request of one of the reviewer's districts, or 404 (another district's is not revealed)."""
-    row = db.session.get(ChangeRequest, request_id)
-    if row is None:
-        abort(404)
-    own_district_or_404(row.district_id)
-    return row
+    return own_or_404(db.session.get(ChangeRequest, request_id))
 
 
 @bp.route("/requests/<int:request_id>")
@@ -216,8 +213,7 @@ def evidence_file(evidence_id: int):
             abort(404)  # a draft's files are the teacher's until the request is submitted
     else:  # evidence behind an item of the teacher's credit ledger
         credit = db.session.get(EarnedCredential, evidence.credential_id) if evidence.credential_id else None
-        teacher = db.session.get(Teacher, credit.teacher_id) if credit else None
-        own_district_or_404(teacher.district_id if teacher else None)
+        own_or_404(db.session.get(Teacher, credit.teacher_id) if credit else None)
     return send_evidence(evidence)
 
 
@@ -257,9 +253,5 @@ def payroll_export(fmt: str):
     start, end, district = _period()
     rows = hr.payroll_rows(session=db.session, start=start, end=end, district=district, district_ids=staff_districts())
     name = f"lanewise-payroll-{start}-{end}.{fmt}"
-    if fmt == "csv":
-        body, mimetype = hr.payroll_csv(rows), "text/csv; charset=utf-8"
-    else:
-        body, mimetype = hr.payroll_xlsx(rows), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{name}"',
-                                                      "Cache-Control": "private, no-store"})
+    body = hr.payroll_csv(rows) if fmt == "csv" else hr.payroll_xlsx(rows)
+    return attachment(body, name, **{"Cache-Control": "private, no-store"})
