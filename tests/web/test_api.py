@@ -213,3 +213,20 @@ def test_a_remembered_estimate_never_outlives_its_rule_file(app, client, tmp_pat
     os.utime(copy, (later, later))
     cached_folder(tmp_path, fresh=True)  # as the admin's grid import does after writing a rule file
     assert client.post("/api/v1/estimate", json=body).get_json()["base_salary"] == "50100.00"
+
+
+def test_remembered_estimates_stay_within_their_bytes_however_many_are_asked(app, client):
+    """A client asking for ever new 50-year estimates (68 KB each) never grows what a worker keeps past its bound,
+    and every answer is still the engine's."""
+    app.config["ESTIMATE_ANSWERS_BYTES"] = 200_000
+    answers = []
+    for step in range(1, 11):
+        body = {"district": "harmony", "school_year": "2026-27", "step": step, "lane": "T", "years": 50}
+        answer = client.post("/api/v1/estimate", json=body)
+        assert answer.status_code == 200 and len(answer.get_json()["timeline"]) == 50
+        answers.append(answer.get_data())
+    kept = app.extensions["lanewise_estimate_answers"][1]
+    assert 0 < kept.currsize <= 200_000 and len(kept) < 10
+    again = client.post("/api/v1/estimate", json={"district": "harmony", "school_year": "2026-27", "step": 1,
+                                                  "lane": "T", "years": 50})
+    assert again.get_data() == answers[0]  # forgotten, worked out again: the same answer

@@ -1,8 +1,9 @@
 """JSON API v1: every answer is JSON, every error an application/problem+json document with a 4xx."""
 
 import json
-from functools import lru_cache
+from threading import Lock
 
+from cachetools import LRUCache
 from flask import Response, current_app, jsonify, request, url_for
 
 from engine import estimate, schedule_table
@@ -29,8 +30,10 @@ from web.scoping import staff_districts
 # Estimate options nest three levels (plan -> year -> field); anything far deeper is not options.
 MAX_BODY_DEPTH = 16
 # Answers to POST /estimate kept per worker and set of rules: an estimate is a pure function of the rules and the
-# options, and people ask for the same few cells again and again. About 7 KB each: 1,024 hold ~7 MB.
-ESTIMATE_ANSWERS_KEPT = 1024
+# options, and people ask for the same few cells again and again. Bounded by bytes (a 10-year answer is about 7 KB,
+# a 50-year one 68 KB; ESTIMATE_ANSWERS_BYTES in the app's config), and only for options of at most 4 KB.
+ESTIMATE_ANSWERS_BYTES = 16 * 1024 * 1024
+REMEMBERED_OPTIONS_BYTES = 4096
 
 
 def _district_summary(rules) -> dict:
@@ -105,30 +108,34 @@ def post_estimate():
     problems = _options_checker().problems(options)
     if problems:
         return _option_problem(OptionError(problems[0][0], problems[0][1], problems))
-    try:
-        answer = _estimate_answers()(json.dumps(options, sort_keys=True, separators=(",", ":")))
-    except OptionError as error:
-        return _option_problem(error)
-    except ENGINE_INPUT_ERRORS as error:
-        return problem(422, "Invalid estimate options", _engine_message(error))
+    key = json.dumps(options, sort_keys=True, separators=(",", ":"))
+    answers, lock = _estimate_answers()
+    with lock:
+        answer = answers.get(key)
+    if answer is None:
+        try:
+            rules, inputs = estimate_input(options)
+            answer = current_app.json.dumps(estimate(rules, inputs).to_json()).encode() + b"\n"
+        except OptionError as error:
+            return _option_problem(error)
+        except ENGINE_INPUT_ERRORS as error:
+            return problem(422, "Invalid estimate options", _engine_message(error))
+        if len(key) <= REMEMBERED_OPTIONS_BYTES and len(answer) <= answers.maxsize:
+            with lock:
+                answers[key] = answer
     return Response(answer, mimetype="application/json")
 
 
-def _estimate_answers():
-    """The estimate's JSON answer by the options' canonical JSON, remembered for the districts' rules as loaded
-    (a new set of rules starts afresh; refusals are not remembered)."""
+def _estimate_answers() -> tuple[LRUCache, Lock]:
+    """The estimate answers remembered for the districts' rules as loaded, by the options' canonical JSON (a new set
+    of rules starts afresh; refusals are not remembered), and the lock that guards them."""
     rules = districts()
     cached = current_app.extensions.get("lanewise_estimate_answers")
     if cached is None or cached[0] is not rules:
-
-        @lru_cache(maxsize=ESTIMATE_ANSWERS_KEPT)
-        def answer(options: str) -> bytes:
-            district_rules, inputs = estimate_input(json.loads(options))
-            return current_app.json.dumps(estimate(district_rules, inputs).to_json()).encode() + b"\n"
-
-        cached = (rules, answer)
+        limit = current_app.config.get("ESTIMATE_ANSWERS_BYTES", ESTIMATE_ANSWERS_BYTES)
+        cached = (rules, LRUCache(maxsize=limit, getsizeof=len), Lock())
         current_app.extensions["lanewise_estimate_answers"] = cached
-    return cached[1]
+    return cached[1], cached[2]
 
 
 def _engine_message(error: Exception) -> str:
