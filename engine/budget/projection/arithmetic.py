@@ -25,6 +25,38 @@ def percent_of(cents, percent: Decimal):
     return (cents * (2 * num) + den) // (2 * den)
 
 
+def scaled(values: list[Decimal], digits: int) -> np.ndarray | None:
+    """Decimals as int64 multiples of 10**-digits, or None when one has more decimals or is past ten billion."""
+    out = []
+    for value in values:
+        sign, figures, exponent = value.as_tuple()
+        if not isinstance(exponent, int) or exponent < -digits or len(figures) + exponent > 10:
+            return None
+        out.append(int(value.scaleb(digits)))
+    return np.array(out, dtype=np.int64)
+
+
+def line_cents_table(amounts: list[Decimal], ftes: list[Decimal], quantum: Decimal, mode: str) -> np.ndarray | None:
+    """cents[i, j] = amounts[i] x ftes[j] rounded once to `quantum` by `mode` (as `round_money` does), in whole cents,
+    worked out in exact integers. None when a figure has more than 8 decimals (an FTE more than 2) or the products
+    could pass 2**62: the caller then rounds with Decimal."""
+    a, f = scaled(amounts, 8), scaled(ftes, 2)
+    if a is None or f is None or len(amounts) == 0 or len(ftes) == 0:
+        return None
+    if int(np.abs(a).max()) * int(np.abs(f).max()) >= 2**62:
+        return None
+    product = a[:, None] * f[None, :]                    # in 10**-10 dollars, below 2**63 by the bounds above
+    step = int(quantum.scaleb(10))
+    whole, rest = np.divmod(np.abs(product), step)
+    if mode == "half_up":
+        whole += 2 * rest >= step
+    elif mode == "half_even":
+        whole += (2 * rest > step) | ((2 * rest == step) & (whole % 2 == 1))
+    elif mode == "up":
+        whole += rest > 0
+    return np.where(product < 0, -whole, whole) * int(quantum.scaleb(2))
+
+
 def apportion(total: int, weights: list[int]) -> list[int]:
     """`total` whole units split in proportion to `weights` by largest remainder; ties go to the earlier weight."""
     whole = sum(weights)

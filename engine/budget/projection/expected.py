@@ -15,7 +15,7 @@ from engine.budget.projection.arithmetic import (
     round_half_up,
 )
 from engine.budget.projection.results import YearSums
-from engine.budget.projection.state import EARNING, PROFILE, group, leaver_targets
+from engine.budget.projection.state import EARNING, PROFILE, group, leaver_targets, unique_values
 from engine.budget.projection.tables import starting_groups
 from engine.budget.roster import Roster
 from engine.budget.scenario import Assumptions
@@ -127,8 +127,7 @@ def expected_sums(rules: DistrictRules, assumptions: Assumptions, roster: Roster
         following = years[k + 1]
         moved = np.concatenate([context.advance(following, states, earned=False),
                                 context.advance(following, states, earned=True)])
-        profile_ids, profile_inverse = np.unique(states[:, PROFILE], return_inverse=True)
-        profile_inverse = profile_inverse.ravel()
+        profile_ids, profile_inverse = unique_values(states[:, PROFILE])
         leavers_by_profile = np.zeros((len(profile_ids), width), dtype=np.int64)
         np.add.at(leavers_by_profile, profile_inverse, leave0 + leave1)
         mix = assumptions.hiring_mix

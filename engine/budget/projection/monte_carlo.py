@@ -9,7 +9,7 @@ import numpy as np
 from engine.budget.projection.arithmetic import HEAD_UNIT, HUNDRED, from_units, round_half_up
 from engine.budget.projection.draws import _cell_fractions, _cell_uniforms, binomial_quantile
 from engine.budget.projection.results import YearSums
-from engine.budget.projection.state import EARNING, LANE, PROFILE, STEP, unique_rows
+from engine.budget.projection.state import EARNING, LANE, PROFILE, STEP, unique_rows, unique_values
 from engine.budget.projection.tables import Tables, starting_groups
 from engine.budget.roster import Roster
 from engine.budget.scenario import Assumptions
@@ -71,9 +71,9 @@ def _plans(context: Tables, years: list[SchoolYear], states: np.ndarray) -> list
         if k + 1 == len(years):
             break
         following = years[k + 1]
-        profile_ids, profile_inverse = np.unique(states[:, PROFILE], return_inverse=True)
+        profile_ids, profile_inverse = unique_values(states[:, PROFILE])
         matrix = np.zeros((len(profile_ids), len(states)))
-        matrix[profile_inverse.ravel(), np.arange(len(states))] = 1.0
+        matrix[profile_inverse, np.arange(len(states))] = 1.0
         plan.profile_matrix = matrix
         hires = context.hire_states(profile_ids, following)
         plan.hire_rows = len(hires)

@@ -166,53 +166,111 @@ EPOCH_ORDINAL = 719_163  # date(1970, 1, 1).toordinal(): numpy's day zero
 
 
 def service_years_array(hire_ordinals: np.ndarray, school_year: SchoolYear) -> np.ndarray:
-    """`service_years` for many known hire dates (ordinals > 0) at once."""
-    days = (np.asarray(hire_ordinals, dtype=np.int64) - EPOCH_ORDINAL).astype("datetime64[D]")
-    months = days.astype("datetime64[M]")
-    year = months.astype("datetime64[Y]").astype(np.int64) + 1970
-    month = months.astype(np.int64) % 12 + 1
-    day = (days - months.astype("datetime64[D]")).astype(np.int64) + 1
+    """`service_years` for many known hire dates (ordinals > 0) at once: each date's year, month and day by integer
+    arithmetic on the proleptic Gregorian calendar (H. Hinnant's civil_from_days), then whole years to the start."""
+    z = np.asarray(hire_ordinals, dtype=np.int64) - EPOCH_ORDINAL + 719_468   # days since 0000-03-01
+    era = z // 146_097
+    day_of_era = z - era * 146_097
+    year_of_era = (day_of_era - day_of_era // 1_460 + day_of_era // 36_524 - day_of_era // 146_096) // 365
+    day_of_year = day_of_era - (365 * year_of_era + year_of_era // 4 - year_of_era // 100)
+    shifted_month = (5 * day_of_year + 2) // 153                                # 0 is March
+    day = day_of_year - (153 * shifted_month + 2) // 5 + 1
+    month = np.where(shifted_month < 10, shifted_month + 3, shifted_month - 9)
+    year = year_of_era + era * 400 + (month <= 2)
     start = school_year.start
     before_anniversary = (start.month < month) | ((start.month == month) & (start.day < day))
     return np.maximum(0, start.year - year - before_anniversary)
 
 
-def unique_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct rows in lexicographic order and each row's index among them.
+def dense_unique(values: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Distinct values in order and each value's index among them, without a sort, when the values span a range
+    not much wider than their count (a table of that range is marked); else None."""
+    low, high = int(values.min()), int(values.max())
+    if high - low > 8 * len(values) + 65_536:
+        return None
+    seen = np.zeros(high - low + 1, dtype=bool)
+    offsets = values - low
+    seen[offsets] = True
+    distinct = np.flatnonzero(seen)
+    index = np.cumsum(seen) - 1
+    return distinct + low, index[offsets]
 
-    Columns are packed into one int64 (offsets from each column's minimum; a wide column is
-    ranked first), so one 1-D sort replaces numpy's slow row-wise sort.
-    """
-    if len(rows) == 0:
-        return rows, np.zeros(0, dtype=np.int64)
+
+def packed_keys(rows: np.ndarray) -> np.ndarray | None:
+    """One int64 per row that orders as the rows do (lexicographically): offsets from each column's minimum, packed
+    side by side (a wide column is ranked first). None when the rows cannot fit in 62 bits."""
     low = rows.min(axis=0)
     spans = rows.max(axis=0) - low
-    columns = [rows[:, c] - low[c] for c in range(rows.shape[1])]
-    bits = [max(1, int(span).bit_length()) for span in spans]
+    columns = [rows[:, c] - low[c] if low[c] else rows[:, c] for c in range(rows.shape[1])]
+    bits = [int(span).bit_length() for span in spans]
     for col in sorted(range(len(bits)), key=lambda c: -bits[c]):
         if sum(bits) <= 62:
             break
         values, ranks = np.unique(columns[col], return_inverse=True)
         columns[col] = ranks.ravel()
-        bits[col] = max(1, int(len(values) - 1).bit_length())
+        bits[col] = int(len(values) - 1).bit_length()
     if sum(bits) > 62:
-        keys, inverse = np.unique(rows, axis=0, return_inverse=True)
-        return keys, inverse.ravel()
+        return None
     packed = np.zeros(len(rows), dtype=np.int64)
     for column, width in zip(columns, bits):
-        packed = (packed << width) | column
-    _, first, inverse = np.unique(packed, return_index=True, return_inverse=True)
-    return rows[first], inverse.ravel()
+        if width:   # a column that never changes adds nothing to the order
+            packed <<= width
+            packed |= column
+    return packed
+
+
+def sorted_runs(rows: np.ndarray, packed: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """An order that sorts the rows, and where each run of equal rows starts in it: one 1-D sort of packed keys."""
+    packed = packed_keys(rows) if packed is None else packed
+    if packed is None:
+        _, inverse = np.unique(rows, axis=0, return_inverse=True)
+        packed = inverse.ravel()
+    order = np.argsort(packed, kind="stable")   # timsort: the rows come mostly in order already
+    ordered = packed[order]
+    return order, np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+
+
+def unique_values(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """`np.unique(values, return_inverse=True)` for a 1-D int array, without a sort where the range is small."""
+    if len(values) == 0:
+        return values, np.zeros(0, dtype=np.int64)
+    found = dense_unique(values)
+    if found is None:
+        distinct, inverse = np.unique(values, return_inverse=True)
+        return distinct, inverse.ravel()
+    return found
+
+
+def unique_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct rows in lexicographic order and each row's index among them."""
+    if len(rows) == 0:
+        return rows, np.zeros(0, dtype=np.int64)
+    packed = packed_keys(rows)
+    found = dense_unique(packed) if packed is not None else None
+    if found is not None:
+        distinct, inverse = found
+        first = np.empty(len(distinct), dtype=np.int64)
+        first[inverse] = np.arange(len(rows))          # any row of each value will do: they are the same row
+        return rows[first], inverse
+    if packed is None:
+        keys, inverse = np.unique(rows, axis=0, return_inverse=True)
+        return keys, inverse.ravel()
+    order, starts = sorted_runs(rows, packed)
+    run = np.zeros(len(rows), dtype=np.int64)
+    run[starts[1:]] = 1
+    inverse = np.empty(len(rows), dtype=np.int64)
+    inverse[order] = np.cumsum(run)
+    return rows[order[starts]], inverse
 
 
 def group(states: np.ndarray, counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Distinct states in key order, with their counts summed (rows of zero count dropped)."""
-    keys, inverse = unique_rows(states)
-    order = np.argsort(inverse, kind="stable")
-    starts = np.flatnonzero(np.r_[True, np.diff(inverse[order]) != 0])
+    if len(states) == 0:
+        return states, counts
+    order, starts = sorted_runs(states)
     summed = np.add.reduceat(counts[order], starts, axis=0)
     keep = summed.any(axis=1)
-    return keys[keep], summed[keep]
+    return states[order[starts[keep]]], summed[keep]
 
 
 def group_roster(states: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

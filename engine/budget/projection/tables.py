@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import numpy as np
 
-from engine.budget.projection.arithmetic import HUNDRED, round_half_up
+from engine.budget.projection.arithmetic import HUNDRED, line_cents_table, round_half_up
 from engine.budget.projection.state import (
     CREDIT,
     CREDIT_UNIT,
@@ -30,6 +30,7 @@ from engine.budget.projection.state import (
     role_code,
     service_years_array,
     unique_rows,
+    unique_values,
     wide_additions,
 )
 from engine.budget.roster import Roster
@@ -69,21 +70,21 @@ class Tables:
         wide = wide_additions(self.rules)
         flags = [profile_flags(self.rules, *p, wide=wide) for p in roster.profiles]
         pairs, inverse = unique_rows(np.stack([roster.profile, roster.fte_hundredths], axis=1))
-        keys = [(int(fte), flags[int(p)]) for p, fte in pairs]
-        self.static_flags = np.array([flags_ for _, flags_ in sorted(set(keys))], dtype=np.int64).reshape(len(set(keys)), len(self.rules.additions))
+        keys = [(fte, flags[p]) for p, fte in pairs.tolist()]
         distinct = sorted(set(keys))
+        self.static_flags = np.array([flags_ for _, flags_ in distinct], dtype=np.int64).reshape(len(distinct), len(self.rules.additions))
         index = {key: i for i, key in enumerate(distinct)}
         pair_profile = np.array([index[key] for key in keys], dtype=np.int64)
-        self.teacher_profile = pair_profile[inverse.ravel()]
+        self.teacher_profile = pair_profile[inverse]
         # A representative teacher for each profile: eligibility depends on the flags only.
         self.profile_fte = np.array([fte for fte, _ in distinct], dtype=np.int64)
         ftes, codes = np.unique(self.profile_fte, return_inverse=True)
         self.fte_values = [Decimal(int(f)) / 100 for f in ftes]
         self.profile_fte_code = codes.ravel().astype(np.int64)
         self.profile_rep: list[tuple] = [None] * len(distinct)
-        for (p, fte), key in zip(pairs, keys):
+        for (p, _), key in zip(pairs.tolist(), keys):
             if self.profile_rep[index[key]] is None:
-                self.profile_rep[index[key]] = roster.profiles[int(p)]
+                self.profile_rep[index[key]] = roster.profiles[p]
 
     # per-year tables
 
@@ -110,17 +111,12 @@ class Tables:
 
     def _times_fte(self, amounts: list[Decimal], inverse: np.ndarray, profile: np.ndarray) -> np.ndarray:
         """amounts[inverse] x each group's FTE as cents, each line rounded by the district's rule."""
-        pairs, pair_inverse = unique_rows(np.stack([inverse, self.profile_fte_code[profile]], axis=1))
-        # Kept with the rules: a unit's funding sources (pieces with the same rules) ask for the same lines.
-        known = memo(self.rules).setdefault("line_cents", {})
-        values = []
-        for a, f in pairs.tolist():
-            key = (amounts[a], self.fte_values[f])
-            found = known.get(key)
-            if found is None:
-                found = known[key] = round_half_up(lines_round(self.rules, key[0] * key[1]) * 100)
-            values.append(found)
-        return np.array(values, dtype=np.int64)[pair_inverse]
+        rounding = self.rules.pay.lines
+        table = line_cents_table(amounts, self.fte_values, rounding.quantum, rounding.mode)
+        if table is None:   # a figure past what int64 holds exactly: Decimal, each (amount, FTE) once
+            table = np.array([[round_half_up(lines_round(self.rules, a * f) * 100) for f in self.fte_values]
+                              for a in amounts], dtype=np.int64).reshape(len(amounts), len(self.fte_values))
+        return table[inverse, self.profile_fte_code[profile]]
 
     def addition_cents(self, year: SchoolYear, states: np.ndarray, earned: bool) -> np.ndarray:
         """Each group's additions in cents, one column per addition (in rule order), as `addition_lines` gives them."""
@@ -163,16 +159,16 @@ class Tables:
                 percent = dated_value(addition.percent, on)
                 if percent is None:
                     continue
-                steps, inverse = np.unique(states[:, STEP], return_inverse=True)
+                steps, inverse = unique_values(states[:, STEP])
                 shares = [cell_amount(rules, year, int(step), addition.of_lane).amount * percent / HUNDRED for step in steps]
-                amounts = self._times_fte(shares, inverse.ravel(), profile)
+                amounts = self._times_fte(shares, inverse, profile)
             elif kind == "per_micro_credential":
                 # Paid for the micro-credentials earned this year: those the roster says were earned in its own
                 # year (the first projected year only), and the year's uptake for those who earn.
                 amount = dated_value(addition.amount, on)
                 if amount is None:
                     continue
-                held, inverse = np.unique(states[:, MC_NOW], return_inverse=True)
+                held, inverse = unique_values(states[:, MC_NOW])
 
                 def stipends(extra: int) -> np.ndarray:
                     out = []
@@ -181,7 +177,7 @@ class Tables:
                         if addition.per_year_cap is not None:
                             counted = min(counted, addition.per_year_cap)
                         out.append(in_cents(amount * counted))
-                    return np.array(out, dtype=np.int64)[inverse.ravel()]
+                    return np.array(out, dtype=np.int64)[inverse]
 
                 held_pay = np.where(eligible, stipends(0), 0)
                 earned_pay = np.where(eligible, stipends(self.earned), 0)
@@ -193,10 +189,10 @@ class Tables:
                 amount = dated_value(addition.amount, on)
                 if amount is None:
                     continue
-                services, inverse = np.unique(states[:, SERVICE], return_inverse=True)
+                services, inverse = unique_values(states[:, SERVICE])
                 reached = [sum(1 for y in addition.at_years if years >= y) for years in services]
                 owed = [amount * (r if addition.cumulative else 1) if r else Decimal(0) for r in reached]
-                amounts = self._times_fte(owed, inverse.ravel(), profile)
+                amounts = self._times_fte(owed, inverse, profile)
             else:
                 continue
             present[:, j] = eligible & (amounts != 0)
@@ -305,13 +301,15 @@ class Tables:
         nxt[:, SERVICE] = np.minimum(nxt[:, SERVICE] + 1, shape.service_cap) if shape.use_service else 0
         if year.label not in rules.steps.freeze_years:
             # Per lane: where blank cells are no cells, a lane's teachers only step onto its own cells.
+            # Kept with the schedule (rules that share it share the table): its steps, the advance and the caps decide.
             top = int(states[:, STEP].max()) + 1
-            key = ("steps", year.start, tuple(self.lane_ids), top)
-            table = memo(rules).get(key)
+            caps = tuple((lane, step_cap(rules, schedule, lane)) for lane in self.lane_ids)
+            key = ("next steps", rules.steps.advance_per_year, caps, top)
+            table = memo(schedule).get(key)
             if table is None:
-                table = memo(rules)[key] = np.array(
-                    [[next_step(schedule, s, rules.steps.advance_per_year, step_cap(rules, schedule, lane), lane)
-                      for s in range(top)] for lane in self.lane_ids], dtype=np.int64)
+                table = memo(schedule)[key] = np.array(
+                    [[next_step(schedule, s, rules.steps.advance_per_year, cap, lane) for s in range(top)]
+                     for lane, cap in caps], dtype=np.int64)
             nxt[:, STEP] = table[states[:, LANE], states[:, STEP]]
         nxt[:, EARNING] = int(earned and self.assumptions.cohorts)
         nxt[:, MC_NOW] = 0   # micro-credentials the roster says were earned in its year are paid once
