@@ -44,8 +44,8 @@ class SchoolYear:
         return self.start.replace(year=self.start.year + 1)
 
     def plus(self, years: int) -> "SchoolYear":
-        """The school year `years` later."""
-        return SchoolYear(self.start.replace(year=self.start.year + years))
+        """The school year `years` later (one object per start date, so its label is worked out once)."""
+        return _starting(self.start.replace(year=self.start.year + years))
 
     def date_in_year(self, month: int, day: int) -> date:
         """The date with this month and day that falls inside the school year."""
@@ -54,3 +54,8 @@ class SchoolYear:
 
     def __str__(self) -> str:
         return self.label
+
+
+@lru_cache(maxsize=4096)
+def _starting(start: date) -> SchoolYear:
+    return SchoolYear(start)

@@ -115,6 +115,8 @@ def addition_lines(rules: DistrictRules, school_year: SchoolYear, placement: Pla
         if others:
             line = replace(line, explanation=line.explanation + f" (does not stack with {', '.join(others)}: the largest applies)")
         kept.append(line)
+    if len(kept) < 2:
+        return kept
     order = {a.id: i for i, a in enumerate(rules.additions)}
     by_name = {a.name: a.id for a in rules.additions}
     return sorted(kept, key=lambda line: order.get(by_name.get(line.name), 0))

@@ -230,3 +230,17 @@ def test_remembered_estimates_stay_within_their_bytes_however_many_are_asked(app
     again = client.post("/api/v1/estimate", json={"district": "harmony", "school_year": "2026-27", "step": 1,
                                                   "lane": "T", "years": 50})
     assert again.get_data() == answers[0]  # forgotten, worked out again: the same answer
+
+
+def test_a_refused_body_is_refused_every_time_and_never_remembered(app, client):
+    """The schema is skipped only for options already answered; a body it refuses (a step of true, a lane off the
+    schedule) gets its 422 the second time too, and an answer for valid options stays the engine's."""
+    good = {"district": "dysart", "school_year": "2025-26", "step": 1, "lane": "BA", "years": 1}
+    assert client.post("/api/v1/estimate", json=good).status_code == 200
+    for bad in (dict(good, step=True), dict(good, lane="ZZ"), dict(good, years=0)):
+        first = client.post("/api/v1/estimate", json=bad)
+        second = client.post("/api/v1/estimate", json=bad)
+        assert first.status_code == second.status_code == 422, bad
+        assert second.get_json() == first.get_json()
+    kept = app.extensions["lanewise_estimate_answers"][1]
+    assert len(kept) == 1

@@ -105,14 +105,14 @@ def post_estimate():
         return problem(400, "Bad Request", f"The body is not JSON options: {error}.")
     except ValueError:
         return problem(400, "Bad Request", "The body is not JSON.")
-    problems = _options_checker().problems(options)
-    if problems:
-        return _option_problem(OptionError(problems[0][0], problems[0][1], problems))
     key = json.dumps(options, sort_keys=True, separators=(",", ":"))
     answers, lock = _estimate_answers()
     with lock:
         answer = answers.get(key)
-    if answer is None:
+    if answer is None:   # only answers to options the schema took are remembered: the same options pass again
+        problems = _options_checker().problems(options)
+        if problems:
+            return _option_problem(OptionError(problems[0][0], problems[0][1], problems))
         try:
             rules, inputs = estimate_input(options)
             answer = current_app.json.dumps(estimate(rules, inputs).to_json()).encode() + b"\n"
