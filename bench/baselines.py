@@ -13,8 +13,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from engine.budget.projection.start import initial_states
 from engine.budget.projection.state import KEY_COLUMNS, PROFILE
-from engine.budget.projection.tables import Tables, initial_states
+from engine.budget.projection.tables import Tables
 from engine.budget.roster import Roster
 from engine.budget.scenario import Scenario, prepare
 from engine.rules import DistrictRules

@@ -62,6 +62,9 @@ class RosterEntry(SQLModel, table=True):
     actual_salary: Decimal | None = Field(default=None, max_digits=12, decimal_places=2, sa_type=ExactDecimal(12, 2))
     unit: str = Field(default="", max_length=60)
     funding: str = Field(default="", max_length=60)
+    # A lane change HR approved part-way through the roster's school year, and the share of that year it pays.
+    new_lane: str = Field(default="", max_length=40)
+    new_lane_share: Decimal | None = Field(default=None, max_digits=5, decimal_places=4, sa_type=ExactDecimal(5, 4))
 
 
 # A roster's columns as the projection reads them (numpy arrays in one .npz, no employee ids): written with

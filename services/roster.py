@@ -17,7 +17,8 @@ from models.finance import BudgetRoster, RosterColumns, RosterEntry
 
 ENTRY_COLUMNS = ("roster_id", "employee_id", "school", "step", "lane", "fte", "hire_date", "degree", "band",
                  "micro_credentials", "credit_hours", "subjects", "certifications", "certified", "years_of_service",
-                 "growth_steps", "role", "micro_credentials_this_year", "actual_salary", "unit", "funding")
+                 "growth_steps", "role", "micro_credentials_this_year", "actual_salary", "unit", "funding", "new_lane",
+                 "new_lane_share")
 FETCH = 200_000   # rows fetched at a time when loading: memory stays flat on a million-teacher roster
 
 
@@ -64,7 +65,8 @@ def _entry_rows(roster: Roster, roster_id: int, postgres: bool) -> list[tuple]:
         roster.micro_credentials.tolist(), _hundredths(roster.credit_hundredths), [p[1] for p in profile],
         [p[2] for p in profile], [p[3] for p in profile], given("years_of_service"), given("growth_steps"),
         texts("role"), roster.number("micro_credentials_this_year", 0).tolist(),
-        [None if a < 0 else s for a, s in zip(actual.tolist(), salary)], texts("unit"), texts("funding")))
+        [None if a < 0 else s for a, s in zip(actual.tolist(), salary)], texts("unit"), texts("funding"),
+        texts("new_lane"), [None if v < 0 else f"{v // 10_000}.{v % 10_000:04d}" for v in roster.number("new_lane_share").tolist()]))
 
 
 def save_roster(*, session: Session, rules: DistrictRules, name: str, roster: Roster, source: str = "",

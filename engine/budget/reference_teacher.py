@@ -71,6 +71,8 @@ class Teacher:
     earning: bool = False     # earned micro-credentials last year (a cohort that persists)
     role: str | None = None   # a district role held on the roster: paid its supplement while they stay
     now: int = 0              # micro-credentials the roster says were earned in its year (paid in the first year)
+    new_lane: str | None = None   # a lane change part-way through the first year, paid for `share` of it
+    share: Decimal = ZERO
 
     def placement(self) -> Placement:
         t = self.like
@@ -135,7 +137,8 @@ class _Model:
                 min(t.micro_credentials, self.last_count) if self.last_count is not None else 0, credit,
                 min(t.service, self.last_service) if self.last_service is not None else 0,
                 DEGREES.index(t.degree), t.profile, int(t.earning and self.assumptions.cohorts),
-                0 if t.role is None else 1 + [r.id for r in self.rules.roles].index(t.role), t.now)
+                0 if t.role is None else 1 + [r.id for r in self.rules.roles].index(t.role), t.now,
+                0 if t.new_lane is None else 1 + self.lane_order.index(t.new_lane), int(t.share * PARTS))
 
     def profile(self, fte: Decimal, like: RosterTeacher) -> tuple:
         """FTE, and which additions a teacher's band, subjects and certifications allow (degree and years apart)."""
@@ -152,7 +155,12 @@ class _Model:
         """A roster teacher as the projection's first year finds them."""
         rule, rules = self.rules.micro_credentials, self.rules
         degree = t.degree or rules.lane(t.lane).degree
-        credit = max(t.credit_hours, base_credits(rules.lane(t.lane), degree))
+        # A lane change part-way through the roster's year: paid for its share in that year, or (a later first
+        # year) already the teacher's lane. Their credit shows the new lane either way.
+        later = roster_year is not None and first.start > SchoolYear.from_label(roster_year).start
+        lane = t.new_lane or t.lane
+        new_lane, share = (None, ZERO) if later or t.new_lane is None else (t.new_lane, t.new_lane_share)
+        credit = max(t.credit_hours, base_credits(rules.lane(lane), degree))
         phases = progress = 0
         if self.by_phases:
             phases = t.micro_credentials // rule.per_growth_step
@@ -173,15 +181,17 @@ class _Model:
         else:
             begins = first.start
             service = max(0, begins.year - t.hire_date.year - ((begins.month, begins.day) < (t.hire_date.month, t.hire_date.day)))
-        return Teacher(t.employee_id, t, PARTS, t.fte, degree, profile, t.step, t.lane, growth, phases, progress,
-                       t.micro_credentials, credit, service, role=t.role, now=t.micro_credentials_this_year)
+        return Teacher(t.employee_id, t, PARTS, t.fte, degree, profile, t.step, t.lane if new_lane else lane, growth,
+                       phases, progress, t.micro_credentials, credit, service, role=t.role,
+                       now=t.micro_credentials_this_year, new_lane=new_lane, share=share)
 
     # --- a year's pay ----------------------------------------------------------------------------------
 
     def pay(self, year: SchoolYear, t: Teacher, earner: bool) -> tuple[Decimal, dict[str, Decimal], bool, Decimal]:
         """Base pay, each addition by name, and role eligibility of one teacher in one year."""
         key = ("pay", year.label, t.step, t.lane, t.growth, t.micro_credentials, t.service, t.degree, t.fte,
-               t.like.band, t.like.subjects, t.like.certifications, t.like.certified, earner, t.role, t.now)
+               t.like.band, t.like.subjects, t.like.certifications, t.like.certified, earner, t.role, t.now, t.new_lane,
+               t.share)
         return self._remember(key, lambda: self._pay_now(year, t, earner))
 
     def _pay_now(self, year: SchoolYear, t: Teacher, earner: bool) -> tuple[Decimal, dict[str, Decimal], bool]:
@@ -189,7 +199,8 @@ class _Model:
         # micro-credentials of the year: those the roster says were earned in its year, and the uptake's.
         position = Position(t.step, t.lane, t.degree, t.growth, t.phases)
         this_year = self._counted(t.now + (self.earned if earner else 0)) if t.now else (self.counted if earner else 0)
-        base, lines, _, _ = pay_in_year(self.rules, year, position, t.placement(), this_year,
+        moves = [(t.share, replace(position, lane=t.new_lane), "part-way")] if t.new_lane else []
+        base, lines, _, _ = pay_in_year(self.rules, year, position, t.placement(), this_year, moves=moves,
                                         roles={t.role} if t.role else frozenset())
         eligible = self.role is not None and role_check(self.rules, self.role, year, t.placement()).eligible
         return base.amount, {line.name: line.amount for line in lines if line.kind != "role"}, eligible, \
@@ -207,7 +218,7 @@ class _Model:
     def advance(self, following: SchoolYear, t: Teacher, earner: bool) -> Teacher:
         """The same teacher one school year later (step, micro-credentials, lane)."""
         rules, rule = self.rules, self.rules.micro_credentials
-        t = replace(t, service=t.service + 1, earning=earner, now=0)
+        t = replace(t, service=t.service + 1, earning=earner, now=0, lane=t.new_lane or t.lane, new_lane=None, share=ZERO)
         if following.label not in rules.steps.freeze_years:
             t.step = self._remember(("step", following.label, t.step, t.lane),
                                     lambda: self._next_step(following, t.step, t.lane))

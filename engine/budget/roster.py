@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Iterable, Iterator
 
 import numpy as np
 
@@ -44,11 +44,14 @@ class RosterTeacher:
     actual_salary: Decimal | None = None      # the base salary paid, where it is off the schedule
     unit: str = ""                            # bargaining unit
     funding: str = ""                         # funding source
+    new_lane: str | None = None               # a lane change HR approved part-way through the roster's school year
+    new_lane_share: Decimal | None = None     # the share of that year paid in the new lane (0.5 for a second semester)
 
 
 # Roster columns beyond the pay profile, each an int array (-1: not given) or a code into a table of text.
-EXTRA_NUMBERS = ("years_of_service", "growth_steps", "micro_credentials_this_year", "actual_cents")
-EXTRA_TEXTS = ("role", "unit", "funding")
+EXTRA_NUMBERS = ("years_of_service", "growth_steps", "micro_credentials_this_year", "actual_cents", "new_lane_share")
+EXTRA_TEXTS = ("role", "unit", "funding", "new_lane")
+SHARE_UNIT = 10_000   # new_lane_share is held in 1/10,000ths of the school year
 
 
 @dataclass
@@ -70,8 +73,8 @@ class Roster:
     school: np.ndarray | None = None      # int code into `schools`
     schools: list[str] = field(default_factory=list)
     # Optional columns (None: not on this roster): years of service, growth steps held, micro-credentials earned
-    # this school year, actual base salary in cents (-1 where not given); role, unit and funding as codes into
-    # their tables (code 0 is "", none).
+    # this school year, actual base salary in cents, the share of the year paid in a new lane in SHARE_UNIT (-1
+    # where not given); role, unit, funding and a new lane as codes into their tables (code 0 is "", none).
     extra: dict[str, np.ndarray] = field(default_factory=dict)
     texts: dict[str, list[str]] = field(default_factory=dict)
     school_year: str | None = None        # the school year the roster describes
@@ -96,7 +99,7 @@ class Roster:
         return values[int(codes[i])]
 
     @classmethod
-    def concat(cls, parts: list["Roster"], positions: list[np.ndarray], district_id: str) -> "Roster":
+    def concat(cls, parts: list[Roster], positions: list[np.ndarray], district_id: str) -> Roster:
         """Rosters of some rows each (parts[k] holds the rows at positions[k]) as one, in row order; each table of
         distinct values (lanes, pay profiles, schools, units, roles...) merged, codes renumbered."""
         if len(parts) == 1:
@@ -114,7 +117,7 @@ class Roster:
         lanes, lane = merged(lambda r: r.lanes, lambda r: r.lane)
         profiles, profile = merged(lambda r: r.profiles, lambda r: r.profile)
         schools, school = merged(lambda r: r.schools or [""], lambda r: r.school if r.school is not None else np.zeros(len(r), dtype=np.int64))
-        joined = lambda name: np.concatenate([getattr(r, name) for r in parts])[order]  # noqa: E731
+        joined = lambda name: np.concatenate([getattr(r, name) for r in parts])[order]
         ids = None if any(r.employee_ids is None for r in parts) else [i for r in parts for i in r.employee_ids]
         out = cls(district_id, None if ids is None else [ids[int(i)] for i in order], joined("step"), lane, lanes,
                   joined("fte_hundredths"), joined("degree"), joined("hire_ordinal"), joined("micro_credentials"),
@@ -136,9 +139,9 @@ class Roster:
                 out.texts[name] = table
         return out
 
-    def subset(self, rows: np.ndarray) -> "Roster":
+    def subset(self, rows: np.ndarray) -> Roster:
         """The roster's teachers at the given row positions (in that order); its tables stay as they are (but lanes)."""
-        take = lambda values: None if values is None else values[rows]  # noqa: E731
+        take = lambda values: None if values is None else values[rows]
         used, lane = np.unique(self.lane[rows], return_inverse=True)   # only the lanes its teachers are in
         return Roster(self.district_id, None if self.employee_ids is None else [self.employee_ids[int(i)] for i in rows],
                       self.step[rows], lane.ravel().astype(np.int64), [self.lanes[int(c)] for c in used],
@@ -164,10 +167,11 @@ class Roster:
                 growth_steps=_given(self.number("growth_steps")[i]), role=self.text_at("role", i) or None,
                 micro_credentials_this_year=int(self.number("micro_credentials_this_year", 0)[i]),
                 actual_salary=None if self.number("actual_cents")[i] < 0 else (Decimal(int(self.number("actual_cents")[i])) / 100).quantize(CENT),
-                unit=self.text_at("unit", i), funding=self.text_at("funding", i))
+                unit=self.text_at("unit", i), funding=self.text_at("funding", i),
+                new_lane=self.text_at("new_lane", i) or None, new_lane_share=_share(self.number("new_lane_share")[i]))
 
     @classmethod
-    def from_teachers(cls, district_id: str, teachers: Iterable[RosterTeacher], rules: DistrictRules) -> "Roster":
+    def from_teachers(cls, district_id: str, teachers: Iterable[RosterTeacher], rules: DistrictRules) -> Roster:
         """A columnar roster from teacher objects (degree defaults to the lane's)."""
         teachers = list(teachers)
         ids, step, lane, fte, degree, hired, mcs, credit, profile, school = [], [], [], [], [], [], [], [], [], []
@@ -186,14 +190,15 @@ class Roster:
             key = (t.band, tuple(sorted(t.subjects)), tuple(sorted(t.certifications)), t.certified)
             profile.append(profiles.setdefault(key, len(profiles)))
             school.append(schools.setdefault(t.school, len(schools)))
-        as_int = lambda values: np.asarray(values, dtype=np.int64)  # noqa: E731
+        as_int = lambda values: np.asarray(values, dtype=np.int64)
         roster = cls(district_id, ids, as_int(step), as_int(lane), list(lanes), as_int(fte), as_int(degree), as_int(hired),
                      as_int(mcs), as_int(credit), as_int(profile), list(profiles), as_int(school), list(schools))
-        given = lambda value: -1 if value is None else value  # noqa: E731
+        given = lambda value: -1 if value is None else value
         columns = {"years_of_service": [given(t.years_of_service) for t in teachers],
                    "growth_steps": [given(t.growth_steps) for t in teachers],
                    "micro_credentials_this_year": [t.micro_credentials_this_year for t in teachers],
-                   "actual_cents": [-1 if t.actual_salary is None else int(t.actual_salary * 100) for t in teachers]}
+                   "actual_cents": [-1 if t.actual_salary is None else int(t.actual_salary * 100) for t in teachers],
+                   "new_lane_share": [-1 if t.new_lane_share is None else int(t.new_lane_share * SHARE_UNIT) for t in teachers]}
         for name, values in columns.items():
             if any(v > 0 if name == "micro_credentials_this_year" else v >= 0 for v in values):
                 roster.extra[name] = as_int(values)
@@ -210,6 +215,10 @@ def _given(value) -> int | None:
     return None if int(value) < 0 else int(value)
 
 
+def _share(value) -> Decimal | None:
+    return None if int(value) < 0 else (Decimal(int(value)) / SHARE_UNIT).normalize()
+
+
 def roster_csv(roster: Roster) -> str:
     """The roster as a CSV file in Lanewise's column names."""
     out = io.StringIO()
@@ -223,7 +232,8 @@ def roster_csv(roster: Roster) -> str:
                                  "" if t.years_of_service is None else t.years_of_service,
                                  "" if t.growth_steps is None else t.growth_steps, t.role or "",
                                  t.micro_credentials_this_year or "", "" if t.actual_salary is None else f"{t.actual_salary:.2f}",
-                                 t.unit, t.funding]))
+                                 t.unit, t.funding, t.new_lane or "",
+                                 "" if t.new_lane_share is None else f"{t.new_lane_share:f}"]))
     return out.getvalue()
 
 
@@ -326,8 +336,8 @@ def synthesize_units(rules: DistrictRules, teachers: int, seed: int, shares: dic
 
 
 # Reading files lives in roster_file and checking them in roster_checks; their names stay importable from here.
-from engine.budget.roster_checks import parse_roster  # noqa: E402
-from engine.budget.roster_file import (  # noqa: E402
+from engine.budget.roster_checks import parse_roster
+from engine.budget.roster_file import (
     FIELDS,
     MAX_ERRORS_SHOWN,
     REQUIRED,
@@ -338,5 +348,18 @@ from engine.budget.roster_file import (  # noqa: E402
     read_table,
 )
 
-__all__ = ["Roster", "RosterTeacher", "roster_csv", "synthesize", "FIELDS", "MAX_ERRORS_SHOWN", "REQUIRED", "RosterError",
-           "RosterFileError", "RowError", "guess_mapping", "parse_roster", "read_table"]
+__all__ = [
+    "FIELDS",
+    "MAX_ERRORS_SHOWN",
+    "REQUIRED",
+    "Roster",
+    "RosterError",
+    "RosterFileError",
+    "RosterTeacher",
+    "RowError",
+    "guess_mapping",
+    "parse_roster",
+    "read_table",
+    "roster_csv",
+    "synthesize",
+]

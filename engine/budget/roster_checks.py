@@ -7,177 +7,18 @@ Pure: no Flask, no database.
 """
 from __future__ import annotations
 
-import re
-from datetime import date, datetime
-from decimal import Decimal, InvalidOperation
+from datetime import date
 from itertools import zip_longest
 
 import numpy as np
 
+from engine.budget import roster_values as cell
 from engine.budget.roster_file import REQUIRED, RosterError, RosterFileError, RowError, guess_mapping
 from engine.errors import RuleInputError
 from engine.pay.cells import cell_amount, latest_schedule_year, schedule_for
 from engine.pay.credit import degree_rank
 from engine.rules import DEGREES, DistrictRules
 from engine.school_year import SchoolYear
-
-_TRUE = {"true", "yes", "y", "1", "t"}
-_FALSE = {"false", "no", "n", "0", "f"}
-_WHOLE = re.compile(r"\d{1,4}")
-_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
-
-
-def _text(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    return str(value).strip()
-
-
-def _list(value) -> tuple[str, ...]:
-    return tuple(sorted({p.strip().lower() for p in re.split(r"[;|,]", _text(value)) if p.strip()}))
-
-
-def _factorise(values) -> tuple[list, np.ndarray]:
-    """The distinct values of a column (in order of first appearance) and each row's code into them."""
-    distinct = dict.fromkeys(values)
-    keys = values
-    if not all(type(v) is str or v is None for v in distinct):
-        # Spreadsheet cells: 1, 1.0 and True are equal in Python but not in a roster, so the type is part of the key.
-        keys = list(zip(map(type, values), values))
-        distinct = dict.fromkeys(keys)
-    index = {key: i for i, key in enumerate(distinct)}
-    codes = np.fromiter(map(index.__getitem__, keys), dtype=np.int64, count=len(keys))
-    return (list(index) if keys is values else [value for _, value in index]), codes
-
-
-class _Column:
-    """One field's distinct values checked once: each value's result, or the problem it has."""
-
-    def __init__(self, name: str, raw: list, check):
-        self.name = name
-        distinct, self.codes = _factorise(raw)
-        self.values: list = []
-        self.problems: list[str | None] = []
-        for value in distinct:
-            try:
-                self.values.append(check(value))
-                self.problems.append(None)
-            except _Problem as problem:
-                self.values.append(None)
-                self.problems.append(str(problem))
-
-    def bad_rows(self) -> np.ndarray:
-        flags = np.array([p is not None for p in self.problems], dtype=bool)
-        return flags[self.codes] if len(flags) else np.zeros(len(self.codes), dtype=bool)
-
-    def row_values(self) -> list:
-        return list(map(self.values.__getitem__, self.codes.tolist()))
-
-
-class _Problem(ValueError):
-    """What a cell should have held."""
-
-
-def _whole_number(required: bool, default):
-    def check(value):
-        text = _text(value)
-        if not text:
-            if required:
-                raise _Problem("expected a whole number >= 0, got an empty cell")
-            return default
-        if not _WHOLE.fullmatch(text):
-            raise _Problem(f"expected a whole number >= 0, got {text!r}")
-        return int(text)
-    return check
-
-
-def _number(default):
-    def check(value):
-        text = _text(value)
-        if not text:
-            return default
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise _Problem(f"expected a number, got {text!r}") from None
-        if not number.is_finite() or number < 0:
-            raise _Problem(f"expected a number >= 0, got {text!r}")
-        return number
-    return check
-
-
-def _fte(value):
-    fte = _number(Decimal("1.00"))(value)
-    if not (Decimal(0) < fte <= 1 and fte == fte.quantize(Decimal("0.01"))):
-        raise _Problem(f"expected a number more than 0 and at most 1, with at most two decimals, got {_text(value)!r}")
-    return int(fte * 100)
-
-
-def _credit(value):
-    credit = _number(Decimal(0))(value)
-    if credit < 0 or credit > 999:
-        raise _Problem(f"expected hours between 0 and 999, got {credit}")
-    return int(credit * 100)
-
-
-def _salary(value):
-    salary = _number(None)(value)
-    if salary is None:
-        return -1
-    if salary > Decimal("9999999.99") or salary != salary.quantize(Decimal("0.01")):
-        raise _Problem(f"expected dollars with at most two decimals, below 10,000,000, got {_text(value)!r}")
-    return int(salary * 100)
-
-
-def _hire_date(today: date):
-    def check(value):
-        if value is None or value == "":
-            return 0
-        if isinstance(value, datetime):
-            found = value.date()
-        elif isinstance(value, date):
-            found = value
-        else:
-            text = _text(value)
-            found = None
-            iso = _ISO_DATE.fullmatch(text)
-            if iso:   # the common case, without strptime's cost; anything else goes the long way
-                try:
-                    found = date(int(iso[1]), int(iso[2]), int(iso[3]))
-                except ValueError:
-                    pass
-            for pattern in ("%Y-%m-%d", "%m/%d/%Y") if found is None else ():
-                try:
-                    found = datetime.strptime(text, pattern).date()
-                    break
-                except ValueError:
-                    continue
-            if found is None:
-                raise _Problem(f"expected a date such as 2019-08-01, got {text!r}")
-        if found > today or found.year < 1940:
-            raise _Problem(f"expected a hire date between 1940 and today, got {found.isoformat()}")
-        return found.toordinal()
-    return check
-
-
-def _employee_id(value):
-    text = _text(value)
-    if not text:
-        raise _Problem("expected an employee id, got an empty cell")
-    if len(text) > 64:
-        raise _Problem("expected at most 64 characters")
-    return text
-
-
-def _certified(value):
-    text = _text(value).lower()
-    if not text or text in _TRUE:
-        return True
-    if text in _FALSE:
-        return False
-    raise _Problem(f"expected yes or no, got {text!r}")
 
 
 def parse_roster(rules: DistrictRules, headers: list[str], rows: list[tuple[int, list]], mapping: dict[str, str] | None = None,
@@ -193,9 +34,9 @@ def parse_roster(rules: DistrictRules, headers: list[str], rows: list[tuple[int,
     if not unit_header or unit_header not in headers:
         return _parse_unit(rules, headers, rows, mapping, school_year, today=today)
     at = headers.index(unit_header)
-    units = [rules.unit_of(_text(values[at]) if at < len(values) else "") for _, values in rows]
+    units = [rules.unit_of(cell.as_text(values[at]) if at < len(values) else "") for _, values in rows]
     errors = [RowError(line, "unit", f"expected one of the district's units ({', '.join(rules.unit_ids)}: by id or "
-                                     f"name) or an empty cell, got {_text(values[at])!r}")
+                                     f"name) or an empty cell, got {cell.as_text(values[at])!r}")
               for (line, values), unit in zip(rows, units) if unit is None]
     parsed, positions = [], []
     for unit in dict.fromkeys(u for u in units if u is not None):
@@ -238,73 +79,75 @@ def _parse_unit(rules: DistrictRules, headers: list[str], rows: list[tuple[int, 
         return transposed[i]
 
     def lane_check(value):
-        lane = _text(value)
+        lane = cell.as_text(value)
         if lane not in schedule.lanes:
-            raise _Problem(f"expected one of {', '.join(schedule.lanes)} (the {year.label} schedule), got {lane!r}")
+            raise cell.Problem(f"expected one of {', '.join(schedule.lanes)} (the {year.label} schedule), got {lane!r}")
         return lane
 
     role_ids = [role.id for role in rules.roles]
 
     def role_check(value):
-        role = _text(value)
+        role = cell.as_text(value)
         if role and role not in role_ids:
-            raise _Problem(f"expected one of the district's roles ({', '.join(role_ids) or 'none'}) or an empty cell, got {role!r}")
+            raise cell.Problem(f"expected one of the district's roles ({', '.join(role_ids) or 'none'}) or an empty cell, got {role!r}")
         return role
 
     def degree_check(value):
-        degree = _text(value).lower() or None
+        degree = cell.as_text(value).lower() or None
         if degree is not None and degree not in DEGREES:
-            raise _Problem(f"expected one of {', '.join(DEGREES)}, got {degree!r}")
+            raise cell.Problem(f"expected one of {', '.join(DEGREES)}, got {degree!r}")
         return degree
 
     columns = {
-        "employee_id": _Column("employee_id", raw("employee_id"), _employee_id),
-        "step": _Column("step", raw("step"), _whole_number(required=True, default=None)),
-        "lane": _Column("lane", raw("lane"), lane_check),
-        "fte": _Column("fte", raw("fte"), _fte),
-        "hire_date": _Column("hire_date", raw("hire_date"), _hire_date(today)),
-        "degree": _Column("degree", raw("degree"), degree_check),
-        "micro_credentials": _Column("micro_credentials", raw("micro_credentials"), _whole_number(required=False, default=0)),
-        "credit_hours": _Column("credit_hours", raw("credit_hours"), _credit),
-        "certified": _Column("certified", raw("certified"), _certified),
-        "years_of_service": _Column("years_of_service", raw("years_of_service"), _whole_number(required=False, default=-1)),
-        "growth_steps": _Column("growth_steps", raw("growth_steps"), _whole_number(required=False, default=-1)),
-        "micro_credentials_this_year": _Column("micro_credentials_this_year", raw("micro_credentials_this_year"),
-                                               _whole_number(required=False, default=0)),
-        "actual_salary": _Column("actual_salary", raw("actual_salary"), _salary),
-        "role": _Column("role", raw("role"), role_check),
+        "employee_id": cell.Column("employee_id", raw("employee_id"), cell.employee_id),
+        "step": cell.Column("step", raw("step"), cell.whole_number(required=True, default=None)),
+        "lane": cell.Column("lane", raw("lane"), lane_check),
+        "fte": cell.Column("fte", raw("fte"), cell.fte),
+        "hire_date": cell.Column("hire_date", raw("hire_date"), cell.hire_date(today)),
+        "degree": cell.Column("degree", raw("degree"), degree_check),
+        "micro_credentials": cell.Column("micro_credentials", raw("micro_credentials"), cell.whole_number(required=False, default=0)),
+        "credit_hours": cell.Column("credit_hours", raw("credit_hours"), cell.credit),
+        "certified": cell.Column("certified", raw("certified"), cell.certified),
+        "years_of_service": cell.Column("years_of_service", raw("years_of_service"), cell.whole_number(required=False, default=-1)),
+        "growth_steps": cell.Column("growth_steps", raw("growth_steps"), cell.whole_number(required=False, default=-1)),
+        "micro_credentials_this_year": cell.Column("micro_credentials_this_year", raw("micro_credentials_this_year"),
+                                               cell.whole_number(required=False, default=0)),
+        "actual_salary": cell.Column("actual_salary", raw("actual_salary"), cell.salary),
+        "role": cell.Column("role", raw("role"), role_check),
+        "new_lane": cell.Column("new_lane", raw("new_lane"), lambda v: lane_check(v) if cell.as_text(v) else ""),
+        "new_lane_share": cell.Column("new_lane_share", raw("new_lane_share"), cell.share),
     }
     found: list[tuple[np.ndarray, str, np.ndarray, list]] = []   # rows, column, problem code per row, problems
     for name, column in columns.items():
         bad = column.bad_rows()
         if bad.any():
             found.append((np.flatnonzero(bad), name, column.codes, column.problems))
-    # Checks across columns, once per distinct pair: the step must be paid in the lane; the degree must reach it.
+    # Checks across columns, once per distinct pair: the step must be paid in the lane; the degree must reach it; a
+    # lane change part-way through the year names another lane that pays the step, and the share of the year it pays.
     step, lane, degree = columns["step"], columns["lane"], columns["degree"]
-    pairs, pair_codes = _pairs(step.codes, lane.codes)
-    cell_problems: list[str | None] = []
-    for step_code, lane_code in pairs:
-        number, lane_id = step.values[step_code], lane.values[lane_code]
-        problem = None
-        if number is not None and lane_id is not None:
-            try:
-                cell_amount(rules, year, number, lane_id)
-            except RuleInputError as exc:
-                problem = f"expected a step the {year.label} schedule pays: {exc}"
-        cell_problems.append(problem)
-    _add_pair_problems(found, "step", pair_codes, cell_problems)
-    pairs, pair_codes = _pairs(degree.codes, lane.codes)
-    degree_problems: list[str | None] = []
-    for degree_code, lane_code in pairs:
-        held, lane_id = degree.values[degree_code], lane.values[lane_code]
-        problem = None
-        if held and lane_id is not None:
-            need = rules.lane(lane_id)
-            lowest = min(degree_rank(r.degree) for r in [need] + list(need.equivalent))
-            if degree_rank(held) < lowest:
-                problem = f"expected at least a {DEGREES[lowest]}'s degree for lane {lane_id}, got {held!r}"
-        degree_problems.append(problem)
-    _add_pair_problems(found, "degree", pair_codes, degree_problems)
+    new_lane, share = columns["new_lane"], columns["new_lane_share"]
+
+    def paid(number, lane_id):
+        try:
+            cell_amount(rules, year, number, lane_id)
+        except RuleInputError as exc:
+            return f"expected a step the {year.label} schedule pays: {exc}"
+
+    def reached(held, lane_id):
+        need = rules.lane(lane_id)
+        lowest = min(degree_rank(r.degree) for r in [need] + list(need.equivalent))
+        if held and degree_rank(held) < lowest:
+            return f"expected at least a {DEGREES[lowest]}'s degree for lane {lane_id}, got {held!r}"
+
+    _check_pairs(found, "step", step, lane, paid)
+    _check_pairs(found, "degree", degree, lane, reached)
+    _check_pairs(found, "new_lane", new_lane, lane, lambda new, held: new and new == held and
+                 f"expected a lane other than the teacher's lane {held!r}, or an empty cell")
+    _check_pairs(found, "new_lane", step, new_lane, lambda number, new: new and paid(number, new))
+    _check_pairs(found, "new_lane_share", new_lane, share, lambda new, part: new and part < 0 and
+                 "expected the share of the school year paid in the new lane (0.5 for a second semester), got an empty cell")
+    _check_pairs(found, "new_lane", new_lane, share, lambda new, part: not new and part >= 0 and
+                 "expected the lane paid for the new_lane_share given, got an empty cell")
     bad = np.zeros(len(rows), dtype=bool)
     for positions, *_ in found:
         bad[positions] = True
@@ -337,13 +180,18 @@ def _pairs(left: np.ndarray, right: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     return np.stack([distinct // width, distinct % width], axis=1), codes.ravel()
 
 
-def _add_pair_problems(found: list, column: str, codes: np.ndarray, problems: list[str | None]) -> None:
+def _check_pairs(found: list, column: str, left: cell.Column, right: cell.Column, problem_of) -> None:
+    """`problem_of(left value, right value)` once per distinct pair of two checked columns (pairs with a bad cell are
+    skipped: that cell has its own problem); rows of a pair with a problem are listed under `column`."""
+    pairs, codes = _pairs(left.codes, right.codes)
+    problems = [None if left.problems[a] or right.problems[b] else (problem_of(left.values[a], right.values[b]) or None)
+                for a, b in pairs.tolist()]
     flags = np.array([p is not None for p in problems], dtype=bool)
     if len(flags) and flags.any():
         found.append((np.flatnonzero(flags[codes]), column, codes, problems))
 
 
-def _roster(rules: DistrictRules, columns: dict[str, _Column], raw):
+def _roster(rules: DistrictRules, columns: dict[str, cell.Column], raw):
     """The columnar roster from checked columns (a missing degree is the lane's)."""
     from engine.budget.roster import Roster  # roster.py re-exports this module's names
 
@@ -361,9 +209,9 @@ def _roster(rules: DistrictRules, columns: dict[str, _Column], raw):
         return np.array(column.values, dtype=np.int64)[column.codes]
 
     # Pay profiles: band, subjects, certifications and certification status, as distinct combinations.
-    bands = _Column("band", raw("band"), lambda v: _text(v) or None)
-    subjects = _Column("subjects", raw("subjects"), _list)
-    certifications = _Column("certifications", raw("certifications"), _list)
+    bands = cell.Column("band", raw("band"), lambda v: cell.as_text(v) or None)
+    subjects = cell.Column("subjects", raw("subjects"), cell.listed)
+    certifications = cell.Column("certifications", raw("certifications"), cell.listed)
     certified = columns["certified"]
     parts = (bands, subjects, certifications, certified)
     if np.prod([float(max(1, len(part.values))) for part in parts]) >= 2.0**62:
@@ -380,18 +228,20 @@ def _roster(rules: DistrictRules, columns: dict[str, _Column], raw):
             codes.append(code)
         combos.append(codes[::-1])
     profiles = [(bands.values[b], subjects.values[s], certifications.values[c], certified.values[t]) for b, s, c, t in combos]
-    schools = _Column("school", raw("school"), lambda v: _text(v)[:160])
+    schools = cell.Column("school", raw("school"), lambda v: cell.as_text(v)[:160])
     roster = Roster(rules.id, columns["employee_id"].row_values(), values("step"), lane, lanes_in_use, values("fte"),
                     degree, values("hire_date"), values("micro_credentials"), values("credit_hours"),
                     profile.ravel().astype(np.int64), profiles, schools.codes, schools.values,
                     school_year=latest_schedule_year(rules).label)
     for name, key in (("years_of_service", "years_of_service"), ("growth_steps", "growth_steps"),
-                      ("micro_credentials_this_year", "micro_credentials_this_year"), ("actual_salary", "actual_cents")):
+                      ("micro_credentials_this_year", "micro_credentials_this_year"), ("actual_salary", "actual_cents"),
+                      ("new_lane_share", "new_lane_share")):
         found = values(name)
         if (found > 0).any() if name == "micro_credentials_this_year" else (found >= 0).any():
             roster.extra[key] = found
-    texts = {"role": columns["role"], "unit": _Column("unit", raw("unit"), lambda v: _text(v)[:60]),
-             "funding": _Column("funding", raw("funding"), lambda v: _text(v)[:60])}
+    texts = {"role": columns["role"], "unit": cell.Column("unit", raw("unit"), lambda v: cell.as_text(v)[:60]),
+             "funding": cell.Column("funding", raw("funding"), lambda v: cell.as_text(v)[:60]),
+             "new_lane": columns["new_lane"]}
     for name, column in texts.items():
         if any(column.values):
             table = [""] + sorted(set(column.values) - {""})

@@ -33,6 +33,8 @@ FIELDS: dict[str, tuple[str, ...]] = {
     "actual_salary": ("actual salary", "salary", "base salary", "annual salary", "current salary"),
     "unit": ("unit", "bargaining unit", "employee group", "union"),
     "funding": ("funding", "funding source", "fund", "fund source"),
+    "new_lane": ("new lane", "lane from mid year", "mid year lane", "lane change"),
+    "new_lane_share": ("new lane share", "share of year in new lane", "lane change share"),
 }
 REQUIRED = ("employee_id", "step", "lane")
 MAX_ERRORS_SHOWN = 1000

@@ -124,17 +124,24 @@ def test_both_engines_agree_on_small_rosters_under_any_assumptions(shipped, dist
        attrition=st.sampled_from(["0", "12.5"]), uptake=st.sampled_from(["0", "40"]), stipend=st.booleans())
 def test_both_engines_agree_on_what_hr_keeps_on_the_roster(shipped, district, teachers, seed, years, picks, attrition,
                                                           uptake, stipend):
-    """Years of service, growth steps, a role held and the micro-credentials earned this year, as a roster gives them."""
+    """Years of service, growth steps, a role held, the micro-credentials earned this year and a lane change part-way
+    through it (paid for its share of the year, then the teacher's lane), as a roster gives them."""
     from dataclasses import replace
+
+    from engine.pay.cells import latest_schedule_year, schedule_for
 
     rules = shipped[district]
     roles = [None] + [role.id for role in rules.roles]
+    lanes = schedule_for(rules, latest_schedule_year(rules))[0].lanes
+    shares = [Decimal("0.5"), Decimal("0.25"), Decimal("0.3333"), Decimal("0.9999")]
     kept = []
     for i, t in enumerate(synthesize(rules, teachers, seed=seed).teachers()):
         pick = picks[i % len(picks)]
+        new_lane = lanes[pick % len(lanes)] if pick % 7 < 3 and lanes[pick % len(lanes)] != t.lane else None
         kept.append(replace(t, years_of_service=pick % 30 if pick % 3 else None,
                             growth_steps=pick % 4 if pick % 5 == 0 else None, role=roles[pick % len(roles)],
-                            micro_credentials_this_year=pick % 11 if pick % 2 else 0))
+                            micro_credentials_this_year=pick % 11 if pick % 2 else 0, new_lane=new_lane,
+                            new_lane_share=shares[pick % len(shares)] if new_lane else None))
     roster = Roster.from_teachers(district, kept, rules)
     policy = Policy(stipend_per_micro_credential=Decimal("150.00")) if stipend else Policy()
     scenario = Scenario(name="Kept", district_id=district, years=years, attrition_percent=Decimal(attrition),

@@ -1,8 +1,8 @@
 """The finance projection of a roster of one teacher pays what that teacher's timeline shows, year by year, to the
 cent: the journeys' teachers as they stand at the end of each journey, with no attrition, no uptake and the
 district's COLA. The roster carries what HR keeps beyond the placement (years of service, a role held, the
-micro-credentials earned this school year). Where the projection's model cannot follow the timeline, the comparison
-is a strict xfail that says why, with the numbers (so it fails loudly the day the model learns it).
+micro-credentials earned this school year, a lane change approved part-way through it and the share of the year it
+pays).
 
 Engine only (no pages): the timeline is the dashboard's walk of the teacher's record; the projection is the one the
 finance pages run on the uploaded roster. The expected figures are worked out in the journeys' modules.
@@ -21,11 +21,6 @@ from engine.money import money_str
 from engine.teacher.record import ApprovedChange, CreditItem, PlacementRecord, TeacherRecord
 from engine.teacher.state import Walk, walk
 
-PRAIRIE_WHY = (
-    "A roster holds one lane for the whole school year, so a second-semester lane change cannot be projected in "
-    "its own year. Pat Park, 2026-27: BA until December, BA+15 from 2027-01-01 for half the year, paid "
-    "57,433.00 + (59,967.00 - 57,433.00) x 0.5 = 58,700.00; a roster taken after the change projects "
-    "59,967.00 (BA+15 all year), one taken before it 57,433.00")
 CASES = [
     pytest.param(
         "dysart", "2028-07-01", "2028-29",
@@ -61,9 +56,18 @@ CASES = [
         TeacherRecord(
             placements=(PlacementRecord("2026-27", 9, "BA"),), hire_date=date(2017, 8, 1),
             changes=(ApprovedChange(1, "lane_change", date(2027, 1, 1), Decimal("0.5"), new_lane="BA+15"),)),
-        "employee_id,step,lane,hire_date\nP-4001,9,BA+15,2017-08-01\n",
-        id="prairie-ridge-the-year-of-a-second-semester-change",
-        marks=pytest.mark.xfail(strict=True, raises=AssertionError, reason=PRAIRIE_WHY)),
+        # The roster HR keeps in 2026-27: BA, with the change to BA+15 it approved for the second semester (half
+        # the year): 57,433.00 + (59,967.00 - 57,433.00) x 0.5 = 58,700.00 that year, BA+15 from 2027-28.
+        "employee_id,step,lane,hire_date,new_lane,new_lane_share\nP-4001,9,BA,2017-08-01,BA+15,0.5\n",
+        id="prairie-ridge-the-year-of-a-second-semester-change"),
+    pytest.param(
+        "prairie-ridge", "2027-07-01", "2027-28",
+        TeacherRecord(
+            placements=(PlacementRecord("2026-27", 9, "BA"),), hire_date=date(2017, 8, 1),
+            changes=(ApprovedChange(1, "lane_change", date(2027, 1, 1), Decimal("0.5"), new_lane="BA+15"),)),
+        # The same 2026-27 roster projected from 2027-28: the change has taken effect, BA+15 all year.
+        "employee_id,step,lane,hire_date,new_lane,new_lane_share\nP-4001,9,BA,2017-08-01,BA+15,0.5\n",
+        id="prairie-ridge-a-roster-of-the-year-before-the-projection"),
     pytest.param(
         "cedar-valley", "2026-10-30", "2026-27",
         TeacherRecord(placements=(PlacementRecord("2026-27", 4, "BA+15", years_of_service=12),),

@@ -33,6 +33,7 @@ FIELD_LABELS = {
     "certifications": "Certifications", "certified": "Certified", "years_of_service": "Years of service (as HR keeps them)",
     "growth_steps": "Growth steps held", "role": "Role held", "micro_credentials_this_year": "Micro-credentials earned this year",
     "actual_salary": "Actual salary", "unit": "Bargaining unit", "funding": "Funding source",
+    "new_lane": "New lane part-way through the year", "new_lane_share": "Share of the year in the new lane",
 }
 
 

@@ -71,7 +71,7 @@ from engine.budget.projection.state import (
     service_years,
     unique_rows,
 )
-from engine.budget.projection.tables import starting_groups
+from engine.budget.projection.start import starting_groups
 from engine.budget.roster import Roster
 from engine.budget.scenario import Scenario, prepare
 from engine.budget.units import add_years, pieces

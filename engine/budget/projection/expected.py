@@ -15,8 +15,8 @@ from engine.budget.projection.arithmetic import (
     round_half_up,
 )
 from engine.budget.projection.results import YearSums
+from engine.budget.projection.start import starting_groups
 from engine.budget.projection.state import EARNING, PROFILE, group, leaver_targets, unique_values
-from engine.budget.projection.tables import starting_groups
 from engine.budget.roster import Roster
 from engine.budget.scenario import Assumptions
 from engine.pay.cells import lines_round

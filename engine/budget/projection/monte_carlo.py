@@ -9,8 +9,9 @@ import numpy as np
 from engine.budget.projection.arithmetic import HEAD_UNIT, HUNDRED, from_units, round_half_up
 from engine.budget.projection.draws import _cell_fractions, _cell_uniforms, binomial_quantile
 from engine.budget.projection.results import YearSums
+from engine.budget.projection.start import starting_groups
 from engine.budget.projection.state import EARNING, LANE, PROFILE, STEP, unique_rows, unique_values
-from engine.budget.projection.tables import Tables, starting_groups
+from engine.budget.projection.tables import Tables
 from engine.budget.roster import Roster
 from engine.budget.scenario import Assumptions
 from engine.pay.cells import lines_round

@@ -15,13 +15,17 @@ from engine.school_year import SchoolYear
 
 CREDIT_UNIT = 10_000  # credit hours are held as integers of 1/10,000 hour
 KEY_COLUMNS = ("step", "lane", "growth", "mc_growth", "mc_progress", "mc_total", "credit", "service", "degree", "profile",
-               "earning", "role", "mc_now")
+               "earning", "role", "mc_now", "new_lane", "new_lane_share")
 (STEP, LANE, GROWTH, MC_GROWTH, MC_PROGRESS, MC_TOTAL, CREDIT, SERVICE, DEGREE, PROFILE, EARNING, ROLE,
- MC_NOW) = range(len(KEY_COLUMNS))
+ MC_NOW, NEW_LANE, NEW_LANE_SHARE) = range(len(KEY_COLUMNS))
+SHARE_UNIT = 10_000  # a share of the school year is held in 1/10,000ths
 # EARNING is 1 for a teacher who earned micro-credentials last year (a cohort that persists), where that matters.
 # ROLE is the district role a roster teacher holds (1 + its place in the rule file's roles; 0 none): its supplement
 # is paid while they stay, and additions for that role apply. MC_NOW is the micro-credentials a roster teacher earned
-# in the roster's school year: the per-credential stipend pays them in the first projected year only.
+# in the roster's school year: the per-credential stipend pays them in the first projected year only. NEW_LANE is a
+# lane change HR approved part-way through the roster's school year (1 + the lane's place in the rules; 0 none), paid
+# for NEW_LANE_SHARE of that year (in SHARE_UNIT): the first projected year pays the old cell plus the difference for
+# that share, as the teacher's own timeline does; the year after, the teacher is in the new lane.
 
 
 def role_code(rules: DistrictRules, role_id: str | None) -> int:
@@ -69,7 +73,7 @@ class StateShape:
     mc_cap: int = 0                 # micro-credentials beyond every threshold change nothing
 
     @classmethod
-    def of(cls, rules: DistrictRules, assumptions: Assumptions) -> "StateShape":
+    def of(cls, rules: DistrictRules, assumptions: Assumptions) -> StateShape:
         rule = rules.micro_credentials
         role = rules.role(assumptions.role_id) if assumptions.role_id else None
         thresholds = set()

@@ -16,19 +16,20 @@ from engine.budget.projection.state import (
     KEY_COLUMNS,
     LANE,
     MC_GROWTH,
-    MC_PROGRESS,
     MC_NOW,
+    MC_PROGRESS,
     MC_TOTAL,
+    NEW_LANE,
+    NEW_LANE_SHARE,
     PROFILE,
     ROLE,
     SERVICE,
+    SHARE_UNIT,
     STEP,
     StateShape,
     counted_micro_credentials,
-    group_roster,
     profile_flags,
     role_code,
-    service_years_array,
     unique_rows,
     unique_values,
     wide_additions,
@@ -89,25 +90,31 @@ class Tables:
     # per-year tables
 
     def base_cents(self, year: SchoolYear, states: np.ndarray) -> np.ndarray:
-        """Each group's base pay in cents: the schedule cell x FTE, rounded by the district's line rule.
+        """Each group's base pay in cents: the schedule cell x FTE, rounded by the district's line rule; a lane change
+        part-way through the year pays the old cell plus the difference for its share, rounded once with the rest.
 
-        Decimal arithmetic runs once per distinct (cell, FTE) pair, never per group."""
-        schedule, start, _ = schedule_for(self.rules, year)
-        triples, inverse = unique_rows(states[:, [LANE, STEP, GROWTH]])
-        cells: dict = {}
+        Decimal arithmetic runs once per distinct cell (and change), never per group."""
+        columns = [LANE, STEP, GROWTH] + ([NEW_LANE, NEW_LANE_SHARE] if states[:, NEW_LANE].any() else [])
+        keys, inverse = unique_rows(states[:, columns])
         amounts = []
-        for lane, step, growth in triples:
-            lane_id = self.lane_ids[int(lane)]
-            # Steps on one row (a band such as 13-16, or past a ragged lane's end) share its amount.
-            row_key = (start, lane_id, int(step))
-            if row_key not in self._rows:
-                used = effective_step(schedule, lane_id, int(step))
-                self._rows[row_key] = schedule.row_for(used).first if used == int(step) else used
-            key = (lane_id, self._rows[row_key], int(growth))
-            if key not in cells:
-                cells[key] = cell_amount(self.rules, year, key[1], lane_id, key[2]).amount
-            amounts.append(cells[key])
+        for lane, step, growth, *change in keys.tolist():
+            amount = self._cell(year, lane, step, growth)
+            if change and change[0]:
+                new, share = change
+                amount += (self._cell(year, new - 1, step, growth) - amount) * Decimal(share) / SHARE_UNIT
+            amounts.append(amount)
         return self._times_fte(amounts, inverse, states[:, PROFILE])
+
+    def _cell(self, year: SchoolYear, lane: int, step: int, growth: int) -> Decimal:
+        """The schedule amount for a lane (by number), step and growth steps in a school year."""
+        schedule, start, _ = schedule_for(self.rules, year)
+        lane_id = self.lane_ids[lane]
+        # Steps on one row (a band such as 13-16, or past a ragged lane's end) share its amount.
+        row_key = (start, lane_id, step)
+        if row_key not in self._rows:
+            used = effective_step(schedule, lane_id, step)
+            self._rows[row_key] = schedule.row_for(used).first if used == step else used
+        return cell_amount(self.rules, year, self._rows[row_key], lane_id, growth).amount
 
     def _times_fte(self, amounts: list[Decimal], inverse: np.ndarray, profile: np.ndarray) -> np.ndarray:
         """amounts[inverse] x each group's FTE as cents, each line rounded by the district's rule."""
@@ -135,7 +142,7 @@ class Tables:
         earned_columns: dict[int, np.ndarray] = {}
         profile = states[:, PROFILE]
         fte = [Decimal(int(f)) / 100 for f in self.profile_fte]
-        in_cents = lambda amount: round_half_up(lines_round(rules, amount) * 100)  # noqa: E731
+        in_cents = lambda amount: round_half_up(lines_round(rules, amount) * 100)
         for j, addition in enumerate(rules.additions):
             rule = addition.eligibility
             eligible = self.static_flags[profile, j].astype(bool)
@@ -297,6 +304,9 @@ class Tables:
         """Each group's state in the next school year, for survivors who did (or did not) earn micro-credentials."""
         rules, shape = self.rules, self.shape
         nxt = states.copy()
+        # A lane change part-way through last year: the teacher starts this one in the new lane.
+        nxt[:, LANE] = np.where(states[:, NEW_LANE] > 0, states[:, NEW_LANE] - 1, states[:, LANE])
+        nxt[:, NEW_LANE] = nxt[:, NEW_LANE_SHARE] = 0
         schedule, _, _ = schedule_for(rules, year)
         nxt[:, SERVICE] = np.minimum(nxt[:, SERVICE] + 1, shape.service_cap) if shape.use_service else 0
         if year.label not in rules.steps.freeze_years:
@@ -310,7 +320,7 @@ class Tables:
                 table = memo(schedule)[key] = np.array(
                     [[next_step(schedule, s, rules.steps.advance_per_year, cap, lane) for s in range(top)]
                      for lane, cap in caps], dtype=np.int64)
-            nxt[:, STEP] = table[states[:, LANE], states[:, STEP]]
+            nxt[:, STEP] = table[nxt[:, LANE], states[:, STEP]]
         nxt[:, EARNING] = int(earned and self.assumptions.cohorts)
         nxt[:, MC_NOW] = 0   # micro-credentials the roster says were earned in its year are paid once
         counted = self.counted if earned else 0
@@ -370,67 +380,3 @@ class Tables:
                 row[DEGREE], row[PROFILE] = int(self.lane_degree[lane]), int(profile)
                 rows.append(row)
         return np.array(rows, dtype=np.int64).reshape(-1, len(KEY_COLUMNS))
-
-
-def initial_states(context: Tables, roster: Roster, first: SchoolYear) -> np.ndarray:
-    """One state row per roster teacher, in the key's columns."""
-    shape = context.shape
-    n = len(roster)
-    states = np.zeros((n, len(KEY_COLUMNS)), dtype=np.int64)
-    lane_map = np.array([context.lane_ids.index(l) for l in roster.lanes], dtype=np.int64)
-    lanes = lane_map[roster.lane]
-    states[:, STEP] = roster.step
-    states[:, LANE] = lanes
-    states[:, DEGREE] = roster.degree
-    states[:, PROFILE] = context.teacher_profile
-    own = np.where(context.lane_degree[lanes] == roster.degree, context.lane_credits[lanes] * 100, 0)
-    credit_hundredths = np.maximum(roster.credit_hundredths, own)
-    mcs = roster.micro_credentials
-    credit = credit_hundredths * (CREDIT_UNIT // 100) + (mcs * shape.credit_hours_each if shape.fold else 0)
-    states[:, CREDIT] = np.minimum(credit, np.array(shape.credit_caps)[roster.degree])
-    if shape.use_mc_total:
-        states[:, MC_TOTAL] = np.minimum(mcs, shape.mc_cap)
-    if shape.growth_mode:
-        mc_growth = mcs // shape.per_growth_step
-        if shape.max_growth_steps is not None:
-            capped = mc_growth >= shape.max_growth_steps
-            mc_growth = np.minimum(mc_growth, shape.max_growth_steps)
-            progress = np.where(capped, 0, mcs - mc_growth * shape.per_growth_step)
-        else:
-            progress = mcs - mc_growth * shape.per_growth_step
-        states[:, MC_GROWTH] = mc_growth
-        states[:, MC_PROGRESS] = progress
-        states[:, GROWTH] = mc_growth
-    if shape.credit_per_growth_step:
-        states[:, GROWTH] += (credit_hundredths // 100) // shape.credit_per_growth_step
-    held_steps = roster.number("growth_steps")
-    states[:, GROWTH] = np.where(held_steps >= 0, held_steps, states[:, GROWTH])   # as HR keeps them, where given
-    if shape.use_service:
-        states[:, SERVICE] = np.minimum(service_on(roster, first), shape.service_cap)
-    roles, names = roster.text_codes("role")
-    role_codes = np.array([role_code(context.rules, name or None) for name in names], dtype=np.int64)
-    states[:, ROLE] = role_codes[roles]
-    states[:, MC_NOW] = roster.number("micro_credentials_this_year", 0)
-    return states
-
-
-def service_on(roster: Roster, first: SchoolYear) -> np.ndarray:
-    """Years of service at the start of the first projected year: HR's years (advanced a year a year from the
-    roster's school year), else whole years since the hire date, else the step."""
-    service = np.array(roster.step, dtype=np.int64)
-    known = roster.hire_ordinal > 0
-    if known.any():
-        service[known] = service_years_array(roster.hire_ordinal[known], first)
-    entered = roster.number("years_of_service")
-    if (entered >= 0).any():
-        later = first.start.year - SchoolYear.from_label(roster.school_year).start.year if roster.school_year else 0
-        service = np.where(entered >= 0, entered + max(0, later), service)
-    return service
-
-
-def starting_groups(rules: DistrictRules, assumptions: Assumptions, roster: Roster) -> tuple[Tables, np.ndarray, np.ndarray]:
-    """The pay tables, and the roster grouped into distinct states with their head counts: where both expected
-    values and Monte Carlo start (a worker computes it once per projection and roster)."""
-    context = Tables(rules, assumptions, roster)
-    states, counts = group_roster(initial_states(context, roster, assumptions.school_years()[0]))
-    return context, states, counts
