@@ -39,14 +39,13 @@ class YearPay:
     cumulative: Decimal = ZERO
     position: Position | None = None
     micro_credentials_earned: int = 0
+    # Worked out once from the lines (they never change after the walk made them): the cumulative and to_json read them.
+    additions_total: Decimal = field(init=False, repr=False, compare=False)
+    total: Decimal = field(init=False, repr=False, compare=False)
 
-    @property
-    def additions_total(self) -> Decimal:
-        return sum((line.amount for line in self.additions), ZERO)
-
-    @property
-    def total(self) -> Decimal:
-        return self.base.amount + self.additions_total
+    def __post_init__(self) -> None:
+        self.additions_total = sum((line.amount for line in self.additions), ZERO)
+        self.total = self.base.amount + self.additions_total
 
     @property
     def illustrative(self) -> bool:
