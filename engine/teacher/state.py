@@ -20,6 +20,7 @@ from engine.pay.additions import Line, Placement, addition_lines, role_check, ro
 from engine.pay.cells import cell_amount, lines_round, next_step, schedule_for, step_cap
 from engine.pay.windows import WindowDates, window_dates, window_on
 from engine.rules import DistrictRules, Window
+from engine.rules.values import memo
 from engine.school_year import SchoolYear
 from engine.teacher.progress import Pools, Position, earn, pools
 from engine.teacher.record import MICRO_CREDENTIAL, ApprovedChange, CreditItem, TeacherRecord, service_years
@@ -108,9 +109,24 @@ def step_in_year(rules: DistrictRules, step: int, placed: SchoolYear, school_yea
     while year < school_year:
         year = year.plus(1)
         if year.label not in rules.steps.freeze_years:
-            schedule, _, _ = schedule_for(rules, year)
-            step = next_step(schedule, step, rules.steps.advance_per_year, step_cap(rules, schedule, lane), lane)
+            step = _advanced(rules, year, step, lane)
     return step
+
+
+MAX_CACHED_ADVANCES = 100_000  # per rule set; at most (school years) x (steps) x (lanes) of them
+
+
+def _advanced(rules: DistrictRules, year: SchoolYear, step: int, lane: str) -> int:
+    """The step a year's advance moves a teacher to under the schedule in force (kept once worked out, by the rules)."""
+    cache = memo(rules).setdefault("advanced", {})
+    key = (year.start, step, lane)
+    found = cache.get(key)
+    if found is None:
+        if len(cache) >= MAX_CACHED_ADVANCES:
+            cache.clear()
+        schedule, _, _ = schedule_for(rules, year)
+        found = cache[key] = next_step(schedule, step, rules.steps.advance_per_year, step_cap(rules, schedule, lane), lane)
+    return found
 
 
 def opening_position(rules: DistrictRules, record: TeacherRecord, first: SchoolYear) -> tuple[Position, int]:
@@ -318,16 +334,15 @@ class _Year:
 
 def _next_year(rules, record, year, position: Position, events: list[str]) -> Position:
     """The position at the start of the next school year: a step on (none in a freeze), or HR's placement for it."""
+    step, lane, degree = position.step, position.lane, position.degree
     if year.label in rules.steps.freeze_years:
         events.append(f"{year.label} is a step freeze: no one advances")
     else:
-        schedule, _, _ = schedule_for(rules, year)
-        position = replace(position, step=next_step(schedule, position.step, rules.steps.advance_per_year,
-                                                    step_cap(rules, schedule, position.lane), position.lane))
+        step = _advanced(rules, year, step, lane)
     own = next((p for p in record.placements if p.school_year == year.label), None)
     if own is not None:
-        position = replace(position, step=own.step, lane=own.lane, degree=own.degree or position.degree)
-    return position
+        step, lane, degree = own.step, own.lane, own.degree or degree
+    return Position(step, lane, degree, position.growth_steps, position.micro_credential_growth_steps)
 
 
 def _assumed_filing(rules, record, plan: Walk, year, k, position, used, opening_available):
