@@ -16,6 +16,7 @@ from engine.errors import RuleInputError
 from engine.money import ZERO
 from engine.pay.credit import base_credits, converted_credit, earned_lane, lane_after_move, lanes_on
 from engine.rules import DistrictRules
+from engine.rules.values import memo
 from engine.school_year import SchoolYear
 from engine.teacher.record import MICRO_CREDENTIAL, CreditItem
 
@@ -217,6 +218,26 @@ def earn(rules: DistrictRules, year: SchoolYear, position: Position, pool: Pools
     if "lane_change" in kinds:
         _lane(rules, year, result, pool, target_lane, lane_changes_left)
     return result
+
+
+MAX_CACHED_DEGREE_LANES = 10_000  # per rule set; at most (school years) x (lanes) x (degrees) of them
+
+
+def earn_by_degree(rules: DistrictRules, year: SchoolYear, position: Position) -> Earned:
+    """What `earn` makes with no credit to put to use: only a degree (with the credit its lane shows) can still earn
+    a lane further right. The same for every teacher in a lane with a degree, so kept per rules by (school year,
+    lane, degree)."""
+    cache = memo(rules).setdefault("earn_by_degree", {})
+    key = (year.start, position.lane, position.degree)
+    found = cache.get(key)
+    if found is None:
+        if len(cache) >= MAX_CACHED_DEGREE_LANES:
+            cache.clear()
+        earned = earn(rules, year, Position(0, position.lane, position.degree), Pools())
+        found = cache[key] = (earned.position.lane, tuple(earned.explanation), earned.lane_changes)
+    lane, explanation, lane_changes = found
+    after = position if lane == position.lane else replace(position, lane=lane)
+    return Earned(after, explanation=list(explanation), lane_changes=lane_changes)
 
 
 def _growth_by_micro_credentials(rules: DistrictRules, result: Earned, pool: Pools) -> None:

@@ -22,7 +22,7 @@ from engine.pay.windows import WindowDates, window_dates, window_on
 from engine.rules import DistrictRules, Window
 from engine.rules.values import memo
 from engine.school_year import SchoolYear
-from engine.teacher.progress import Pools, Position, earn, pools
+from engine.teacher.progress import Pools, Position, earn, earn_by_degree, pools
 from engine.teacher.record import MICRO_CREDENTIAL, ApprovedChange, CreditItem, TeacherRecord, service_years
 
 
@@ -354,9 +354,10 @@ def _assumed_filing(rules, record, plan: Walk, year, k, position, used, opening_
                  for c in record.credits if c.school_year <= year.label]
     if opening_available or any(c.unused > 0 for c in available):
         pool = pools(rules, available, effective, assume_granted=True, opening_micro_credentials=opening_available)
+        earned = earn(rules, dates.school_year if dates else year, position, pool)
     else:
         pool = Pools()  # nothing to file: only a degree can still earn a lane
-    earned = earn(rules, dates.school_year if dates else year, position, pool)
+        earned = earn_by_degree(rules, dates.school_year if dates else year, position)
     if not (earned.lane_changes or earned.growth_added):
         return None
     for credit_id, amount in earned.uses.items():
