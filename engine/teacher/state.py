@@ -85,7 +85,11 @@ class Walk:
     days_worked: int | None = None
 
     def window_in(self, label: str) -> str | None:
-        return dict(self.windows).get(label)
+        found = None
+        for year, window_id in self.windows:  # the last one given for a year, as a dict of them would keep
+            if year == label:
+                found = window_id
+        return found
 
 
 def window_for(rules: DistrictRules, window_id: str | None) -> Window | None:
@@ -274,7 +278,7 @@ def walk(rules: DistrictRules, record: TeacherRecord, plan: Walk) -> list[YearPa
         dated = [(c.effective, c) for c in changes if year.start <= c.effective < year.end]
         dated += [(entry[0], entry) for entry in landing if year.start <= entry[0] < year.end]
         landing = [entry for entry in landing if entry[0] >= year.end]
-        for when, what in sorted(dated, key=lambda d: d[0]):
+        for when, what in sorted(dated, key=lambda d: d[0]) if dated else ():
             if isinstance(what, ApprovedChange):
                 if what.role:
                     roles_held.add(what.role)
@@ -375,6 +379,8 @@ def _role_name(rules: DistrictRules, role_id: str) -> str:
 def _role_lines(rules, year, placement, held: set[str], aim: str | None, events: list[str]) -> list[Line]:
     """Supplements of the roles held (approved) and of the role aimed for, from the year the teacher is eligible."""
     lines = []
+    if not held and not aim:
+        return lines
     for role_id in sorted(held | ({aim} if aim else set())):
         try:
             role = rules.role(role_id)
