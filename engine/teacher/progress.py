@@ -240,6 +240,38 @@ def earn_by_degree(rules: DistrictRules, year: SchoolYear, position: Position) -
     return Earned(after, explanation=list(explanation), lane_changes=lane_changes)
 
 
+MAX_CACHED_FILINGS = 4096  # per rule set
+
+
+def earn_filed(rules: DistrictRules, year: SchoolYear, effective: date, position: Position,
+               credits: list[CreditItem], opening_micro_credentials: int) -> tuple[Earned, int]:
+    """What the credit that counts on an effective date earns if filed then (granted as assumed), and the opening
+    micro-credentials left: `earn` on `pools`. Kept per rules by everything it depends on: the school year, the date,
+    the position but its step (a step never earns anything), the opening balance and every field of every item."""
+    cache = memo(rules).setdefault("earn_filed", {})
+    key = (year.start, effective, position.lane, position.degree, position.growth_steps,
+           position.micro_credential_growth_steps, opening_micro_credentials, tuple(_exactly(c) for c in credits))
+    found = cache.get(key)
+    if found is None:
+        if len(cache) >= MAX_CACHED_FILINGS:
+            cache.clear()
+        pool = pools(rules, credits, effective, assume_granted=True, opening_micro_credentials=opening_micro_credentials)
+        earned = earn(rules, year, position, pool)
+        found = cache[key] = (earned.position.lane, earned.position.growth_steps,
+                              earned.position.micro_credential_growth_steps, tuple(earned.uses.items()),
+                              tuple(earned.explanation), earned.lane_changes, earned.growth_added,
+                              earned.micro_credentials_used, pool.opening_micro_credentials)
+    lane, growth, mc_growth, uses, explanation, lane_changes, growth_added, mcs_used, opening_left = found
+    after = Position(position.step, lane, position.degree, growth, mc_growth)
+    return Earned(after, dict(uses), list(explanation), lane_changes=lane_changes, micro_credentials_used=mcs_used,
+                  growth_added=growth_added), opening_left
+
+
+def _exactly(item: CreditItem) -> tuple:
+    """An item's fields as a key, each Decimal by its text: 15 and 15.0 are equal, but an explanation shows them apart."""
+    return tuple(str(value) if isinstance(value, Decimal) else value for value in vars(item).values())
+
+
 def _growth_by_micro_credentials(rules: DistrictRules, result: Earned, pool: Pools) -> None:
     rule = rules.micro_credentials
     if rule.counts_toward != "growth_steps" or not rule.per_growth_step:

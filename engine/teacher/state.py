@@ -22,7 +22,7 @@ from engine.pay.windows import WindowDates, window_dates, window_on
 from engine.rules import DistrictRules, Window
 from engine.rules.values import memo
 from engine.school_year import SchoolYear
-from engine.teacher.progress import Pools, Position, earn, earn_by_degree, pools
+from engine.teacher.progress import Position, earn_by_degree, earn_filed, pools
 from engine.teacher.record import MICRO_CREDENTIAL, ApprovedChange, CreditItem, TeacherRecord, service_years
 
 
@@ -357,10 +357,9 @@ def _assumed_filing(rules, record, plan: Walk, year, k, position, used, opening_
     available = [replace(c, used=c.used + used.get(c.id, ZERO)) if c.id in used else c
                  for c in record.credits if c.school_year <= year.label]
     if opening_available or any(c.unused > 0 for c in available):
-        pool = pools(rules, available, effective, assume_granted=True, opening_micro_credentials=opening_available)
-        earned = earn(rules, dates.school_year if dates else year, position, pool)
-    else:
-        pool = Pools()  # nothing to file: only a degree can still earn a lane
+        earned, opening_available = earn_filed(rules, dates.school_year if dates else year, effective, position,
+                                               available, opening_available)
+    else:  # nothing to file: only a degree can still earn a lane
         earned = earn_by_degree(rules, dates.school_year if dates else year, position)
     if not (earned.lane_changes or earned.growth_added):
         return None
@@ -369,7 +368,7 @@ def _assumed_filing(rules, record, plan: Walk, year, k, position, used, opening_
     share = dates.window.share_of_year if dates else ONE
     filed = f"by {dates.deadline} ({dates.window.name}) " if dates else ""
     text = f"assumed filed {filed}and approved: " + "; ".join(earned.explanation)
-    return effective, share, earned.position, text, pool.opening_micro_credentials
+    return effective, share, earned.position, text, opening_available
 
 
 def _role_name(rules: DistrictRules, role_id: str) -> str:
