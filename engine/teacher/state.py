@@ -275,10 +275,13 @@ def walk(rules: DistrictRules, record: TeacherRecord, plan: Walk) -> list[YearPa
         if k > 0:
             position = _next_year(rules, record, year, position, events)
         state = _Year(year, position)
-        dated = [(c.effective, c) for c in changes if year.start <= c.effective < year.end]
-        dated += [(entry[0], entry) for entry in landing if year.start <= entry[0] < year.end]
-        landing = [entry for entry in landing if entry[0] >= year.end]
-        for when, what in sorted(dated, key=lambda d: d[0]) if dated else ():
+        dated = []
+        if changes or landing:
+            dated = [(c.effective, c) for c in changes if year.start <= c.effective < year.end]
+            dated += [(entry[0], entry) for entry in landing if year.start <= entry[0] < year.end]
+            landing = [entry for entry in landing if entry[0] >= year.end]
+            dated.sort(key=lambda d: d[0])
+        for when, what in dated:
             if isinstance(what, ApprovedChange):
                 if what.role:
                     roles_held.add(what.role)
