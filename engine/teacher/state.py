@@ -17,10 +17,9 @@ from decimal import Decimal
 from engine.errors import RuleInputError
 from engine.money import ONE, ZERO, money_str
 from engine.pay.additions import Line, Placement, addition_lines, role_check, role_line
-from engine.pay.cells import cell_amount, lines_round, next_step, schedule_for, step_cap
+from engine.pay.cells import advanced_step, cell_amount, lines_round
 from engine.pay.windows import WindowDates, window_dates, window_on
 from engine.rules import DistrictRules, Window
-from engine.rules.values import memo
 from engine.school_year import SchoolYear
 from engine.teacher.progress import Position, earn_by_degree, earn_filed, pools
 from engine.teacher.record import MICRO_CREDENTIAL, ApprovedChange, CreditItem, TeacherRecord, service_years
@@ -113,24 +112,8 @@ def step_in_year(rules: DistrictRules, step: int, placed: SchoolYear, school_yea
     while year < school_year:
         year = year.plus(1)
         if year.label not in rules.steps.freeze_years:
-            step = _advanced(rules, year, step, lane)
+            step = advanced_step(rules, year, step, lane)
     return step
-
-
-MAX_CACHED_ADVANCES = 100_000  # per rule set; at most (school years) x (steps) x (lanes) of them
-
-
-def _advanced(rules: DistrictRules, year: SchoolYear, step: int, lane: str) -> int:
-    """The step a year's advance moves a teacher to under the schedule in force (kept once worked out, by the rules)."""
-    cache = memo(rules).setdefault("advanced", {})
-    key = (year.start, step, lane)
-    found = cache.get(key)
-    if found is None:
-        if len(cache) >= MAX_CACHED_ADVANCES:
-            cache.clear()
-        schedule, _, _ = schedule_for(rules, year)
-        found = cache[key] = next_step(schedule, step, rules.steps.advance_per_year, step_cap(rules, schedule, lane), lane)
-    return found
 
 
 def opening_position(rules: DistrictRules, record: TeacherRecord, first: SchoolYear) -> tuple[Position, int]:
@@ -345,7 +328,7 @@ def _next_year(rules, record, year, position: Position, events: list[str]) -> Po
     if year.label in rules.steps.freeze_years:
         events.append(f"{year.label} is a step freeze: no one advances")
     else:
-        step = _advanced(rules, year, step, lane)
+        step = advanced_step(rules, year, step, lane)
     own = next((p for p in record.placements if p.school_year == year.label), None)
     if own is not None:
         step, lane, degree = own.step, own.lane, own.degree or degree
