@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import lru_cache
 
 from engine.money import HUNDRED, ONE, money_str
 from engine.pay.cells import cell_amount, lines_round
@@ -55,7 +56,12 @@ class Placement:
 
 
 def _listed(values) -> str:
-    items = [str(v).replace("_", " ") for v in values]
+    return _listed_text(tuple(map(str, values)))
+
+
+@lru_cache(maxsize=1024)  # a rule file's few lists of bands, subjects, degrees, certifications and roles
+def _listed_text(values: tuple[str, ...]) -> str:
+    items = [v.replace("_", " ") for v in values]
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
 
 
@@ -68,8 +74,8 @@ def addition_reasons(addition: Addition, rules: DistrictRules, placement: Placem
         reasons.append(f"{which} not eligible: pay band {_listed(rule.bands)} only")
     if rule.subjects is not None and not set(rule.subjects) & set(placement.subjects):
         reasons.append(f"for teachers of {_listed(rule.subjects)}")
-    if rule.degrees is not None and placement.degree_of(rules) not in rule.degrees:
-        reasons.append(f"needs a {_listed(rule.degrees)} degree (has {placement.degree_of(rules)})")
+    if rule.degrees is not None and (degree := placement.degree_of(rules)) not in rule.degrees:
+        reasons.append(f"needs a {_listed(rule.degrees)} degree (has {degree})")
     if rule.certifications is not None and not set(rule.certifications) & set(placement.certifications):
         reasons.append(f"needs the {_listed(rule.certifications)} certification")
     if rule.certified is not None and rule.certified != placement.certified:

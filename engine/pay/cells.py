@@ -188,6 +188,22 @@ def next_step(schedule: Schedule, step: int, advance: int, cap: int, lane: str |
     return target
 
 
+MAX_CACHED_ADVANCES = 100_000  # per rule set; at most (school years) x (steps) x (lanes) of them
+
+
+def advanced_step(rules: DistrictRules, school_year: SchoolYear, step: int, lane: str) -> int:
+    """The step a school year's advance moves a teacher to under the schedule in force (kept once worked out)."""
+    cache = memo(rules).setdefault("advanced", {})
+    key = (school_year.start, step, lane)
+    found = cache.get(key)
+    if found is None:
+        if len(cache) >= MAX_CACHED_ADVANCES:
+            cache.clear()
+        schedule, _, _ = schedule_for(rules, school_year)
+        found = cache[key] = next_step(schedule, step, rules.steps.advance_per_year, step_cap(rules, schedule, lane), lane)
+    return found
+
+
 def step_cap(rules: DistrictRules, schedule: Schedule, lane: str | None = None) -> int:
     """The highest step a teacher can reach: the schedule's last row (or a lane's last cell, where blank cells
     are no cells), or the rules' maximum step."""

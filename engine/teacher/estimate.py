@@ -10,6 +10,7 @@ from engine.errors import RuleInputError
 from engine.money import ONE, ZERO, money_str
 from engine.pay.cells import cell_amount
 from engine.rules import DistrictRules
+from engine.school_year import SchoolYear
 from engine.teacher.record import MICRO_CREDENTIAL, CreditItem, Opening, PlacementRecord, TeacherRecord
 from engine.teacher.state import Walk, YearPay, walk, window_for
 
@@ -78,7 +79,8 @@ class Estimate:
         return self.rules.district.illustrative or any(year.illustrative for year in self.timeline)
 
     def to_json(self) -> dict:
-        now = self.now.to_json()
+        timeline = [year.to_json() for year in self.timeline]
+        now = timeline[0]  # the first year's figures, shown on top as well (worked out once)
         return {
             "district": self.rules.id,
             "district_name": self.rules.district.name,
@@ -96,7 +98,7 @@ class Estimate:
             "total_over_years": money_str(self.career_total),
             "assumed_years": [y.school_year.label for y in self.timeline if y.assumed],
             "illustrative": self.illustrative,
-            "timeline": [year.to_json() for year in self.timeline],
+            "timeline": timeline,
         }
 
 
@@ -114,7 +116,7 @@ def record_from_inputs(rules: DistrictRules, inputs: EstimateInput) -> TeacherRe
                                       title=f"{hours} credit hours planned"))
 
     planned(first.label, inputs.micro_credentials, Decimal(inputs.credits))
-    shown = {first.plus(k).label for k in range(inputs.years)}
+    shown = _shown(first, inputs) if inputs.plan else set()
     for label, entry in inputs.plan:
         if label in shown:  # a plan for a year the timeline does not show changes nothing it shows
             planned(label, entry.micro_credentials, Decimal(entry.credits))
@@ -124,6 +126,11 @@ def record_from_inputs(rules: DistrictRules, inputs: EstimateInput) -> TeacherRe
         placements=(placement,), credits=tuple(credits), ratings=tuple(inputs.ratings),
         subjects=tuple(inputs.subjects), certifications=tuple(inputs.certifications), certified=inputs.certified,
         opening=Opening(inputs.micro_credentials_held, inputs.growth_steps), held_achievements=tuple(inputs.achievements))
+
+
+def _shown(first: SchoolYear, inputs: EstimateInput) -> set[str]:
+    """The school years the timeline shows (a plan for any other year changes nothing it shows)."""
+    return {first.plus(k).label for k in range(inputs.years)}
 
 
 def check_inputs(rules: DistrictRules, inputs: EstimateInput) -> None:
@@ -155,8 +162,9 @@ def estimate(rules: DistrictRules, inputs: EstimateInput) -> Estimate:
     record = record_from_inputs(rules, inputs)
     plan_first = rules.year(inputs.school_year)
     windows = [(inputs.school_year, inputs.window)] if inputs.window else []
-    shown = {plan_first.plus(k).label for k in range(inputs.years)}
-    windows += [(label, entry.window) for label, entry in inputs.plan if entry.window and label in shown]
+    if inputs.plan:
+        shown = _shown(plan_first, inputs)
+        windows += [(label, entry.window) for label, entry in inputs.plan if entry.window and label in shown]
     plan = Walk(rules.year(inputs.school_year), inputs.years, windows=tuple(windows), aim_role=inputs.role,
                 days_worked=inputs.days_worked)
     return Estimate(rules, walk(rules, record, plan), inputs.fte)

@@ -16,6 +16,7 @@ from engine.errors import RuleInputError
 from engine.money import ZERO
 from engine.pay.credit import base_credits, converted_credit, earned_lane, lane_after_move, lanes_on
 from engine.rules import DistrictRules
+from engine.rules.values import memo
 from engine.school_year import SchoolYear
 from engine.teacher.record import MICRO_CREDENTIAL, CreditItem
 
@@ -217,6 +218,58 @@ def earn(rules: DistrictRules, year: SchoolYear, position: Position, pool: Pools
     if "lane_change" in kinds:
         _lane(rules, year, result, pool, target_lane, lane_changes_left)
     return result
+
+
+MAX_CACHED_DEGREE_LANES = 10_000  # per rule set; at most (school years) x (lanes) x (degrees) of them
+
+
+def earn_by_degree(rules: DistrictRules, year: SchoolYear, position: Position) -> Earned:
+    """What `earn` makes with no credit to put to use: only a degree (with the credit its lane shows) can still earn
+    a lane further right. The same for every teacher in a lane with a degree, so kept per rules by (school year,
+    lane, degree)."""
+    cache = memo(rules).setdefault("earn_by_degree", {})
+    key = (year.start, position.lane, position.degree)
+    found = cache.get(key)
+    if found is None:
+        if len(cache) >= MAX_CACHED_DEGREE_LANES:
+            cache.clear()
+        earned = earn(rules, year, Position(0, position.lane, position.degree), Pools())
+        found = cache[key] = (earned.position.lane, tuple(earned.explanation), earned.lane_changes)
+    lane, explanation, lane_changes = found
+    after = position if lane == position.lane else replace(position, lane=lane)
+    return Earned(after, explanation=list(explanation), lane_changes=lane_changes)
+
+
+MAX_CACHED_FILINGS = 4096  # per rule set
+
+
+def earn_filed(rules: DistrictRules, year: SchoolYear, effective: date, position: Position,
+               credits: list[CreditItem], opening_micro_credentials: int) -> tuple[Earned, int]:
+    """What the credit that counts on an effective date earns if filed then (granted as assumed), and the opening
+    micro-credentials left: `earn` on `pools`. Kept per rules by everything it depends on: the school year, the date,
+    the position but its step (a step never earns anything), the opening balance and every field of every item."""
+    cache = memo(rules).setdefault("earn_filed", {})
+    key = (year.start, effective, position.lane, position.degree, position.growth_steps,
+           position.micro_credential_growth_steps, opening_micro_credentials, tuple(_exactly(c) for c in credits))
+    found = cache.get(key)
+    if found is None:
+        if len(cache) >= MAX_CACHED_FILINGS:
+            cache.clear()
+        pool = pools(rules, credits, effective, assume_granted=True, opening_micro_credentials=opening_micro_credentials)
+        earned = earn(rules, year, position, pool)
+        found = cache[key] = (earned.position.lane, earned.position.growth_steps,
+                              earned.position.micro_credential_growth_steps, tuple(earned.uses.items()),
+                              tuple(earned.explanation), earned.lane_changes, earned.growth_added,
+                              earned.micro_credentials_used, pool.opening_micro_credentials)
+    lane, growth, mc_growth, uses, explanation, lane_changes, growth_added, mcs_used, opening_left = found
+    after = Position(position.step, lane, position.degree, growth, mc_growth)
+    return Earned(after, dict(uses), list(explanation), lane_changes=lane_changes, micro_credentials_used=mcs_used,
+                  growth_added=growth_added), opening_left
+
+
+def _exactly(item: CreditItem) -> tuple:
+    """An item's fields as a key, each Decimal by its text: 15 and 15.0 are equal, but an explanation shows them apart."""
+    return tuple(str(value) if isinstance(value, Decimal) else value for value in vars(item).values())
 
 
 def _growth_by_micro_credentials(rules: DistrictRules, result: Earned, pool: Pools) -> None:

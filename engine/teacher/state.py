@@ -17,11 +17,11 @@ from decimal import Decimal
 from engine.errors import RuleInputError
 from engine.money import ONE, ZERO, money_str
 from engine.pay.additions import Line, Placement, addition_lines, role_check, role_line
-from engine.pay.cells import cell_amount, lines_round, next_step, schedule_for, step_cap
+from engine.pay.cells import advanced_step, cell_amount, lines_round
 from engine.pay.windows import WindowDates, window_dates, window_on
 from engine.rules import DistrictRules, Window
 from engine.school_year import SchoolYear
-from engine.teacher.progress import Pools, Position, earn, pools
+from engine.teacher.progress import Position, earn_by_degree, earn_filed, pools
 from engine.teacher.record import MICRO_CREDENTIAL, ApprovedChange, CreditItem, TeacherRecord, service_years
 
 
@@ -39,14 +39,13 @@ class YearPay:
     cumulative: Decimal = ZERO
     position: Position | None = None
     micro_credentials_earned: int = 0
+    # Worked out once from the lines (they never change after the walk made them): the cumulative and to_json read them.
+    additions_total: Decimal = field(init=False, repr=False, compare=False)
+    total: Decimal = field(init=False, repr=False, compare=False)
 
-    @property
-    def additions_total(self) -> Decimal:
-        return sum((line.amount for line in self.additions), ZERO)
-
-    @property
-    def total(self) -> Decimal:
-        return self.base.amount + self.additions_total
+    def __post_init__(self) -> None:
+        self.additions_total = sum((line.amount for line in self.additions), ZERO)
+        self.total = self.base.amount + self.additions_total
 
     @property
     def illustrative(self) -> bool:
@@ -85,7 +84,11 @@ class Walk:
     days_worked: int | None = None
 
     def window_in(self, label: str) -> str | None:
-        return dict(self.windows).get(label)
+        found = None
+        for year, window_id in self.windows:  # the last one given for a year, as a dict of them would keep
+            if year == label:
+                found = window_id
+        return found
 
 
 def window_for(rules: DistrictRules, window_id: str | None) -> Window | None:
@@ -109,8 +112,7 @@ def step_in_year(rules: DistrictRules, step: int, placed: SchoolYear, school_yea
     while year < school_year:
         year = year.plus(1)
         if year.label not in rules.steps.freeze_years:
-            schedule, _, _ = schedule_for(rules, year)
-            step = next_step(schedule, step, rules.steps.advance_per_year, step_cap(rules, schedule, lane), lane)
+            step = advanced_step(rules, year, step, lane)
     return step
 
 
@@ -256,10 +258,13 @@ def walk(rules: DistrictRules, record: TeacherRecord, plan: Walk) -> list[YearPa
         if k > 0:
             position = _next_year(rules, record, year, position, events)
         state = _Year(year, position)
-        dated = [(c.effective, c) for c in changes if year.start <= c.effective < year.end]
-        dated += [(entry[0], entry) for entry in landing if year.start <= entry[0] < year.end]
-        landing = [entry for entry in landing if entry[0] >= year.end]
-        for when, what in sorted(dated, key=lambda d: d[0]):
+        dated = []
+        if changes or landing:
+            dated = [(c.effective, c) for c in changes if year.start <= c.effective < year.end]
+            dated += [(entry[0], entry) for entry in landing if year.start <= entry[0] < year.end]
+            landing = [entry for entry in landing if entry[0] >= year.end]
+            dated.sort(key=lambda d: d[0])
+        for when, what in dated:
             if isinstance(what, ApprovedChange):
                 if what.role:
                     roles_held.add(what.role)
@@ -319,16 +324,15 @@ class _Year:
 
 def _next_year(rules, record, year, position: Position, events: list[str]) -> Position:
     """The position at the start of the next school year: a step on (none in a freeze), or HR's placement for it."""
+    step, lane, degree = position.step, position.lane, position.degree
     if year.label in rules.steps.freeze_years:
         events.append(f"{year.label} is a step freeze: no one advances")
     else:
-        schedule, _, _ = schedule_for(rules, year)
-        position = replace(position, step=next_step(schedule, position.step, rules.steps.advance_per_year,
-                                                    step_cap(rules, schedule, position.lane), position.lane))
+        step = advanced_step(rules, year, step, lane)
     own = next((p for p in record.placements if p.school_year == year.label), None)
     if own is not None:
-        position = replace(position, step=own.step, lane=own.lane, degree=own.degree or position.degree)
-    return position
+        step, lane, degree = own.step, own.lane, own.degree or degree
+    return Position(step, lane, degree, position.growth_steps, position.micro_credential_growth_steps)
 
 
 def _assumed_filing(rules, record, plan: Walk, year, k, position, used, opening_available):
@@ -339,10 +343,10 @@ def _assumed_filing(rules, record, plan: Walk, year, k, position, used, opening_
     available = [replace(c, used=c.used + used.get(c.id, ZERO)) if c.id in used else c
                  for c in record.credits if c.school_year <= year.label]
     if opening_available or any(c.unused > 0 for c in available):
-        pool = pools(rules, available, effective, assume_granted=True, opening_micro_credentials=opening_available)
-    else:
-        pool = Pools()  # nothing to file: only a degree can still earn a lane
-    earned = earn(rules, dates.school_year if dates else year, position, pool)
+        earned, opening_available = earn_filed(rules, dates.school_year if dates else year, effective, position,
+                                               available, opening_available)
+    else:  # nothing to file: only a degree can still earn a lane
+        earned = earn_by_degree(rules, dates.school_year if dates else year, position)
     if not (earned.lane_changes or earned.growth_added):
         return None
     for credit_id, amount in earned.uses.items():
@@ -350,7 +354,7 @@ def _assumed_filing(rules, record, plan: Walk, year, k, position, used, opening_
     share = dates.window.share_of_year if dates else ONE
     filed = f"by {dates.deadline} ({dates.window.name}) " if dates else ""
     text = f"assumed filed {filed}and approved: " + "; ".join(earned.explanation)
-    return effective, share, earned.position, text, pool.opening_micro_credentials
+    return effective, share, earned.position, text, opening_available
 
 
 def _role_name(rules: DistrictRules, role_id: str) -> str:
@@ -360,6 +364,8 @@ def _role_name(rules: DistrictRules, role_id: str) -> str:
 def _role_lines(rules, year, placement, held: set[str], aim: str | None, events: list[str]) -> list[Line]:
     """Supplements of the roles held (approved) and of the role aimed for, from the year the teacher is eligible."""
     lines = []
+    if not held and not aim:
+        return lines
     for role_id in sorted(held | ({aim} if aim else set())):
         try:
             role = rules.role(role_id)
