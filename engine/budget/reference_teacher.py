@@ -170,6 +170,10 @@ class _Model:
                 progress = t.micro_credentials - phases * rule.per_growth_step
         per_step = rules.counting.credit_hours_per_growth_step
         growth = phases + (int(credit) // per_step if per_step else 0)
+        if self.combine:
+            # Micro-credential hours are credit too (lane_credit adds them): the lane shows at least its own
+            # credits, and what earned it is not counted again.
+            credit = max(t.credit_hours, base_credits(rules.lane(lane), degree) - micro_credential_hours(rules, t.micro_credentials))
         if t.growth_steps is not None:
             growth = t.growth_steps          # as HR keeps them
         if t.years_of_service is not None:

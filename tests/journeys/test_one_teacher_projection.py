@@ -45,6 +45,16 @@ CASES = [
         "employee_id,step,lane,hire_date\nC-3001,4,BA+15,2015-08-01\n",
         id="cedar-valley-lane-change-and-longevity"),
     pytest.param(
+        "cedar-valley", "2026-10-30", "2026-27",
+        TeacherRecord(
+            placements=(PlacementRecord("2026-27", 4, "BA"),), hire_date=date(2015, 8, 1),
+            credits=(CreditItem(1, "micro_credential", Decimal(15), "granted", "2026-27", used=Decimal(15)),),
+            changes=(ApprovedChange(1, "lane_change", date(2026, 7, 1), new_lane="BA+15"),)),
+        # The 15 micro-credentials HR lists as held earned BA+15 (one hour each, folded into credit): the lane shows
+        # them, so they are not counted again toward BA+30 (30 hours), which would pay a lane nobody earned.
+        "employee_id,step,lane,hire_date,micro_credentials\nC-3002,4,BA+15,2015-08-01,15\n",
+        id="cedar-valley-micro-credentials-that-earned-the-lane-held"),
+    pytest.param(
         "prairie-ridge", "2027-07-01", "2027-28",
         TeacherRecord(
             placements=(PlacementRecord("2026-27", 9, "BA"),), hire_date=date(2017, 8, 1),

@@ -53,7 +53,11 @@ def initial_states(context: Tables, roster: Roster, first: SchoolYear) -> np.nda
     own = np.where(context.lane_degree[lanes] == roster.degree, context.lane_credits[lanes] * 100, 0)
     credit_hundredths = np.maximum(roster.credit_hundredths, own)
     mcs = roster.micro_credentials
-    credit = credit_hundredths * (CREDIT_UNIT // 100) + (mcs * shape.credit_hours_each if shape.fold else 0)
+    if shape.fold:   # micro-credential hours are credit too: the lane shows at least its own credits, counted once
+        credit = np.maximum(roster.credit_hundredths * (CREDIT_UNIT // 100) + mcs * shape.credit_hours_each,
+                            own * (CREDIT_UNIT // 100))
+    else:
+        credit = credit_hundredths * (CREDIT_UNIT // 100)
     states[:, CREDIT] = np.minimum(credit, np.array(shape.credit_caps)[roster.degree])
     if shape.use_mc_total:
         states[:, MC_TOTAL] = np.minimum(mcs, shape.mc_cap)
