@@ -72,7 +72,7 @@ def _entry_rows(roster: Roster, roster_id: int, postgres: bool) -> list[tuple]:
 def save_roster(*, session: Session, rules: DistrictRules, name: str, roster: Roster, source: str = "",
                 created_by: int | None = None) -> BudgetRoster:
     """Store a checked roster in one transaction, its teachers in bulk (COPY on PostgreSQL)."""
-    record = BudgetRoster(district_id=rules.id, name=name[:160], school_year=latest_schedule_year(rules).label,
+    record = BudgetRoster(district_id=rules.id, name=name[:160], school_year=roster.school_year or latest_schedule_year(rules).label,
                           teacher_count=len(roster), source=source[:200], created_by=created_by)
     try:
         session.add(record)

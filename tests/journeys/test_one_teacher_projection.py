@@ -117,3 +117,22 @@ def test_one_teachers_projection_pays_what_their_timeline_shows(shipped, distric
     timeline = [(y.school_year.label, money_str(y.base.amount), money_str(y.total)) for y in path]
     assert [(y["school_year"], y["base_pay"], y["pay"]) for y in project(rules, scenario, roster).years] == timeline
     assert [(y["school_year"], y["base_pay"], y["pay"]) for y in project_reference(rules, scenario, roster).years] == timeline
+
+
+@pytest.mark.parametrize(("district", "today", "first", "record", "roster"), CASES)
+def test_the_roster_hr_keeps_projects_what_each_timeline_shows(shipped, district, today, first, record, roster):
+    """Finance takes the roster from HR's records (no file typed apart): each journey's teacher, as HR keeps them in
+    the first projected year, projects to their own timeline to the cent, in both engines."""
+    from engine.budget.roster import Roster
+    from engine.budget.roster_records import roster_teacher
+
+    rules = shipped[district]
+    day = date.fromisoformat(today)
+    path = walk(rules, record, Walk(rules.year(first), 10, today=day))
+    kept = Roster.from_teachers(district, [roster_teacher(rules, record, rules.year(first), employee_id="T-1")], rules)
+    kept.school_year = first
+    scenario = Scenario(name="One teacher", district_id=district, start_year=first, years=10,
+                        attrition_percent=Decimal(0), uptake_percent=Decimal(0))
+    timeline = [(y.school_year.label, money_str(y.base.amount), money_str(y.total)) for y in path]
+    assert [(y["school_year"], y["base_pay"], y["pay"]) for y in project(rules, scenario, kept).years] == timeline
+    assert [(y["school_year"], y["base_pay"], y["pay"]) for y in project_reference(rules, scenario, kept).years] == timeline
