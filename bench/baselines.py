@@ -168,7 +168,7 @@ def pandas_import(rules: DistrictRules, content: bytes, engine, roster_id: int, 
         "credit_hours": credit.map("{:.2f}".format), "subjects": frame["subjects"], "certifications": frame["certifications"],
         "certified": ~frame["certified"].str.lower().isin(["false", "no", "n", "0", "f"]),
         # Columns the file does not carry, stored as the import stores them.
-        "role": "", "micro_credentials_this_year": 0, "unit": "", "funding": ""})
+        "role": "", "micro_credentials_this_year": 0, "unit": "", "funding": "", "new_lane": ""})
     with engine.begin() as connection:
         rows.to_sql("finance_roster_entries", connection, if_exists="append", index=False, chunksize=10_000)
     return []
