@@ -34,15 +34,19 @@ def parse_roster(rules: DistrictRules, headers: list[str], rows: list[tuple[int,
     if not unit_header or unit_header not in headers:
         return _parse_unit(rules, headers, rows, mapping, school_year, today=today)
     at = headers.index(unit_header)
-    units = [rules.unit_of(cell.as_text(values[at]) if at < len(values) else "") for _, values in rows]
-    errors = [RowError(line, "unit", f"expected one of the district's units ({', '.join(rules.unit_ids)}: by id or "
-                                     f"name) or an empty cell, got {cell.as_text(values[at])!r}")
-              for (line, values), unit in zip(rows, units) if unit is None]
+    # The unit column by its distinct cells: each named unit looked up once, not once a row.
+    distinct, codes = cell.factorise([values[at] if at < len(values) else "" for _, values in rows])
+    unit_of = [rules.unit_of(cell.as_text(value)) for value in distinct]
+    unknown = np.flatnonzero(np.isin(codes, [k for k, unit in enumerate(unit_of) if unit is None]))
+    errors = [RowError(rows[i][0], "unit", f"expected one of the district's units ({', '.join(rules.unit_ids)}: by id "
+                                         f"or name) or an empty cell, got {cell.as_text(distinct[codes[i]])!r}")
+              for i in unknown.tolist()]
     parsed, positions = [], []
-    for unit in dict.fromkeys(u for u in units if u is not None):
-        mine = [i for i, u in enumerate(units) if u == unit]
+    for unit in dict.fromkeys(u for u in unit_of if u is not None):
+        mine = np.flatnonzero(np.isin(codes, [k for k, u in enumerate(unit_of) if u == unit]))
+        part = rows if len(mine) == len(rows) else [rows[i] for i in mine.tolist()]
         try:
-            roster = _parse_unit(rules.for_unit(unit), headers, [rows[i] for i in mine], mapping, school_year, today=today)
+            roster = _parse_unit(rules.for_unit(unit), headers, part, mapping, school_year, today=today)
         except RosterError as exc:
             if exc.unmapped:
                 raise
@@ -51,7 +55,7 @@ def parse_roster(rules: DistrictRules, headers: list[str], rows: list[tuple[int,
         roster.extra["unit"] = np.ones(len(roster), dtype=np.int64)
         roster.texts["unit"] = ["", unit]
         parsed.append(roster)
-        positions.append(np.array(mine, dtype=np.int64))
+        positions.append(mine.astype(np.int64))
     if errors:
         raise RosterError(sorted(errors, key=lambda e: (e.line, e.column)), len(rows))
     return Roster.concat(parsed, positions, rules.id)
