@@ -31,8 +31,9 @@ def test_finance_takes_hrs_roster_and_each_teacher_projects_their_timeline(app, 
         district_id="cedar-valley", employee_id="NEW-1", name="Not Yet Placed", hire_date=date(2026, 8, 1)))
     make_teacher(district_id="dysart")          # another district: not on Cedar Valley's roster
     login_as("finance", user=make_user("finance", districts=["cedar-valley"]))
+    assert "take the roster HR keeps" in client.get("/finance/rosters/new").get_data(as_text=True)
     response = client.post("/finance/rosters/from-hr", data={
-        "csrf_token": csrf_token(client, "/finance/rosters/new"), "district_id": "cedar-valley", "name": ""})
+        "csrf_token": csrf_token(client, "/finance/rosters/from-hr"), "district_id": "cedar-valley", "name": ""})
     assert response.status_code == 302, response.get_data(as_text=True)
     page = client.get(response.headers["Location"]).get_data(as_text=True)
     flashed = html.unescape(re.sub(r"<[^>]+>", " ", page))
@@ -58,9 +59,9 @@ def test_an_officer_takes_only_their_own_districts_roster_and_an_empty_one_is_sa
                                                                                   session):
     app.config["LANEWISE_TODAY"] = TODAY
     login_as("finance", user=make_user("finance", districts=["harmony"]))
-    token = csrf_token(client, "/finance/rosters/new")
+    token = csrf_token(client, "/finance/rosters/from-hr")
     assert client.post("/finance/rosters/from-hr", data={"csrf_token": token, "district_id": "dysart"}).status_code == 404
     response = client.post("/finance/rosters/from-hr", data={"csrf_token": token, "district_id": "harmony"})
-    assert response.status_code == 302 and response.headers["Location"].endswith("/finance/rosters/new?district_id=harmony")
+    assert response.status_code == 302 and response.headers["Location"].endswith("/finance/rosters/from-hr?district_id=harmony")
     assert "HR keeps no teacher of" in client.get(response.headers["Location"]).get_data(as_text=True)
     assert session.scalars(select(BudgetRoster)).first() is None

@@ -302,7 +302,8 @@ def test_staff_lists_and_exports_never_show_another_district(app, two_districts,
                     f"/finance/scenarios/fields?district_id={B}&roster_id={objects[B]['roster_id']}",
                     f"/finance/compare?run={objects[A]['run_id']}&run={objects[B]['run_id']}",
                     f"/finance/runs/{objects[A]['run_id']}", "/finance/outcomes", f"/finance/outcomes?district_id={B}",
-                    "/finance/scenarios/import", f"/finance/scenarios/new?district_id={B}"],
+                    "/finance/scenarios/import", f"/finance/scenarios/new?district_id={B}", "/finance/rosters/from-hr",
+                    f"/finance/rosters/from-hr?district_id={B}"],
     }
     seen = {}
     for client, paths in pages.items():
@@ -321,7 +322,7 @@ def test_staff_lists_and_exports_never_show_another_district(app, two_districts,
     assert "Alder plan" in seen[f"/finance/compare?run={objects[A]['run_id']}&run={objects[B]['run_id']}"]
     # B appears in no district choice of A's staff.
     for path in ("/hr/", "/hr/teachers", "/hr/teachers/new", f"/hr/payroll?{PERIOD}", "/finance/rosters/new",
-                 "/finance/scenarios/new"):
+                 "/finance/scenarios/new", "/finance/rosters/from-hr", f"/finance/rosters/from-hr?district_id={B}"):
         assert f'value="{B}"' not in seen[path] and f">{B}<" not in seen[path], path
 
     # Naming B in a filter, a form or a bulk approval finds nothing, as a made-up district or request would.
@@ -329,6 +330,7 @@ def test_staff_lists_and_exports_never_show_another_district(app, two_districts,
         response = hr_a.get(f"/hr/payroll.csv?{PERIOD}&district={district}")
         assert response.status_code == 400 and f"your districts are {A}" in response.get_data(as_text=True)
     assert finance_a.get(f"/finance/rosters/map/sample?district_id={B}").status_code == 404
+    assert finance_a.post("/finance/rosters/from-hr", data={"district_id": B}).status_code == 404
     assert hr_a.post("/hr/teachers/new", data={"district": B, "employee_id": "X-1", "name": "Nobody",
                                                  "school_year": "2026-27", "step": 0, "lane": "BA"}).status_code == 400
     response = finance_a.post("/finance/scenarios/new", data={"name": "Sneaky", "district_id": B,
@@ -355,7 +357,7 @@ def test_staff_without_a_district_see_empty_lists_and_are_told_to_ask_an_adminis
                                                                                        make_user):
     told = "an administrator must assign your districts"
     for role, paths in (("hr", ["/hr/", "/hr/teachers", "/hr/teachers/new", f"/hr/payroll?{PERIOD}"]),
-                        ("finance", ["/finance/", "/finance/rosters/new"])):
+                        ("finance", ["/finance/", "/finance/rosters/new", "/finance/rosters/from-hr"])):
         client = app.test_client()
         user = make_user(role, districts=[])
         client.post("/auth/login", data={"username": user.username, "password": PASSWORD})

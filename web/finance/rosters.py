@@ -98,12 +98,15 @@ def upload_roster():
         (422 if errors else 200)
 
 
-@bp.route("/rosters/from-hr", methods=["POST"])
+@bp.route("/rosters/from-hr", methods=["GET", "POST"])
 @role_required("finance")
 def roster_from_hr():
     """Take the roster from the records HR keeps for one of the officer's districts, as of today."""
     from services.roster_records import roster_from_records
 
+    if request.method == "GET":
+        ordered = sorted(staff_rules().values(), key=lambda rules: rules.district.name)
+        return render_template("finance/from_hr.html", districts=ordered, chosen=request.args.get("district_id", ""))
     rules = staff_rules().get(request.form.get("district_id", "")) or abort(404)
     name = (request.form.get("name") or "").strip() or f"{rules.district.name}: HR's records, {today().isoformat()}"
     taken = roster_from_records(session=db.session, rules=rules, name=name, today=today(), created_by=current_user.id)
@@ -112,7 +115,7 @@ def roster_from_hr():
     if taken.record is None:
         flash(f"HR keeps no teacher of {rules.district.name} placed this school year" + (f" ({left}{more})." if left else "."),
               "error")
-        return redirect(url_for("finance.upload_roster", district_id=rules.id))
+        return redirect(url_for("finance.roster_from_hr", district_id=rules.id))
     note = f" Left out: {left}{more}." if left else ""
     flash(f"Took {taken.record.teacher_count} teachers from HR's records into roster “{taken.record.name}”.{note}",
           "success")
