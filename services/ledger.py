@@ -171,25 +171,58 @@ def teacher_record(*, session: Session, rules: DistrictRules, teacher: Teacher, 
     """The teacher as the engine reads them, or None without a placement: placements, the ledger (credit linked to
     `pending_request` and still submitted is what that decision would grant), approved changes (but
     `excluding_request`), ratings, hire date, subjects and certifications."""
-    placements = tuple(PlacementRecord(p.school_year, p.step, p.lane, p.fte, p.degree, p.band, p.years_of_service)
-                       for p in session.exec(select(Placement).where(Placement.teacher_id == teacher.id)
-                                             .order_by(Placement.school_year)))
+    placements = list(session.exec(select(Placement).where(Placement.teacher_id == teacher.id)
+                                   .order_by(Placement.school_year)))
     if not placements:
         return None
     pending: set[int] = set()
     if pending_request is not None:
         pending = set(session.exec(select(RequestCredential.credential_id)
                                    .where(RequestCredential.request_id == pending_request)))
-    credits = []
-    for c in ledger(session=session, teacher_id=teacher.id):
-        credits.append(CreditItem(c.id, str(c.kind), c.amount, str(c.status), c.school_year or "", c.earned_on, c.title,
-                                  used=c.used_amount, achievement_id=c.achievement_id,
-                                  pending=c.id in pending and c.status == CredentialStatus.submitted))
-    changes = tuple(change_of(row) for row in approved_changes(session=session, teacher_id=teacher.id,
-                                                               excluding=excluding_request) if row.effective_date)
-    ratings = tuple(session.exec(select(Evaluation.school_year, Evaluation.rating)
-                                 .where(Evaluation.teacher_id == teacher.id).order_by(Evaluation.school_year)))
-    return TeacherRecord(placements=placements, credits=tuple(credits), changes=changes,
-                         ratings=tuple(tuple(r) for r in ratings), hire_date=teacher.hire_date,
-                         subjects=teacher.subject_list(), certifications=teacher.certification_list(),
-                         certified=teacher.certified)
+    ratings = session.exec(select(Evaluation.school_year, Evaluation.rating)
+                           .where(Evaluation.teacher_id == teacher.id).order_by(Evaluation.school_year))
+    return _record(teacher, placements, ledger(session=session, teacher_id=teacher.id),
+                   approved_changes(session=session, teacher_id=teacher.id, excluding=excluding_request), ratings, pending)
+
+
+def teacher_records(*, session: Session, teachers: list[Teacher]) -> dict[int, TeacherRecord | None]:
+    """`teacher_record` of many teachers at once (by teacher id), in four queries a thousand teachers, not four a
+    teacher: a district's roster is read in seconds, whatever its size."""
+    found: dict[int, TeacherRecord | None] = {}
+    for at in range(0, len(teachers), 1000):
+        chunk = teachers[at:at + 1000]
+        ids = [t.id for t in chunk]
+        rows = {name: {i: [] for i in ids} for name in ("placements", "ledger", "changes", "ratings")}
+        for row in session.exec(select(Placement).where(Placement.teacher_id.in_(ids))
+                                .order_by(Placement.teacher_id, Placement.school_year)):
+            rows["placements"][row.teacher_id].append(row)
+        for row in session.exec(select(EarnedCredential).where(EarnedCredential.teacher_id.in_(ids))
+                                .order_by(EarnedCredential.teacher_id, EarnedCredential.school_year,
+                                          EarnedCredential.earned_on, EarnedCredential.id)):
+            rows["ledger"][row.teacher_id].append(row)
+        for row in session.exec(select(ChangeRequest).where(ChangeRequest.teacher_id.in_(ids),
+                                                            ChangeRequest.status == State.approved)
+                                .order_by(ChangeRequest.teacher_id, ChangeRequest.effective_date, ChangeRequest.id)):
+            rows["changes"][row.teacher_id].append(row)
+        for teacher_id, school_year, rating in session.exec(
+                select(Evaluation.teacher_id, Evaluation.school_year, Evaluation.rating)
+                .where(Evaluation.teacher_id.in_(ids)).order_by(Evaluation.teacher_id, Evaluation.school_year)):
+            rows["ratings"][teacher_id].append((school_year, rating))
+        for teacher in chunk:
+            found[teacher.id] = _record(teacher, *(rows[name][teacher.id] for name in
+                                                   ("placements", "ledger", "changes", "ratings"))) \
+                if rows["placements"][teacher.id] else None
+    return found
+
+
+def _record(teacher: Teacher, placements, credits, changes, ratings, pending: set[int] = frozenset()) -> TeacherRecord:
+    """The engine's record from a teacher's rows, each list in the order the engine reads it."""
+    return TeacherRecord(
+        placements=tuple(PlacementRecord(p.school_year, p.step, p.lane, p.fte, p.degree, p.band, p.years_of_service)
+                         for p in placements),
+        credits=tuple(CreditItem(c.id, str(c.kind), c.amount, str(c.status), c.school_year or "", c.earned_on, c.title,
+                                 used=c.used_amount, achievement_id=c.achievement_id,
+                                 pending=c.id in pending and c.status == CredentialStatus.submitted) for c in credits),
+        changes=tuple(change_of(row) for row in changes if row.effective_date),
+        ratings=tuple(tuple(r) for r in ratings), hire_date=teacher.hire_date, subjects=teacher.subject_list(),
+        certifications=teacher.certification_list(), certified=teacher.certified)

@@ -33,8 +33,10 @@ def roster_from_records(*, session: Session, rules: DistrictRules, name: str, to
     out and named; with no one left, nothing is stored."""
     year = rules.year(ledger.school_year_of(rules, today))
     rows, left_out = [], []
-    for teacher in session.exec(select(Teacher).where(Teacher.district_id == rules.id).order_by(Teacher.employee_id)):
-        record = ledger.teacher_record(session=session, rules=rules, teacher=teacher)
+    staff = list(session.exec(select(Teacher).where(Teacher.district_id == rules.id).order_by(Teacher.employee_id)))
+    records = ledger.teacher_records(session=session, teachers=staff)
+    for teacher in staff:
+        record = records[teacher.id]
         if record is None or record.placement_on_or_before(year) is None:
             left_out.append((teacher.employee_id, f"no placement in {year.label}"))
             continue

@@ -14,7 +14,8 @@ from engine.budget.scenario import Scenario
 from engine.money import money_str
 from engine.teacher.state import Walk, walk
 from models.finance import BudgetRoster
-from models.teachers import TeacherCreate
+from models.hr import ChangeRequest
+from models.teachers import Evaluation, TeacherCreate
 from services import ledger, teachers
 from services import roster as rosters
 from tests.conftest import csrf_token
@@ -30,6 +31,12 @@ def test_finance_takes_hrs_roster_and_each_teacher_projects_their_timeline(app, 
     unplaced = teachers.create_teacher(session=session, teacher=TeacherCreate(
         district_id="cedar-valley", employee_id="NEW-1", name="Not Yet Placed", hire_date=date(2026, 8, 1)))
     make_teacher(district_id="dysart")          # another district: not on Cedar Valley's roster
+    # HR approved BA -> BA+15 for the second half of the year for the first teacher, and rated the third.
+    session.add(ChangeRequest(teacher_id=placed[0].id, district_id="cedar-valley", kind="lane_change", status="approved",
+                              school_year="2026-27", effective_date=date(2027, 1, 1), share_of_year="0.5",
+                              old_step=1, old_lane="BA", new_lane="BA+15"))
+    session.add(Evaluation(teacher_id=placed[2].id, school_year="2025-26", rating="effective"))
+    session.commit()
     login_as("finance", user=make_user("finance", districts=["cedar-valley"]))
     assert "take the roster HR keeps" in client.get("/finance/rosters/new").get_data(as_text=True)
     response = client.post("/finance/rosters/from-hr", data={
@@ -43,8 +50,13 @@ def test_finance_takes_hrs_roster_and_each_teacher_projects_their_timeline(app, 
     assert (record.district_id, record.teacher_count, record.school_year) == ("cedar-valley", 3, "2026-27")
     assert record.source == "HR's records, 2026-10-01"
     stored = rosters.load_roster(session=session, rules=rules, roster_id=record.id)
-    assert sorted((t.employee_id, t.step, t.lane) for t in stored.teachers()) == \
-        sorted((t.employee_id, s, lane) for t, (s, lane) in zip(placed, ((1, "BA"), (5, "BA+15"), (12, "MA"))))
+    assert sorted((t.employee_id, t.step, t.lane, t.new_lane, t.new_lane_share) for t in stored.teachers()) == sorted(
+        (t.employee_id, s, lane, change, share) for t, (s, lane), (change, share) in
+        zip(placed, ((1, "BA"), (5, "BA+15"), (12, "MA")), (("BA+15", Decimal("0.5")), (None, None), (None, None))))
+    # The roster reads every teacher's record in one go, as each teacher's own pages read it.
+    staff = [*placed, unplaced]
+    assert ledger.teacher_records(session=session, teachers=staff) == \
+        {t.id: ledger.teacher_record(session=session, rules=rules, teacher=t) for t in staff}
     scenario = Scenario(name="As HR keeps them", district_id="cedar-valley", start_year="2026-27", years=5,
                         attrition_percent=Decimal(0), uptake_percent=Decimal(0))
     for teacher in placed:   # each teacher alone: the roster's row projects what their own timeline pays
