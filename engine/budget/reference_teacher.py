@@ -157,9 +157,9 @@ class _Model:
         degree = t.degree or rules.lane(t.lane).degree
         # A lane change part-way through the roster's year: paid for its share in that year, or (a later first
         # year) already the teacher's lane. Their credit shows the new lane either way.
-        later = roster_year is not None and first.start > SchoolYear.from_label(roster_year).start
+        after_roster_year = roster_year is not None and first.start > SchoolYear.from_label(roster_year).start
         lane = t.new_lane or t.lane
-        new_lane, share = (None, ZERO) if later or t.new_lane is None else (t.new_lane, t.new_lane_share)
+        new_lane, share = (None, ZERO) if after_roster_year or t.new_lane is None else (t.new_lane, t.new_lane_share)
         credit = max(t.credit_hours, base_credits(rules.lane(lane), degree))
         phases = progress = 0
         if self.by_phases:

@@ -145,13 +145,25 @@ def _parse_unit(rules: DistrictRules, headers: list[str], rows: list[tuple[int, 
 
     _check_pairs(found, "step", step, lane, paid)
     _check_pairs(found, "degree", degree, lane, reached)
-    _check_pairs(found, "new_lane", new_lane, lane, lambda new, held: new and new == held and
-                 f"expected a lane other than the teacher's lane {held!r}, or an empty cell")
-    _check_pairs(found, "new_lane", step, new_lane, lambda number, new: new and paid(number, new))
-    _check_pairs(found, "new_lane_share", new_lane, share, lambda new, part: new and part < 0 and
-                 "expected the share of the school year paid in the new lane (0.5 for a second semester), got an empty cell")
-    _check_pairs(found, "new_lane", new_lane, share, lambda new, part: not new and part >= 0 and
-                 "expected the lane paid for the new_lane_share given, got an empty cell")
+    def another_lane(new, held):
+        if new and new == held:
+            return f"expected a lane other than the teacher's lane {held!r}, or an empty cell"
+
+    def paid_in_new_lane(number, new):
+        return paid(number, new) if new else None
+
+    def share_given(new, part):
+        if new and part < 0:
+            return "expected the share of the school year paid in the new lane (0.5 for a second semester), got an empty cell"
+
+    def lane_given(new, part):
+        if not new and part >= 0:
+            return "expected the lane paid for the new_lane_share given, got an empty cell"
+
+    _check_pairs(found, "new_lane", new_lane, lane, another_lane)
+    _check_pairs(found, "new_lane", step, new_lane, paid_in_new_lane)
+    _check_pairs(found, "new_lane_share", new_lane, share, share_given)
+    _check_pairs(found, "new_lane", new_lane, share, lane_given)
     bad = np.zeros(len(rows), dtype=bool)
     for positions, *_ in found:
         bad[positions] = True
@@ -188,7 +200,7 @@ def _check_pairs(found: list, column: str, left: cell.Column, right: cell.Column
     """`problem_of(left value, right value)` once per distinct pair of two checked columns (pairs with a bad cell are
     skipped: that cell has its own problem); rows of a pair with a problem are listed under `column`."""
     pairs, codes = _pairs(left.codes, right.codes)
-    problems = [None if left.problems[a] or right.problems[b] else (problem_of(left.values[a], right.values[b]) or None)
+    problems = [None if left.problems[a] or right.problems[b] else problem_of(left.values[a], right.values[b])
                 for a, b in pairs.tolist()]
     flags = np.array([p is not None for p in problems], dtype=bool)
     if len(flags) and flags.any():

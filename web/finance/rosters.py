@@ -18,6 +18,7 @@ from engine.budget.roster import (
     read_table,
 )
 from services import roster as rosters
+from services.roster_records import roster_from_records
 from web.access import role_required
 from web.clock import today
 from web.estimating import districts
@@ -49,6 +50,11 @@ def _uploads() -> Path:
     folder = Path(current_app.config.get("FINANCE_UPLOAD_DIR") or Path(current_app.instance_path) / "finance-uploads")
     folder.mkdir(parents=True, exist_ok=True)
     return folder
+
+
+def _by_name(own: dict) -> list:
+    """The officer's districts' rules, by district name, as the district choices list them."""
+    return sorted(own.values(), key=lambda rules: rules.district.name)
 
 
 def _stashed(token: str) -> Path:
@@ -92,8 +98,7 @@ def upload_roster():
             return redirect(url_for("finance.map_roster", token=token, district_id=district_id, name=name))
         if upload is not None:
             upload.close()
-    ordered = sorted(own.values(), key=lambda rules: rules.district.name)
-    return render_template("finance/upload.html", districts=ordered, errors=errors,
+    return render_template("finance/upload.html", districts=_by_name(own), errors=errors,
                            chosen=request.values.get("district_id", ""), name=request.form.get("name", "")), \
         (422 if errors else 200)
 
@@ -102,11 +107,9 @@ def upload_roster():
 @role_required("finance")
 def roster_from_hr():
     """Take the roster from the records HR keeps for one of the officer's districts, as of today."""
-    from services.roster_records import roster_from_records
-
     if request.method == "GET":
-        ordered = sorted(staff_rules().values(), key=lambda rules: rules.district.name)
-        return render_template("finance/from_hr.html", districts=ordered, chosen=request.args.get("district_id", ""))
+        return render_template("finance/from_hr.html", districts=_by_name(staff_rules()),
+                               chosen=request.args.get("district_id", ""))
     rules = staff_rules().get(request.form.get("district_id", "")) or abort(404)
     name = (request.form.get("name") or "").strip() or f"{rules.district.name}: HR's records, {today().isoformat()}"
     taken = roster_from_records(session=db.session, rules=rules, name=name, today=today(), created_by=current_user.id)
